@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IndberetningConfig(AppConfig):
+    name = "indberetning"
+    verbose_name = "Indberetning"

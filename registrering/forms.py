@@ -1,0 +1,282 @@
+"""Forms. The registration form keeps every § 28 field, and the rule table decides which
+ones the page shows; a value in a field that does not apply is refused at that field, so
+nothing is silently dropped. The rules themselves live in :mod:`registrering.regler`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError as StdnumError
+
+from . import selectors
+from .models import (
+    Akasse,
+    AkasseDeltagelse,
+    Deltagelsesform,
+    Deltagerrolle,
+    Kontaktgruppe,
+    Person,
+    Samtaleform,
+    Samtaletype,
+    Visitationsgruppe,
+)
+from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
+from .services import DeltagerData, SamtaleData
+
+MAKS_TEKST = 4000
+
+
+class KodeValg(forms.ModelChoiceField):
+    """A choice from a code list, posted as its code (CONTRACT.md), shown by its name."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "kode")
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Vælg en gyldig værdi fra listen.")})
+        super().__init__(queryset, **kwargs)
+
+
+def cpr_normaliser(vaerdi: str) -> str:
+    """§ 28 nr. 1: ten digits with a real birth date; no modulus-11 check (numbers failing it
+    have been issued since 2007)."""
+    tal = "".join(ch for ch in (vaerdi or "") if ch not in " -")
+    if len(tal) != 10 or not tal.isdigit():
+        raise ValidationError(_("Et CPR-nummer har 10 cifre (ddmmåå-xxxx)."))
+    try:
+        stdnum_cpr.get_birth_date(tal)
+    except StdnumError:
+        raise ValidationError(_("De første seks cifre i CPR-nummeret er ikke en gyldig fødselsdato."))
+    return tal
+
+
+class PersonForm(forms.Form):
+    cpr = forms.CharField(label=_("CPR-nummer"), max_length=11, help_text=_("10 cifre, med eller uden bindestreg."))
+    navn = forms.CharField(label=_("Navn"), max_length=200)
+    kontaktgruppe = KodeValg(Kontaktgruppe.objects.none(), label=_("Kontaktgruppe"))
+    akasse = KodeValg(Akasse.objects.none(), label=_("A-kasse"), required=False, help_text=_("Skal udfyldes for dagpengemodtagere (kontaktgruppe 1)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        idag = selectors.idag()
+        self.fields["kontaktgruppe"].queryset = Kontaktgruppe.objects.gyldige(idag)
+        self.fields["akasse"].queryset = Akasse.objects.gyldige(idag)
+        self.fields["cpr"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
+
+    def clean_cpr(self):
+        cpr = cpr_normaliser(self.cleaned_data["cpr"])
+        if Person.objects.filter(cpr=cpr).exists():
+            raise ValidationError(_("Der findes allerede en borger med dette CPR-nummer."))
+        return cpr
+
+    def clean(self):
+        data = super().clean()
+        kg = data.get("kontaktgruppe")
+        if kg is not None:
+            regler = kontaktgruppe_regler(kontaktgruppe=kg, dato=selectors.idag())
+            if regler["akasse_videregivelse"] and not data.get("akasse"):
+                self.add_error("akasse", _("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5)."))
+        return data
+
+
+class SamtaleForm(forms.Form):
+    dato = forms.DateField(
+        label=_("Dato for samtalen"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
+    )
+    samtaletype = KodeValg(Samtaletype.objects.all(), label=_("Samtaletype"), empty_label=_("Vælg samtaletype"))
+    samtaleform = KodeValg(Samtaleform.objects.all(), label=_("Samtaleform"), empty_label=_("Vælg samtaleform"))
+    aftale = forms.CharField(label=_("Aftale"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 5}))
+    saerlig_indsats = forms.CharField(
+        label=_("Særlig indsats"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    akasse_deltagelse = KodeValg(
+        AkasseDeltagelse.objects.all(), label=_("A-kassens deltagelse"), required=False, empty_label=_("Vælg status")
+    )
+    praktiske_aftaler = forms.CharField(
+        label=_("Praktiske aftaler om det videre forløb"),
+        required=False,
+        max_length=MAKS_TEKST,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kun praktiske aftaler. Aftaler, der er bindende for borgeren, må ikke stå her (§ 28 nr. 8)."),
+    )
+    visitationsgruppe = KodeValg(
+        Visitationsgruppe.objects.all(), label=_("Visitationsgruppe"), required=False, empty_label=_("Ingen ny vurdering")
+    )
+    tidlig_opfoelgning = forms.BooleanField(
+        label=_("Borgeren anmoder om tidlig opfølgning (fast track)"),
+        required=False,
+        help_text=_("Registreres som persongruppemarkeringen »Tidlig opfølgning - fast track« (§ 28 stk. 3)."),
+    )
+    cv_ikke_fyldestgoerende = forms.BooleanField(
+        label=_("Cv-oplysningerne er ikke længere fyldestgørende"),
+        required=False,
+        help_text=_("Jobcentrets vurdering (§ 28 stk. 4)."),
+    )
+
+    def __init__(self, *args, person: Person, samtale=None, **kwargs):
+        self.person = person
+        self.samtale = samtale
+        super().__init__(*args, **kwargs)
+        samtaletype = self._vaerdi_model("samtaletype", Samtaletype)
+        dato = self._dato()
+        self.regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=samtaletype, dato=dato)
+        self.visitation_seneste = selectors.visitation_seneste(person=person)
+        self.fields["samtaletype"].widget.choices = self._valg_med_nuvaerende(
+            samtaletyper_tilladte(kontaktgruppe=person.kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
+        )
+        self.fields["samtaleform"].widget.choices = self._valg_med_nuvaerende(
+            Samtaleform.objects.gyldige(dato), None, _("Vælg samtaleform")
+        )
+        self.fields["akasse_deltagelse"].widget.choices = self._valg_med_nuvaerende(
+            AkasseDeltagelse.objects.gyldige(dato), None, _("Vælg status")
+        )
+        self.fields["visitationsgruppe"].widget.choices = [("", _("Ingen ny vurdering"))] + [
+            (g.kode, g.navn) for g in self.regler.visitationsgrupper
+        ]
+        if self.regler.aftale == "fleksjob":
+            self.fields["aftale"].label = _("Aftale om det fortsatte fleksjobforløb (§ 28 nr. 6)")
+        else:
+            self.fields["aftale"].label = _("Bindende aftale om det fortsatte kontaktforløb (§ 28 nr. 5)")
+            self.fields["aftale"].help_text = _(
+                "Alle aftaler, der er forpligtende for borgeren fremadrettet, skal stå her. "
+                "Feltet starter med den gældende aftale."
+            )
+        if self.regler.visitation:
+            seneste = self.visitation_seneste
+            self.fields["visitationsgruppe"].help_text = (
+                _("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")
+                % {"gruppe": seneste.visitationsgruppe.navn, "dato": seneste.gyldig_fra.strftime("%d.%m.%Y")}
+                if seneste
+                else _("Borgeren har ingen registreret visitationsgruppe.")
+            )
+        self.order_fields(["dato", "samtaletype", "samtaleform"])
+
+    @staticmethod
+    def _valg_med_nuvaerende(qs, valgt, tom):
+        valg = [("", tom)] + [(o.kode, str(o)) for o in qs]
+        if valgt is not None and valgt.kode not in {k for k, _n in valg}:
+            valg.append((valgt.kode, str(valgt)))
+        return valg
+
+    def _raa(self, navn):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(navn))
+        return self.initial.get(navn)
+
+    def _vaerdi_model(self, navn, model):
+        vaerdi = self._raa(navn)
+        if isinstance(vaerdi, model):
+            return vaerdi
+        if not vaerdi:
+            return None
+        return model.objects.filter(kode=str(vaerdi)).first()
+
+    def _dato(self) -> datetime.date:
+        vaerdi = self._raa("dato")
+        if isinstance(vaerdi, datetime.date):
+            return vaerdi
+        for fmt in self.fields["dato"].input_formats:
+            try:
+                return datetime.datetime.strptime(str(vaerdi), fmt).date()
+            except (TypeError, ValueError):
+                continue
+        return selectors.idag()
+
+    def vis(self, felt: str) -> bool:
+        """Show a § 28 part's field when it applies, or when it holds a value or an error
+        (so a refused value is never hidden from the caseworker)."""
+        if self.regler.gaelder.get(felt, True):
+            return True
+        if self.is_bound and (self.data.get(self.add_prefix(felt)) or felt in self.errors):
+            return True
+        return False
+
+    @property
+    def synlige_delfelter(self):
+        return [self[f] for f in DELFELTER if self.vis(f)]
+
+    def samtale_data(self, deltagere: list[DeltagerData]) -> SamtaleData:
+        d = self.cleaned_data
+        return SamtaleData(
+            dato=d["dato"],
+            samtaletype=d.get("samtaletype"),
+            samtaleform=d.get("samtaleform"),
+            aftale=d.get("aftale", ""),
+            saerlig_indsats=d.get("saerlig_indsats", ""),
+            akasse_deltagelse=d.get("akasse_deltagelse"),
+            praktiske_aftaler=d.get("praktiske_aftaler", ""),
+            visitationsgruppe=d.get("visitationsgruppe"),
+            tidlig_opfoelgning=d.get("tidlig_opfoelgning", False),
+            cv_ikke_fyldestgoerende=d.get("cv_ikke_fyldestgoerende", False),
+            deltagere=deltagere,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or "dato" not in cleaned:
+            return cleaned
+        # The rules in force on the entered date, not on the date the page was opened.
+        self.regler = regelsaet(kontaktgruppe=self.person.kontaktgruppe, samtaletype=cleaned.get("samtaletype"), dato=cleaned["dato"])
+        data = self.samtale_data([])
+        for felt, beskeder in valider_samtale(person=self.person, data=data, regler=self.regler, samtale=self.samtale).items():
+            for besked in beskeder:
+                self.add_error(felt if felt in self.fields else None, besked)
+        return cleaned
+
+
+class SamtaleRetForm(SamtaleForm):
+    begrundelse = forms.CharField(
+        label=_("Begrundelse for rettelsen"),
+        max_length=MAKS_TEKST,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv en begrundelse for rettelsen.")},
+    )
+
+
+class DeltagerForm(forms.Form):
+    navn = forms.CharField(label=_("Navn"), max_length=200, error_messages={"required": _("Skriv deltagerens navn.")})
+    rolle = KodeValg(Deltagerrolle.objects.none(), label=_("Rolle"), empty_label=_("Vælg rolle"), error_messages={
+        "required": _("Vælg deltagerens rolle."), "invalid_choice": _("Vælg en gyldig rolle fra listen.")})
+    deltagelsesform = KodeValg(Deltagelsesform.objects.none(), label=_("Deltagelsesform"), empty_label=_("Vælg form"), error_messages={
+        "required": _("Vælg formen for deltagelsen."), "invalid_choice": _("Vælg en gyldig deltagelsesform fra listen.")})
+
+    def __init__(self, *args, dato: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        dato = dato or selectors.idag()
+        self.fields["rolle"].queryset = Deltagerrolle.objects.gyldige(dato)
+        self.fields["deltagelsesform"].queryset = Deltagelsesform.objects.gyldige(dato)
+
+    def deltager_data(self) -> DeltagerData:
+        d = self.cleaned_data
+        return DeltagerData(navn=d["navn"], rolle=d["rolle"], deltagelsesform=d["deltagelsesform"])
+
+
+class BaseDeltagerFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        # Every row may be left empty (an empty row is no participant), also rows that were
+        # re-rendered from a previous post.
+        kwargs["empty_permitted"] = True
+        kwargs["use_required_attribute"] = False
+        return super()._construct_form(i, **kwargs)
+
+    def deltagere(self) -> list[DeltagerData]:
+        return [f.deltager_data() for f in self.forms if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)]
+
+
+DeltagerFormSet = forms.formset_factory(
+    DeltagerForm, formset=BaseDeltagerFormSet, extra=0, can_delete=True, max_num=30, validate_max=True
+)
+DELTAGERE_PREFIX = "deltagere"
+
+
+class BegrundelseForm(forms.Form):
+    begrundelse = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=MAKS_TEKST,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv en begrundelse for annulleringen.")},
+    )

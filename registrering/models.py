@@ -1,0 +1,418 @@
+"""Citizens, code lists, the § 28 rule table, conversations and what hangs on them.
+
+Every code list and every rule is data with a validity period (``gyldig_fra`` /
+``gyldig_til``, both inclusive), loaded by a data migration and edited in the admin; a
+registration is checked against what was valid on the conversation's date
+(../shared/domain/kodelister.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+GYLDIG_FRA_STANDARD = datetime.date(2020, 1, 1)
+
+
+# --- validity periods ------------------------------------------------------------------
+
+
+class GyldighedQuerySet(models.QuerySet):
+    def gyldige(self, dato: datetime.date):
+        """Rows in force on ``dato`` (both ends inclusive; an open end has no ``gyldig_til``)."""
+        return self.filter(Q(gyldig_til__isnull=True) | Q(gyldig_til__gte=dato), gyldig_fra__lte=dato)
+
+
+class Gyldighed(models.Model):
+    gyldig_fra = models.DateField(_("gyldig fra"), default=GYLDIG_FRA_STANDARD)
+    gyldig_til = models.DateField(_("gyldig til"), null=True, blank=True)
+
+    objects = GyldighedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.gyldig_til and self.gyldig_til < self.gyldig_fra:
+            raise ValidationError({"gyldig_til": _("Slutdatoen ligger før startdatoen.")})
+
+
+class Kode(Gyldighed):
+    """A code list entry: a stable code, a Danish name, and the period it may be used."""
+
+    kode = models.CharField(_("kode"), max_length=40, unique=True)
+    navn = models.CharField(_("navn"), max_length=200)
+    sortering = models.PositiveIntegerField(_("sortering"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sortering", "kode"]
+
+    def __str__(self):
+        return self.navn
+
+
+class Kontaktgruppe(Kode):
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("kontaktgruppe")
+        verbose_name_plural = _("kontaktgrupper")
+
+    def __str__(self):
+        return f"{self.kode}: {self.navn}"
+
+
+class Samtaletype(Kode):
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("samtaletype")
+        verbose_name_plural = _("samtaletyper")
+
+    def __str__(self):
+        return f"{self.navn} ({self.kode})"
+
+
+class Samtaleform(Kode):
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("samtaleform")
+        verbose_name_plural = _("samtaleformer")
+
+
+class Deltagelsesform(Kode):
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("deltagelsesform")
+        verbose_name_plural = _("deltagelsesformer")
+
+
+class Deltagerrolle(Kode):
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("deltagerrolle")
+        verbose_name_plural = _("deltagerroller")
+
+
+class Visitationsgruppe(Kode):
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("visitationsgruppe")
+        verbose_name_plural = _("visitationsgrupper")
+
+
+class AkasseDeltagelse(Kode):
+    """§ 28 nr. 7: status for arbejdsløshedskassens deltagelse."""
+
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("a-kassens deltagelse")
+        verbose_name_plural = _("a-kassens deltagelse")
+
+
+class Persongruppemarkering(Kode):
+    """§ 28 stk. 3: e.g. ``tidlig_opfoelgning_fast_track``."""
+
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("persongruppemarkering")
+        verbose_name_plural = _("persongruppemarkeringer")
+
+
+class Akasse(Kode):
+    """A recognised unemployment fund (STAR's UnemploymentFundCode) and where its reports go."""
+
+    endpoint_url = models.URLField(
+        _("modtageradresse (HTTPS)"),
+        blank=True,
+        help_text=_("Tom: indberetninger lægges i drop-mappen akasse-<kode>/."),
+    )
+    history = HistoricalRecords()
+
+    class Meta(Kode.Meta):
+        verbose_name = _("a-kasse")
+        verbose_name_plural = _("a-kasser")
+        ordering = ["navn"]
+
+
+class Jobcenter(models.Model):
+    kode = models.CharField(_("kommunekode"), max_length=10, unique=True)
+    navn = models.CharField(_("navn"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jobcenter")
+        verbose_name_plural = _("jobcentre")
+        ordering = ["navn"]
+
+    def __str__(self):
+        return self.navn
+
+
+# --- the § 28 rule table ----------------------------------------------------------------
+
+
+class SamtaletypeRegel(Gyldighed):
+    """Which § 28 parts apply to a samtaletype in a period."""
+
+    class Aftale(models.TextChoices):
+        INGEN = "", _("ingen aftale")
+        BINDENDE = "bindende", _("bindende aftale om kontaktforløbet (§ 28 nr. 5)")
+        FLEKSJOB = "fleksjob", _("aftale om fleksjobforløbet (§ 28 nr. 6)")
+
+    samtaletype = models.ForeignKey(Samtaletype, on_delete=models.PROTECT, related_name="regler")
+    aftale = models.CharField(_("aftale"), max_length=20, choices=Aftale.choices, blank=True)
+    saerlig_indsats = models.BooleanField(_("særlig indsats (nr. 5)"), default=False)
+    akasse_deltagelse = models.BooleanField(_("a-kassens deltagelse (nr. 7)"), default=False)
+    praktiske_aftaler = models.BooleanField(_("praktiske aftaler (nr. 8)"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("regel for samtaletype")
+        verbose_name_plural = _("regler for samtaletyper")
+        ordering = ["samtaletype__sortering", "gyldig_fra"]
+
+    def __str__(self):
+        return f"{self.samtaletype} fra {self.gyldig_fra}"
+
+
+class KontaktgruppeRegel(Gyldighed):
+    """Which § 28 parts apply to a kontaktgruppe in a period (stk. 4 and 5)."""
+
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="regler")
+    cv_vurdering = models.BooleanField(_("cv-vurdering (stk. 4)"), default=False)
+    akasse_videregivelse = models.BooleanField(_("videregives til a-kassen (stk. 5)"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("regel for kontaktgruppe")
+        verbose_name_plural = _("regler for kontaktgrupper")
+        ordering = ["kontaktgruppe__sortering", "gyldig_fra"]
+
+    def __str__(self):
+        return f"{self.kontaktgruppe} fra {self.gyldig_fra}"
+
+
+class TilladtSamtaletype(Gyldighed):
+    """DFDG refuses a samtaletype not allowed for the citizen's kontaktgruppe on that day."""
+
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
+    samtaletype = models.ForeignKey(Samtaletype, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tilladt samtaletype")
+        verbose_name_plural = _("tilladte samtaletyper")
+        ordering = ["kontaktgruppe__sortering", "samtaletype__sortering"]
+        indexes = [models.Index(fields=["kontaktgruppe", "samtaletype"])]
+
+    def __str__(self):
+        return f"{self.kontaktgruppe.kode} → {self.samtaletype.kode}"
+
+
+class TilladtVisitationsgruppe(Gyldighed):
+    """§ 28 nr. 9: visitation applies to a kontaktgruppe exactly when it allows some group."""
+
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
+    visitationsgruppe = models.ForeignKey(Visitationsgruppe, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tilladt visitationsgruppe")
+        verbose_name_plural = _("tilladte visitationsgrupper")
+        ordering = ["kontaktgruppe__sortering", "visitationsgruppe__sortering"]
+
+    def __str__(self):
+        return f"{self.kontaktgruppe.kode} → {self.visitationsgruppe.kode}"
+
+
+# --- users, citizens and conversations ----------------------------------------------------
+
+
+class Bruger(AbstractUser):
+    """A user of the system. Staff belong to a jobcenter; a citizen user links to a Person."""
+
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.PROTECT, null=True, blank=True, related_name="brugere", verbose_name=_("jobcenter")
+    )
+    person = models.OneToOneField(
+        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="bruger", verbose_name=_("borger")
+    )
+
+    class Meta:
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+
+
+class Person(models.Model):
+    """A citizen. Addressed by an opaque UUID; the CPR number never goes in a URL or a log."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True)
+    navn = models.CharField(_("navn"), max_length=200)
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, verbose_name=_("kontaktgruppe"))
+    akasse = models.ForeignKey(Akasse, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("a-kasse"))
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="personer", verbose_name=_("jobcenter"))
+    oprettet = models.DateTimeField(_("oprettet"), default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["oprettet"])
+
+    class Meta:
+        verbose_name = _("borger")
+        verbose_name_plural = _("borgere")
+        ordering = ["navn"]
+        permissions = [("se_alle_jobcentre", _("Kan se borgere i alle jobcentre"))]
+        indexes = [
+            models.Index(fields=["jobcenter", "navn"]),
+        ]
+
+    def __str__(self):
+        # Deliberately without the CPR number: str() ends up in logs and admin messages.
+        return self.navn
+
+
+class SamtaleQuerySet(models.QuerySet):
+    def aktive(self):
+        return self.filter(annulleret__isnull=True)
+
+
+class Samtale(models.Model):
+    """One held conversation (§ 28 nr. 2-8, stk. 3-4). Never deleted: corrected or cancelled."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="samtaler")
+    dato = models.DateField(_("dato for samtalen"))
+    samtaletype = models.ForeignKey(Samtaletype, on_delete=models.PROTECT, verbose_name=_("samtaletype"))
+    samtaleform = models.ForeignKey(Samtaleform, on_delete=models.PROTECT, verbose_name=_("samtaleform"))
+    # § 28 nr. 5/6, copied from the rule in force on ``dato`` so that "the current binding
+    # agreement" is one indexed query.
+    aftaletype = models.CharField(max_length=20, choices=SamtaletypeRegel.Aftale.choices, blank=True, editable=False)
+    aftale = models.TextField(_("aftale"), blank=True)
+    saerlig_indsats = models.TextField(_("særlig indsats"), blank=True)
+    akasse_deltagelse = models.ForeignKey(
+        AkasseDeltagelse, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("a-kassens deltagelse")
+    )
+    praktiske_aftaler = models.TextField(_("praktiske aftaler"), blank=True)
+    tidlig_opfoelgning = models.BooleanField(_("borgeren anmoder om tidlig opfølgning"), default=False)
+    cv_ikke_fyldestgoerende = models.BooleanField(_("cv er ikke længere fyldestgørende"), default=False)
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="+")
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
+    registreret = models.DateTimeField(_("registreret"), default=timezone.now)
+    registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, related_name="+")
+    rettet = models.DateTimeField(_("senest rettet"), null=True, blank=True)
+    annulleret = models.DateTimeField(_("annulleret"), null=True, blank=True)
+    annulleringsbegrundelse = models.TextField(_("begrundelse for annullering"), blank=True)
+    # Each registration, correction and cancellation counts one up (1 = opret); the report
+    # events carry it (indberetning).
+    sekvens = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = SamtaleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samtale")
+        verbose_name_plural = _("samtaler")
+        ordering = ["-dato", "-registreret"]
+        indexes = [
+            models.Index(fields=["person", "-dato", "-registreret"], name="samtale_person_dato"),
+            models.Index(
+                fields=["person", "-dato", "-registreret"],
+                condition=Q(annulleret__isnull=True, aftaletype="bindende"),
+                name="samtale_gaeldende_aftale",
+            ),
+        ]
+        constraints = [
+            # DFDG refuses a conversation with the same type and time as one it holds.
+            models.UniqueConstraint(
+                fields=["person", "samtaletype", "dato"],
+                condition=Q(annulleret__isnull=True),
+                name="samtale_en_pr_type_og_dato",
+                violation_error_message=_("Borgeren har allerede en samtale af denne type på denne dato."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.samtaletype} {self.dato:%d.%m.%Y}"
+
+    @property
+    def er_annulleret(self) -> bool:
+        return self.annulleret is not None
+
+
+class Deltager(models.Model):
+    """§ 28 nr. 10: a participant with name, role and form of participation."""
+
+    samtale = models.ForeignKey(Samtale, on_delete=models.PROTECT, related_name="deltagere")
+    navn = models.CharField(_("navn"), max_length=200)
+    rolle = models.ForeignKey(Deltagerrolle, on_delete=models.PROTECT, verbose_name=_("rolle"))
+    deltagelsesform = models.ForeignKey(Deltagelsesform, on_delete=models.PROTECT, verbose_name=_("deltagelsesform"))
+    aktiv = models.BooleanField(_("aktiv"), default=True, help_text=_("Fjernet ved en rettelse, når falsk."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deltager")
+        verbose_name_plural = _("deltagere")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.navn
+
+
+class Visitation(models.Model):
+    """§ 28 nr. 9 and stk. 2: a change of visitationsgruppe, in force from its registration date.
+
+    One row per change. "Which group on date D" is the newest row with ``gyldig_fra <= D``,
+    answered from the (person, gyldig_fra, registreret) index.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visitationer")
+    visitationsgruppe = models.ForeignKey(Visitationsgruppe, on_delete=models.PROTECT, verbose_name=_("visitationsgruppe"))
+    gyldig_fra = models.DateField(_("har virkning fra"))
+    registreret = models.DateTimeField(_("registreret"), default=timezone.now)
+    registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, related_name="+")
+    samtale = models.ForeignKey(Samtale, on_delete=models.PROTECT, null=True, blank=True, related_name="visitationer")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("visitation")
+        verbose_name_plural = _("visitationer")
+        ordering = ["-gyldig_fra", "-registreret", "-id"]
+        indexes = [models.Index(fields=["person", "-gyldig_fra", "-registreret", "-id"], name="visitation_person_dato")]
+
+    def __str__(self):
+        return f"{self.visitationsgruppe} fra {self.gyldig_fra:%d.%m.%Y}"
+
+
+class PersonMarkering(models.Model):
+    """§ 28 stk. 3: a persongruppemarkering on the citizen, from the registration date."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="markeringer")
+    markering = models.ForeignKey(Persongruppemarkering, on_delete=models.PROTECT, verbose_name=_("markering"))
+    fra = models.DateField(_("fra"))
+    til = models.DateField(_("til"), null=True, blank=True)
+    samtale = models.ForeignKey(Samtale, on_delete=models.PROTECT, related_name="markeringer")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("persongruppemarkering på borger")
+        verbose_name_plural = _("persongruppemarkeringer på borgere")
+        ordering = ["-fra", "-id"]
+        indexes = [models.Index(fields=["person", "til"])]
+
+    def __str__(self):
+        return f"{self.markering} fra {self.fra:%d.%m.%Y}"

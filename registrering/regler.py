@@ -1,0 +1,210 @@
+"""The § 28 rule table, read for one citizen, one samtaletype and one date.
+
+One function, :func:`regelsaet`, answers "which parts of § 28 apply here"; the form uses
+it to decide which fields to show, :func:`valider_samtale` uses it to refuse what does
+not apply (for the form and the service alike), and the report uses it for what to send.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    Deltagelsesform,
+    Deltagerrolle,
+    KontaktgruppeRegel,
+    Samtaleform,
+    Samtaletype,
+    SamtaletypeRegel,
+    TilladtSamtaletype,
+    TilladtVisitationsgruppe,
+    Visitationsgruppe,
+)
+
+# Form fields that belong to one part of § 28 each; the rule table says which apply.
+DELFELTER = ("aftale", "saerlig_indsats", "akasse_deltagelse", "praktiske_aftaler", "visitationsgruppe", "cv_ikke_fyldestgoerende")
+
+
+@dataclass(frozen=True)
+class Regelsaet:
+    samtaletype: Samtaletype | None = None
+    samtaletype_tilladt: bool = False
+    aftale: str = ""  # SamtaletypeRegel.Aftale: "", "bindende" (nr. 5) or "fleksjob" (nr. 6)
+    saerlig_indsats: bool = False
+    akasse_deltagelse: bool = False
+    praktiske_aftaler: bool = False
+    visitationsgrupper: tuple[Visitationsgruppe, ...] = field(default_factory=tuple)
+    cv_vurdering: bool = False
+    akasse_videregivelse: bool = False
+
+    @property
+    def visitation(self) -> bool:
+        return bool(self.visitationsgrupper)
+
+    @property
+    def gaelder(self) -> dict[str, bool]:
+        """Field name -> whether that part of § 28 applies."""
+        return {
+            "aftale": bool(self.aftale),
+            "saerlig_indsats": self.saerlig_indsats,
+            "akasse_deltagelse": self.akasse_deltagelse,
+            "praktiske_aftaler": self.praktiske_aftaler,
+            "visitationsgruppe": self.visitation,
+            "cv_ikke_fyldestgoerende": self.cv_vurdering,
+        }
+
+
+DANSK_TID = ZoneInfo("Europe/Copenhagen")
+
+
+def dansk_dato(tidspunkt: datetime.datetime) -> datetime.date:
+    """The calendar date in Denmark (§ 28 stk. 2 counts days in Danish time)."""
+    return timezone.localtime(tidspunkt, timezone=DANSK_TID).date()
+
+
+def kontaktgruppe_regler(*, kontaktgruppe, dato: datetime.date) -> dict:
+    regel = KontaktgruppeRegel.objects.gyldige(dato).filter(kontaktgruppe=kontaktgruppe).order_by("-gyldig_fra").first()
+    grupper = tuple(
+        Visitationsgruppe.objects.gyldige(dato)
+        .filter(
+            pk__in=TilladtVisitationsgruppe.objects.gyldige(dato)
+            .filter(kontaktgruppe=kontaktgruppe)
+            .values("visitationsgruppe")
+        )
+        .order_by("sortering", "kode")
+    )
+    return {
+        "visitationsgrupper": grupper,
+        "cv_vurdering": bool(regel and regel.cv_vurdering),
+        "akasse_videregivelse": bool(regel and regel.akasse_videregivelse),
+    }
+
+
+def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.date) -> Regelsaet:
+    """Which § 28 parts apply to ``samtaletype`` for ``kontaktgruppe`` on ``dato``."""
+    kg = kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=dato)
+    if samtaletype is None:
+        return Regelsaet(**kg)
+    regel = SamtaletypeRegel.objects.gyldige(dato).filter(samtaletype=samtaletype).order_by("-gyldig_fra").first()
+    tilladt = (
+        regel is not None
+        and Samtaletype.objects.gyldige(dato).filter(pk=samtaletype.pk).exists()
+        and TilladtSamtaletype.objects.gyldige(dato).filter(kontaktgruppe=kontaktgruppe, samtaletype=samtaletype).exists()
+    )
+    if regel is None:
+        return Regelsaet(samtaletype=samtaletype, **kg)
+    return Regelsaet(
+        samtaletype=samtaletype,
+        samtaletype_tilladt=tilladt,
+        aftale=regel.aftale,
+        saerlig_indsats=regel.saerlig_indsats,
+        akasse_deltagelse=regel.akasse_deltagelse,
+        praktiske_aftaler=regel.praktiske_aftaler,
+        **kg,
+    )
+
+
+def samtaletyper_tilladte(*, kontaktgruppe, dato: datetime.date):
+    """The samtaletyper a caseworker may choose for this kontaktgruppe on ``dato``."""
+    return (
+        Samtaletype.objects.gyldige(dato)
+        .filter(
+            pk__in=TilladtSamtaletype.objects.gyldige(dato).filter(kontaktgruppe=kontaktgruppe).values("samtaletype"),
+        )
+        .filter(pk__in=SamtaletypeRegel.objects.gyldige(dato).values("samtaletype"))
+        .order_by("sortering", "kode")
+    )
+
+
+def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgruppe=None, samtale=None) -> dict[str, list[str]]:
+    """Every § 28 rule for one registration; returns Danish messages per field.
+
+    ``data`` is a :class:`registrering.services.SamtaleData`; ``samtale`` is the
+    conversation being corrected (excluded from the duplicate check).
+    """
+    from .models import Samtale
+
+    fejl: dict[str, list[str]] = {}
+
+    def tilfoej(felt: str, besked: str) -> None:
+        fejl.setdefault(felt, []).append(besked)
+
+    idag = dansk_dato(timezone.now())
+    if data.dato > idag:
+        tilfoej("dato", _("Datoen ligger i fremtiden. Kun afholdte samtaler registreres (§ 28 nr. 2)."))
+
+    if data.samtaletype is not None and not regler.samtaletype_tilladt:
+        tilfoej(
+            "samtaletype",
+            _("Samtaletypen %(type)s kan ikke bruges for borgere i kontaktgruppe %(kg)s på denne dato.")
+            % {"type": data.samtaletype, "kg": person.kontaktgruppe.kode},
+        )
+    if data.samtaleform is not None and not Samtaleform.objects.gyldige(data.dato).filter(pk=data.samtaleform.pk).exists():
+        tilfoej("samtaleform", _("Samtaleformen gælder ikke på denne dato."))
+
+    aftale = (data.aftale or "").strip()
+    if regler.aftale:
+        if not aftale:
+            if regler.aftale == "fleksjob":
+                tilfoej("aftale", _("Aftalen om det fortsatte fleksjobforløb skal udfyldes (§ 28 nr. 6)."))
+            else:
+                tilfoej("aftale", _("Den bindende aftale om det fortsatte kontaktforløb skal udfyldes (§ 28 nr. 5)."))
+    elif aftale:
+        tilfoej(
+            "aftale",
+            _("Denne samtaletype må ikke indeholde en bindende aftale (§ 28 nr. 8). Brug en jobsamtale, hvis aftalen er bindende for borgeren."),
+        )
+
+    if (data.saerlig_indsats or "").strip() and not regler.saerlig_indsats:
+        tilfoej("saerlig_indsats", _("Særlig indsats registreres kun ved jobsamtaler og integrationssamtaler (§ 28 nr. 5)."))
+
+    if regler.akasse_deltagelse and data.akasse_deltagelse is None:
+        tilfoej("akasse_deltagelse", _("Angiv status for a-kassens deltagelse (§ 28 nr. 7)."))
+    elif data.akasse_deltagelse is not None and not regler.akasse_deltagelse:
+        tilfoej("akasse_deltagelse", _("A-kassens deltagelse registreres kun ved fælles jobsamtaler med a-kassen (§ 28 nr. 7)."))
+
+    if (data.praktiske_aftaler or "").strip() and not regler.praktiske_aftaler:
+        tilfoej(
+            "praktiske_aftaler",
+            _("Denne samtaletype har en aftale i stedet for praktiske aftaler. Skriv aftalerne i aftalefeltet."),
+        )
+
+    if data.visitationsgruppe is not None:
+        if not regler.visitation:
+            tilfoej(
+                "visitationsgruppe",
+                _("Borgere i kontaktgruppe %(kg)s visiteres ikke (§ 28 nr. 9).") % {"kg": person.kontaktgruppe.kode},
+            )
+        elif data.visitationsgruppe not in regler.visitationsgrupper:
+            tilfoej(
+                "visitationsgruppe",
+                _("Visitationsgruppen %(gruppe)s kan ikke bruges for kontaktgruppe %(kg)s.")
+                % {"gruppe": data.visitationsgruppe, "kg": person.kontaktgruppe.kode},
+            )
+
+    if data.cv_ikke_fyldestgoerende and not regler.cv_vurdering:
+        tilfoej("cv_ikke_fyldestgoerende", _("Cv-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4)."))
+
+    if data.samtaletype is not None:
+        dubletter = Samtale.objects.aktive().filter(person=person, samtaletype=data.samtaletype, dato=data.dato)
+        if samtale is not None:
+            dubletter = dubletter.exclude(pk=samtale.pk)
+        if dubletter.exists():
+            tilfoej("samtaletype", _("Borgeren har allerede en samtale af denne type på denne dato."))
+
+    if data.deltagere:
+        roller = set(Deltagerrolle.objects.gyldige(data.dato).values_list("pk", flat=True))
+        former = set(Deltagelsesform.objects.gyldige(data.dato).values_list("pk", flat=True))
+    for nr, deltager in enumerate(data.deltagere, start=1):
+        if not (deltager.navn or "").strip():
+            tilfoej("deltagere", _("Deltager %(nr)s mangler et navn (§ 28 nr. 10).") % {"nr": nr})
+        if deltager.rolle is None or deltager.rolle.pk not in roller:
+            tilfoej("deltagere", _("Deltager %(nr)s har ikke en gyldig rolle.") % {"nr": nr})
+        if deltager.deltagelsesform is None or deltager.deltagelsesform.pk not in former:
+            tilfoej("deltagere", _("Deltager %(nr)s har ikke en gyldig deltagelsesform.") % {"nr": nr})
+    return fejl

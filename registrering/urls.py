@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registrering"
+
+urlpatterns = [
+    path("borgere/", views.person_soeg, name="person-soeg"),
+    path("borgere/opret/", views.person_opret, name="person-opret"),
+    path("borgere/<uuid:pk>/", views.person_detalje, name="person-detalje"),
+    path("borgere/<uuid:person_pk>/samtaler/ny/", views.samtale_opret, name="samtale-opret"),
+    path("samtaler/<uuid:pk>/ret/", views.samtale_ret, name="samtale-ret"),
+    path("samtaler/<uuid:pk>/annuller/", views.samtale_annuller, name="samtale-annuller"),
+]

@@ -1,0 +1,275 @@
+"""Thin views: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import (
+    DELTAGERE_PREFIX,
+    BegrundelseForm,
+    DeltagerFormSet,
+    PersonForm,
+    SamtaleForm,
+    SamtaleRetForm,
+)
+from .models import Samtale
+
+# Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
+OPDATER = "_opdater"
+TILFOEJ_DELTAGER = "_tilfoej_deltager"
+FJERN_DELTAGER = "_fjern_deltager"
+
+medarbejder_paakraevet = permission_required("registrering.add_samtale", raise_exception=True)
+
+
+def _person(request: HttpRequest, pk):
+    return get_object_or_404(selectors.personer_synlige(bruger=request.user), pk=pk)
+
+
+@login_required
+@permission_required("registrering.view_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_soeg(request: HttpRequest) -> HttpResponse:
+    # The page's own form posts, so a CPR number never lands in a URL or an access log;
+    # GET ?q= is kept for integrators (CONTRACT.md).
+    q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
+    resultater = list(selectors.person_soeg(bruger=request.user, q=q)) if q.strip() else None
+    return render(request, "registrering/person_soeg.html", {"q": q, "resultater": resultater})
+
+
+@login_required
+@medarbejder_paakraevet
+@require_http_methods(["GET", "POST"])
+def person_opret(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_opret(bruger=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _fejl_paa_form(form, e)
+        else:
+            messages.success(request, _("Borgeren %(navn)s er oprettet.") % {"navn": person.navn})
+            return redirect("registrering:person-detalje", pk=person.pk)
+    return render(request, "registrering/person_opret.html", {"form": form})
+
+
+@login_required
+@permission_required("registrering.view_person", raise_exception=True)
+def person_detalje(request: HttpRequest, pk) -> HttpResponse:
+    person = _person(request, pk)
+    return render(
+        request,
+        "registrering/person_detalje.html",
+        {
+            "person": person,
+            "samtaler": selectors.samtaler_for_person(person=person),
+            "aftale": selectors.aftale_gaeldende(person=person),
+            "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()),
+            "visitationer": selectors.visitationer_for_person(person=person),
+            "markeringer": selectors.markeringer_aktive(person=person),
+            "cv_vurdering": selectors.cv_vurdering_seneste(person=person),
+            "kan_registrere": request.user.has_perm("registrering.add_samtale"),
+        },
+    )
+
+
+def _fejl_paa_form(form, fejl: ValidationError) -> None:
+    if hasattr(fejl, "error_dict"):
+        for felt, beskeder in fejl.message_dict.items():
+            for besked in beskeder:
+                form.add_error(felt if felt in form.fields else None, besked)
+    else:
+        for besked in fejl.messages:
+            form.add_error(None, besked)
+
+
+def _deltager_raekker(data) -> list[dict]:
+    """The participant rows as posted, without validating them (for a re-render)."""
+    try:
+        antal = min(int(data.get(f"{DELTAGERE_PREFIX}-TOTAL_FORMS", 0)), 30)
+    except ValueError:
+        antal = 0
+    raekker = []
+    for i in range(antal):
+        raekke = {f: data.get(f"{DELTAGERE_PREFIX}-{i}-{f}", "") for f in ("navn", "rolle", "deltagelsesform")}
+        if data.get(f"{DELTAGERE_PREFIX}-{i}-DELETE"):
+            continue
+        raekker.append(raekke)
+    return raekker
+
+
+def _ikke_valideret(form) -> None:
+    """Render a bound form as entered, without error messages (a re-render, not a submit)."""
+    from django.forms.utils import ErrorDict
+
+    form._errors = ErrorDict()
+
+
+def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse:
+    form_klasse = SamtaleRetForm if samtale else SamtaleForm
+    formset_kw = {"prefix": DELTAGERE_PREFIX}
+    post = request.POST if request.method == "POST" else None
+    opdater = post is not None and (OPDATER in post or TILFOEJ_DELTAGER in post or FJERN_DELTAGER in post)
+
+    if post is not None and not opdater:
+        form = form_klasse(post, person=person, samtale=samtale)
+        formset = DeltagerFormSet(post, form_kwargs={"dato": form._dato()}, **formset_kw)
+        if form.is_valid() and formset.is_valid():
+            data = form.samtale_data(formset.deltagere())
+            try:
+                if samtale:
+                    resultat = services.samtale_ret(
+                        samtale=samtale, data=data, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user
+                    )
+                else:
+                    resultat = services.samtale_registrer(person=person, data=data, bruger=request.user)
+            except ValidationError as e:
+                _fejl_paa_form(form, e)
+            else:
+                _beskeder(request, resultat, rettet=samtale is not None)
+                return redirect("registrering:person-detalje", pk=person.pk)
+    elif post is not None:
+        # Re-render with what was typed: the type may have changed, a row added or removed.
+        form = form_klasse(post, person=person, samtale=samtale)
+        gaeldende = selectors.aftale_gaeldende(person=person)
+        if form.regler.aftale == "bindende" and "aftale" not in post and gaeldende is not None and samtale is None:
+            # The agreement field was not on the page before this type was chosen: start it
+            # from the current binding agreement (§ 28 nr. 5), as a fresh page would.
+            post = post.copy()
+            post["aftale"] = gaeldende.aftale
+            form = form_klasse(post, person=person, samtale=samtale)
+        _ikke_valideret(form)
+        raekker = _deltager_raekker(post)
+        if FJERN_DELTAGER in post:
+            try:
+                del raekker[int(post[FJERN_DELTAGER])]
+            except (ValueError, IndexError):
+                pass
+        if TILFOEJ_DELTAGER in post:
+            raekker.append({"navn": "", "rolle": "", "deltagelsesform": ""})
+        formset = DeltagerFormSet(initial=raekker, form_kwargs={"dato": form._dato()}, **formset_kw)
+    else:
+        initial = _startvaerdier(request, person=person, samtale=samtale)
+        form = form_klasse(initial=initial, person=person, samtale=samtale)
+        if samtale is None and form.regler.aftale == "fleksjob":
+            form.initial.pop("aftale", None)  # the fleksjob agreement (nr. 6) is its own
+        raekker = (
+            [
+                {"navn": d.navn, "rolle": d.rolle.kode, "deltagelsesform": d.deltagelsesform.kode}
+                for d in samtale.deltagere.filter(aktiv=True).select_related("rolle", "deltagelsesform")
+            ]
+            if samtale
+            else []
+        )
+        formset = DeltagerFormSet(initial=raekker, form_kwargs={"dato": form._dato()}, **formset_kw)
+
+    context = {
+        "person": person,
+        "samtale": samtale,
+        "form": form,
+        "formset": formset,
+        "aftale_gaeldende": selectors.aftale_gaeldende(person=person),
+    }
+    skabelon = "registrering/samtale_form.html"
+    if request.htmx and opdater:
+        skabelon = "registrering/_samtale_felter.html"
+    return render(request, skabelon, context)
+
+
+def _startvaerdier(request: HttpRequest, *, person, samtale=None) -> dict:
+    if samtale is not None:
+        seneste = samtale.visitationer.order_by("-registreret").first()
+        return {
+            "dato": samtale.dato,
+            "samtaletype": samtale.samtaletype.kode,
+            "samtaleform": samtale.samtaleform.kode,
+            "aftale": samtale.aftale,
+            "saerlig_indsats": samtale.saerlig_indsats,
+            "akasse_deltagelse": samtale.akasse_deltagelse.kode if samtale.akasse_deltagelse else "",
+            "praktiske_aftaler": samtale.praktiske_aftaler,
+            "visitationsgruppe": seneste.visitationsgruppe.kode if seneste else "",
+            "tidlig_opfoelgning": samtale.tidlig_opfoelgning,
+            "cv_ikke_fyldestgoerende": samtale.cv_ikke_fyldestgoerende,
+        }
+    initial = {"dato": selectors.idag(), "samtaletype": request.GET.get("samtaletype", "")}
+    # § 28 nr. 5: the form starts from the current binding agreement, so no obligation is
+    # silently dropped by the next conversation.
+    gaeldende = selectors.aftale_gaeldende(person=person)
+    if gaeldende is not None:
+        initial["aftale"] = gaeldende.aftale
+    return initial
+
+
+def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
+    samtale = resultat.samtale
+    if rettet:
+        messages.success(request, _("Samtalen %(samtale)s er rettet.") % {"samtale": samtale})
+    else:
+        messages.success(request, _("Samtalen %(samtale)s er registreret.") % {"samtale": samtale})
+    if resultat.visitation is not None:
+        messages.info(
+            request,
+            _("Visitationsgruppen er nu %(gruppe)s med virkning fra %(dato)s (§ 28 stk. 2).")
+            % {"gruppe": resultat.visitation.visitationsgruppe.navn, "dato": resultat.visitation.gyldig_fra.strftime("%d.%m.%Y")},
+        )
+    elif resultat.visitation_uaendret:
+        messages.info(
+            request,
+            _("Visitationsgruppen er uændret; der er ikke registreret en ny visitation (§ 28 nr. 9)."),
+        )
+    if resultat.markering is not None:
+        messages.info(request, _("Persongruppemarkeringen »Tidlig opfølgning - fast track« er registreret."))
+
+
+@login_required
+@medarbejder_paakraevet
+@require_http_methods(["GET", "POST"])
+def samtale_opret(request: HttpRequest, person_pk) -> HttpResponse:
+    return _samtale_side(request, person=_person(request, person_pk))
+
+
+def _samtale(request: HttpRequest, pk) -> Samtale:
+    return get_object_or_404(
+        Samtale.objects.select_related("person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse").filter(
+            person__in=selectors.personer_synlige(bruger=request.user)
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@permission_required("registrering.change_samtale", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def samtale_ret(request: HttpRequest, pk) -> HttpResponse:
+    samtale = _samtale(request, pk)
+    if samtale.er_annulleret:
+        messages.error(request, _("Samtalen er annulleret og kan ikke rettes."))
+        return redirect("registrering:person-detalje", pk=samtale.person_id)
+    return _samtale_side(request, person=samtale.person, samtale=samtale)
+
+
+@login_required
+@permission_required("registrering.change_samtale", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
+    samtale = _samtale(request, pk)
+    form = BegrundelseForm(request.POST or None)
+    if samtale.er_annulleret:
+        messages.error(request, _("Samtalen er allerede annulleret."))
+        return redirect("registrering:person-detalje", pk=samtale.person_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.samtale_annuller(samtale=samtale, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user)
+        except ValidationError as e:
+            _fejl_paa_form(form, e)
+        else:
+            messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
+            return redirect("registrering:person-detalje", pk=samtale.person_id)
+    return render(request, "registrering/samtale_annuller.html", {"samtale": samtale, "person": samtale.person, "form": form})
