@@ -1,6 +1,18 @@
+import os
+
 import pytest
 
 from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """One test database per test run, so that runs side by side on the same (embedded)
+    PostgreSQL server do not drop each other's database."""
+    from django.conf import settings
+
+    navn = f"test_samtaler_{os.getpid()}"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = navn
 
 
 @pytest.fixture

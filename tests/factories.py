@@ -7,7 +7,7 @@ import itertools
 
 from django.contrib.auth.models import Group
 
-from registrering import services
+from registrering import selectors, services
 from registrering.models import (
     Akasse,
     AkasseDeltagelse,
@@ -75,7 +75,7 @@ def data(
     if samtaletype in {"7", "19", "901", "902"}:
         felter.setdefault("aftale", "Søge 2 job om ugen.")
     return services.SamtaleData(
-        dato=dato or datetime.date.today() - datetime.timedelta(days=1),
+        dato=dato or selectors.idag() - datetime.timedelta(days=1),
         samtaletype=kode(Samtaletype, samtaletype),
         samtaleform=kode(Samtaleform, samtaleform),
         visitationsgruppe=kode(Visitationsgruppe, visitationsgruppe) if visitationsgruppe else None,

@@ -1,0 +1,338 @@
+"""The caseworker's pages, driven through the names in CONTRACT.md only."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from registrering import selectors, services
+from registrering.models import Person, Samtale, Visitation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def url(navn, **kw):
+    return reverse(f"registrering:{navn}", kwargs=kw or None)
+
+
+def formular(**felter):
+    data = {
+        "dato": (selectors.idag() - datetime.timedelta(days=1)).isoformat(),
+        "samtaletype": "7",
+        "samtaleform": "1",
+        "aftale": "Søge 2 job om ugen",
+        "deltagere-TOTAL_FORMS": "0",
+        "deltagere-INITIAL_FORMS": "0",
+    }
+    data.update(felter)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def fejl_ved(svar, felt: str) -> str:
+    """The error text rendered next to a field (crispy-bootstrap5's invalid-feedback)."""
+    html = svar.content.decode()
+    m = re.search(rf'id="error_\d+_id_{felt}"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
+    assert m, f"ingen fejl ved {felt}"
+    return m.group(1)
+
+
+# --- login and search ---------------------------------------------------------------------------
+
+
+def test_login_med_djangos_felter_lander_paa_soegesiden(client, sagsbehandler):
+    svar = client.post(reverse("login"), {"username": "sara", "password": "hemmeligt-kodeord"}, follow=True)
+    assert svar.redirect_chain[-1][0] == url("person-soeg")
+
+
+def test_sider_kraever_login(client, jobcenter):
+    person = factories.person(jc=jobcenter)
+    for adresse in (url("person-soeg"), url("person-detalje", pk=person.pk), url("samtale-opret", person_pk=person.pk)):
+        svar = client.get(adresse)
+        assert svar.status_code == 302 and "/accounts/login/" in svar["Location"]
+
+
+def test_soeg_paa_cpr_med_og_uden_bindestreg_og_paa_navn(klient, jobcenter):
+    bente = factories.person(jc=jobcenter, navn="Bente Borger")
+    factories.person(jc=jobcenter, navn="Anders And")
+    for q in (bente.cpr, f"{bente.cpr[:6]}-{bente.cpr[6:]}"):
+        svar = klient.get(url("person-soeg"), {"q": q})
+        assert list(svar.context["resultater"]) == [bente]
+    svar = klient.post(url("person-soeg"), {"q": "borg"})
+    assert list(svar.context["resultater"]) == [bente]
+
+
+def test_soegning_viser_aldrig_et_andet_jobcenters_borgere(klient, andet_jobcenter):
+    fremmed = factories.person(jc=andet_jobcenter, navn="Fremmed Borger")
+    assert list(klient.get(url("person-soeg"), {"q": fremmed.cpr}).context["resultater"]) == []
+    assert list(klient.post(url("person-soeg"), {"q": "Fremmed"}).context["resultater"]) == []
+    assert klient.get(url("person-detalje", pk=fremmed.pk)).status_code == 404
+    assert klient.get(url("samtale-opret", person_pk=fremmed.pk)).status_code == 404
+
+
+# --- create a citizen ---------------------------------------------------------------------------------
+
+
+def test_opret_borger_i_eget_jobcenter_og_adresseres_med_uuid(klient, sagsbehandler):
+    svar = klient.post(url("person-opret"), {"cpr": "010190-1234", "navn": "Ny Borger", "kontaktgruppe": "2", "akasse": ""})
+    assert svar.status_code == 302
+    person = Person.objects.get(cpr="0101901234")
+    assert person.jobcenter == sagsbehandler.jobcenter
+    assert svar["Location"] == url("person-detalje", pk=person.pk)
+    assert person.cpr not in svar["Location"]
+
+
+@pytest.mark.parametrize(
+    ("cpr", "besked"),
+    [("12345", "10 cifre"), ("3202901234", "gyldig fødselsdato"), ("0113901234", "gyldig fødselsdato"), ("01019o1234", "10 cifre")],
+)
+def test_ugyldigt_cpr_afvises_ved_feltet(klient, cpr, besked):
+    svar = klient.post(url("person-opret"), {"cpr": cpr, "navn": "X", "kontaktgruppe": "2"})
+    assert svar.status_code == 200
+    assert besked in fejl_ved(svar, "cpr")
+    assert not Person.objects.exists()
+
+
+def test_cpr_der_ikke_opfylder_modulus_11_accepteres(klient):
+    # Numbers failing the modulus-11 check have been issued since 2007.
+    nummer = "0101901235"
+    assert sum(int(c) * w for c, w in zip(nummer, (4, 3, 2, 7, 6, 5, 4, 3, 2, 1))) % 11 != 0
+    svar = klient.post(url("person-opret"), {"cpr": nummer, "navn": "Y", "kontaktgruppe": "2"})
+    assert svar.status_code == 302
+
+
+def test_dagpengemodtager_skal_have_akasse(klient):
+    svar = klient.post(url("person-opret"), {"cpr": "0101901234", "navn": "X", "kontaktgruppe": "1", "akasse": ""})
+    assert svar.status_code == 200
+    assert "a-kasse" in fejl_ved(svar, "akasse")
+    svar = klient.post(url("person-opret"), {"cpr": "0101901234", "navn": "X", "kontaktgruppe": "1", "akasse": "HK"})
+    assert svar.status_code == 302
+
+
+def test_samme_cpr_kan_ikke_oprettes_to_gange(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    svar = klient.post(url("person-opret"), {"cpr": person.cpr, "navn": "X", "kontaktgruppe": "2"})
+    assert "findes allerede" in fejl_ved(svar, "cpr")
+
+
+# --- the registration form follows the type and the kontaktgruppe ----------------------------------------
+
+
+def felter(svar) -> set[str]:
+    return set(re.findall(r'name="([a-z_]+)"', svar.content.decode()))
+
+
+def test_formularen_viser_kun_felter_der_gaelder_for_typen(klient, jobcenter):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    jobsamtale = felter(klient.get(url("samtale-opret", person_pk=person.pk), {"samtaletype": "7"}))
+    assert {"aftale", "saerlig_indsats", "visitationsgruppe", "tidlig_opfoelgning"} <= jobsamtale
+    assert not {"praktiske_aftaler", "akasse_deltagelse", "cv_ikke_fyldestgoerende"} & jobsamtale
+    opfoelgning = felter(klient.get(url("samtale-opret", person_pk=person.pk), {"samtaletype": "4"}))
+    assert "praktiske_aftaler" in opfoelgning
+    assert not {"aftale", "saerlig_indsats"} & opfoelgning
+
+
+def test_formularen_foelger_kontaktgruppen(klient, jobcenter):
+    dagpenge = factories.person(kontaktgruppe="1", jc=jobcenter)
+    svar = klient.get(url("samtale-opret", person_pk=dagpenge.pk), {"samtaletype": "19"})
+    f = felter(svar)
+    assert {"aftale", "akasse_deltagelse", "cv_ikke_fyldestgoerende"} <= f
+    assert "visitationsgruppe" not in f
+    html = svar.content.decode()
+    assert 'value="19"' in html
+    uddannelse = factories.person(kontaktgruppe="3", jc=jobcenter)
+    html = klient.get(url("samtale-opret", person_pk=uddannelse.pk), {"samtaletype": "7"}).content.decode()
+    valg = re.search(r'<select name="visitationsgruppe".*?</select>', html, re.S).group(0)
+    assert 'value="uddannelsesparat"' in valg and 'value="aabenlyst_uddannelsesparat"' in valg
+    assert 'value="jobparat"' not in valg
+    # 19 is offered only to kontaktgruppe 1.
+    assert 'value="19"' not in re.search(r'<select name="samtaletype".*?</select>', html, re.S).group(0)
+
+
+def test_htmx_genopfriskning_beholder_det_indtastede(klient, jobcenter):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    svar = klient.post(
+        url("samtale-opret", person_pk=person.pk),
+        formular(samtaletype="4", praktiske_aftaler="Ringer fredag", _opdater="1", aftale=None),
+        headers={"HX-Request": "true"},
+    )
+    assert svar.status_code == 200
+    html = svar.content.decode()
+    assert html.lstrip().startswith('<div id="dynamiske-felter">')
+    assert "Ringer fredag" in html
+    assert not Samtale.objects.exists()
+
+
+def test_aftalefeltet_starter_fra_den_gaeldende_aftale(klient, jobcenter, sagsbehandler):
+    person = factories.person(jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(aftale="Søge 3 job om ugen"), bruger=sagsbehandler)
+    svar = klient.get(url("samtale-opret", person_pk=person.pk), {"samtaletype": "7"})
+    assert svar.context["form"]["aftale"].value() == "Søge 3 job om ugen"
+    # Also when the type is chosen after the page was opened (htmx re-render).
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(aftale=None, _opdater="1"), headers={"HX-Request": "true"})
+    assert "Søge 3 job om ugen" in svar.content.decode()
+
+
+def test_deltager_tilfoejes_og_fjernes_uden_at_gemme(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    data = formular(**{"deltagere-TOTAL_FORMS": "2", "deltagere-0-navn": "Mona", "deltagere-1-navn": "Tariq"})
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), {**data, "_tilfoej_deltager": "1"})
+    assert svar.context["formset"].total_form_count() == 3
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), {**data, "_fjern_deltager": "0"})
+    navne = [f["navn"].value() for f in svar.context["formset"].forms]
+    assert navne == ["Tariq"]
+    assert not Samtale.objects.exists()
+
+
+# --- submit ------------------------------------------------------------------------------------------------
+
+
+def test_registrering_gemmer_og_viser_samtalen_paa_borgerens_side(klient, jobcenter):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    data = formular(
+        visitationsgruppe="aktivitetsparat",
+        tidlig_opfoelgning="on",
+        **{
+            "deltagere-TOTAL_FORMS": "1",
+            "deltagere-0-navn": "Mona Mentor",
+            "deltagere-0-rolle": "mentor",
+            "deltagere-0-deltagelsesform": "2",
+        },
+    )
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), data)
+    assert svar.status_code == 302
+    samtale = Samtale.objects.get(person=person)
+    side = klient.get(url("person-detalje", pk=person.pk)).content.decode()
+    assert re.search(r'id="gaeldende-aftale">\s*<pre class="aftale">Søge 2 job om ugen</pre>', side)
+    visitation = re.search(r'id="gaeldende-visitationsgruppe".*?</p>', side, re.S).group(0)
+    assert "Aktivitetsparat" in visitation and selectors.idag().isoformat() in visitation
+    assert url("samtale-ret", pk=samtale.pk) in side
+    assert "Mona Mentor" in side and "Tidlig opfølgning - fast track" in side
+
+
+def test_afvist_registrering_svarer_200_med_fejl_ved_feltet_og_gemmer_intet(klient, jobcenter):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(aftale="", visitationsgruppe="jobparat"))
+    assert svar.status_code == 200
+    assert "bindende aftale" in fejl_ved(svar, "aftale")
+    assert not Samtale.objects.exists() and not Visitation.objects.exists()
+
+
+def test_vaerdi_i_felt_der_ikke_gaelder_afvises_ved_feltet(klient, jobcenter):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(samtaletype="4", aftale="Du skal søge 5 job"))
+    assert svar.status_code == 200
+    assert "må ikke indeholde en bindende aftale" in fejl_ved(svar, "aftale")
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(cv_ikke_fyldestgoerende="on"))
+    assert "kontaktgruppe 1" in fejl_ved(svar, "cv_ikke_fyldestgoerende")
+    assert not Samtale.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("felter_", "felt"),
+    [
+        ({"samtaletype": "999"}, "samtaletype"),
+        ({"samtaleform": "9"}, "samtaleform"),
+        ({"visitationsgruppe": "superparat"}, "visitationsgruppe"),
+        ({"dato": "2026-13-45"}, "dato"),
+        ({"aftale": "x" * 5000}, "aftale"),
+    ],
+)
+def test_ugyldige_koder_og_vaerdier_afvises(klient, jobcenter, felter_, felt):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(**felter_))
+    assert svar.status_code == 200
+    assert fejl_ved(svar, felt)
+    assert not Samtale.objects.exists()
+
+
+def test_deltager_med_ugyldig_rolle_afvises(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    data = formular(**{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "X", "deltagere-0-rolle": "chef", "deltagere-0-deltagelsesform": "1"})
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), data)
+    assert svar.status_code == 200
+    assert "gyldig rolle" in fejl_ved(svar, "deltagere-0-rolle")
+    assert not Samtale.objects.exists()
+
+
+def test_uaendret_visitationsgruppe_siges_paa_siden(klient, jobcenter, sagsbehandler):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    services.samtale_registrer(
+        person=person, data=factories.data(visitationsgruppe="jobparat", dato=selectors.idag() - datetime.timedelta(days=9)), bruger=sagsbehandler
+    )
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(visitationsgruppe="jobparat"), follow=True)
+    assert "Visitationsgruppen er uændret" in svar.content.decode()
+    assert Visitation.objects.filter(person=person).count() == 1
+
+
+# --- correct and cancel --------------------------------------------------------------------------------------
+
+
+def test_ret_samtale_med_begrundelse(klient, jobcenter, sagsbehandler):
+    person = factories.person(jc=jobcenter)
+    samtale = services.samtale_registrer(person=person, data=factories.data(aftale="Gammel"), bruger=sagsbehandler).samtale
+    side = klient.get(url("samtale-ret", pk=samtale.pk))
+    assert side.context["form"]["aftale"].value() == "Gammel"
+    svar = klient.post(url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), aftale="Ny"))
+    assert svar.status_code == 200 and "begrundelse" in fejl_ved(svar, "begrundelse")
+    svar = klient.post(url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), aftale="Ny", begrundelse="Stavefejl"))
+    assert svar.status_code == 302
+    samtale.refresh_from_db()
+    assert samtale.aftale == "Ny" and samtale.sekvens == 2
+
+
+def test_annuller_samtale_med_begrundelse(klient, jobcenter, sagsbehandler):
+    person = factories.person(jc=jobcenter)
+    samtale = services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler).samtale
+    assert klient.post(url("samtale-annuller", pk=samtale.pk), {"begrundelse": ""}).status_code == 200
+    svar = klient.post(url("samtale-annuller", pk=samtale.pk), {"begrundelse": "Forkert borger"})
+    assert svar.status_code == 302
+    samtale.refresh_from_db()
+    assert samtale.er_annulleret
+    side = klient.get(url("person-detalje", pk=person.pk)).content.decode()
+    assert "Annulleret" in side and "Forkert borger" in side
+    assert "Ingen bindende aftale" in side
+    assert url("samtale-ret", pk=samtale.pk) not in side
+
+
+def test_andet_jobcenters_samtale_kan_ikke_rettes_eller_annulleres(klient, andet_jobcenter):
+    kollega = factories.bruger("odense", jc=andet_jobcenter)
+    fremmed = factories.person(jc=andet_jobcenter)
+    samtale = services.samtale_registrer(person=fremmed, data=factories.data(), bruger=kollega).samtale
+    assert klient.get(url("samtale-ret", pk=samtale.pk)).status_code == 404
+    assert klient.post(url("samtale-annuller", pk=samtale.pk), {"begrundelse": "x"}).status_code == 404
+    samtale.refresh_from_db()
+    assert not samtale.er_annulleret
+
+
+# --- speed is behaviour: the citizen's page costs a fixed number of queries -------------------------------------
+
+
+@pytest.mark.parametrize("antal", [1, 50])
+def test_borgerens_side_har_fast_antal_forespoergsler(klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    idag = selectors.idag()
+    for i in range(antal):
+        services.samtale_registrer(
+            person=person,
+            data=factories.data(
+                dato=idag - datetime.timedelta(days=i),
+                visitationsgruppe=("jobparat", "aktivitetsparat")[i % 2],
+                deltagere=[factories.deltager(f"Deltager {i}")],
+            ),
+            bruger=sagsbehandler,
+        )
+    with django_assert_max_num_queries(14):
+        svar = klient.get(url("person-detalje", pk=person.pk))
+    assert svar.status_code == 200
+    assert svar.content.decode().count('class="list-group-item') == antal
+
+
+@pytest.mark.parametrize("antal", [1, 50])
+def test_soegning_har_fast_antal_forespoergsler(klient, jobcenter, django_assert_max_num_queries, antal):
+    for i in range(antal):
+        factories.person(jc=jobcenter, navn=f"Hansen {i}")
+    with django_assert_max_num_queries(6):
+        svar = klient.post(url("person-soeg"), {"q": "Hansen"})
+    assert len(svar.context["resultater"]) == antal
