@@ -1,13 +1,448 @@
-"""Reporting (indberetning): the outbox seam that the registration service calls.
+"""Reporting (indberetning): the write operations.
 
-``haendelser_opret`` is called inside the registration transaction; it writes one report
-event per recipient (DFDG always, the citizen's a-kasse for kontaktgruppe 1) so that
-nothing committed is lost and nothing uncommitted is reported. The batching, documents,
-transports and workers are built in the reporting issue.
+* :func:`haendelser_opret` — called by the registration services inside their transaction:
+  one event per recipient (DFDG always; the citizen's a-kasse for kontaktgruppe 1, § 28
+  stk. 5) and a coalesced "kick" job, all committed with the registration or not at all.
+* :func:`batch_byg` — claims pending events of one recipient into a new batch with
+  ``SELECT … FOR UPDATE SKIP LOCKED``: any number of workers, never one event in two batches.
+* :func:`batch_send` — claims one batch (``klar`` → ``sendes``), builds and validates its
+  document, delivers it and records the outcome.
+* :func:`batch_genudsend` — an operator sends a refused or failed batch again, same id.
+* :func:`koersel_udfoer` — one run of the engine (periodic or kick), leaving a
+  :class:`~indberetning.models.Koersel` row.
+
+Retries: a batch that met a 5xx, a timeout or a refused connection stays ``klar`` with
+``naeste_forsoeg`` pushed out by exponential backoff with jitter; after
+``INDBERETNING_MAKS_FORSOEG`` attempts it becomes ``fejlet`` and waits for an operator,
+like a refused (``afvist``) batch. No log line carries a CPR number or a document.
 """
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import dokument, transport
+from .models import DFDG, Batch, Haendelse, Koersel, modtager_akasse
+
+logger = logging.getLogger(__name__)
+
+KICK_LAAS = "indberetning-kick"
+
+
+def _indstilling(navn: str, standard):
+    return getattr(settings, navn, standard)
+
+
+def batch_stoerrelse() -> int:
+    return max(1, int(_indstilling("INDBERETNING_BATCH_STOERRELSE", 500)))
+
+
+def maks_forsoeg() -> int:
+    return max(1, int(_indstilling("INDBERETNING_MAKS_FORSOEG", 12)))
+
+
+def ventetid(forsoeg: int) -> datetime.timedelta:
+    """Exponential backoff with jitter: base·2^(n-1), capped, times a random 0.5–1.0 so
+    that batches failing together do not all come back in the same second."""
+    base = float(_indstilling("INDBERETNING_BACKOFF_SEKUNDER", 15))
+    loft = float(_indstilling("INDBERETNING_BACKOFF_LOFT", 1800))
+    sekunder = min(loft, base * 2 ** max(0, forsoeg - 1))
+    return datetime.timedelta(seconds=sekunder * random.uniform(0.5, 1.0))
+
+
+def lease() -> datetime.timedelta:
+    """How long a batch stays ``sendes`` before another worker may take it over (the first
+    one died). Longer than any one delivery can take."""
+    return datetime.timedelta(seconds=2 * float(_indstilling("INDBERETNING_HTTP_TIMEOUT", 30)) + 60)
+
+
+def _vaert() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+# --- the outbox ---------------------------------------------------------------------------
+
 
 def haendelser_opret(*, samtale, handling: str, tidspunkt, regler=None, visitation=None, begrundelse: str = "") -> list:
-    return []
+    """Write the report events of one registration, correction or cancellation.
+
+    Must run inside the caller's transaction (the registration services' ``atomic``).
+    Recipients: DFDG always; the citizen's a-kasse when the rules for the citizen's
+    kontaktgruppe say so (stk. 5); and, for a correction or a cancellation, every a-kasse
+    that was sent an earlier event about this conversation, so it never keeps a version
+    the jobcenter has corrected or withdrawn.
+    """
+    if handling not in {"opret", "ret", "annuller"}:
+        raise ValueError(f"ukendt handling: {handling}")
+    if not connection.in_atomic_block:
+        raise RuntimeError("haendelser_opret skal kaldes i registreringens transaktion")
+
+    data = dokument.samtale_indhold(
+        samtale=samtale, handling=handling, regler=regler, visitation=visitation, begrundelse=begrundelse
+    )
+    modtagere: dict[str, object] = {DFDG: None}
+    if regler is not None and regler.akasse_videregivelse:
+        akasse = samtale.person.akasse
+        if akasse is not None:
+            modtagere[modtager_akasse(akasse.kode)] = akasse
+        else:
+            logger.warning("indberetning: samtale %s: kontaktgruppen videregives til a-kassen, men borgeren har ingen a-kasse", samtale.pk)
+    if handling != "opret":
+        tidligere = (
+            Haendelse.objects.filter(samtale=samtale, akasse__isnull=False)
+            .select_related("akasse")
+            .order_by("modtager")
+            .distinct("modtager")
+        )
+        for h in tidligere:
+            modtagere.setdefault(h.modtager, h.akasse)
+
+    haendelser = [
+        Haendelse(
+            samtale=samtale,
+            modtager=modtager,
+            akasse=akasse,
+            handling=handling,
+            sekvens=samtale.sekvens,
+            registreret=tidspunkt,
+            data=data if modtager == DFDG else dokument.akasse_indhold(data),
+        )
+        for modtager, akasse in modtagere.items()
+    ]
+    Haendelse.objects.bulk_create(haendelser)
+    kick_bestil()
+    logger.info(
+        "indberetning: %s sekvens %s for samtale %s til %s",
+        handling,
+        samtale.sekvens,
+        samtale.pk,
+        ", ".join(modtagere),
+    )
+    return haendelser
+
+
+def kick_bestil() -> bool:
+    """Defer the coalesced "kick" job in the current transaction.
+
+    procrastinate's Django connector defers through Django's own connection, so inside
+    ``atomic`` the job row commits or rolls back with the registration. One waiting kick
+    serves every registration that commits before a worker takes it (the queueing lock);
+    an event committed just after a worker took the kick is picked up by the next kick or
+    by the periodic sweep within a minute. The savepoint keeps a lost race for the lock
+    (a unique violation) from aborting the registration's transaction.
+    """
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    if ProcrastinateJob.objects.filter(queueing_lock=KICK_LAAS, status="todo").exists():
+        return False
+    return _bestil(lambda: _tasks().kick.configure(queueing_lock=KICK_LAAS).defer())
+
+
+def send_bestil(batch_id, *, schedule_at: datetime.datetime | None = None) -> bool:
+    """Defer the send job of one batch (at most one waiting per batch: a queueing lock)."""
+    opsaet = {"queueing_lock": f"indberetning-batch-{batch_id}"}
+    if schedule_at is not None:
+        opsaet["schedule_at"] = schedule_at
+    return _bestil(lambda: _tasks().batch_send.configure(**opsaet).defer(batch_id=str(batch_id)))
+
+
+def _tasks():
+    from . import tasks
+
+    return tasks
+
+
+def _bestil(defer: Callable[[], object]) -> bool:
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    try:
+        with transaction.atomic():
+            defer()
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+# --- batches ------------------------------------------------------------------------------
+
+_KRAEV_SQL = """
+WITH valgte AS (
+    SELECT id FROM indberetning_haendelse
+    WHERE batch_id IS NULL AND modtager = %(modtager)s
+    ORDER BY registreret, id
+    LIMIT %(graense)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE indberetning_haendelse AS h SET batch_id = %(batch)s
+FROM valgte WHERE h.id = valgte.id
+RETURNING h.akasse_id
+"""
+
+
+def batch_byg(*, modtager: str, stoerrelse: int | None = None) -> Batch | None:
+    """Claim up to ``stoerrelse`` pending events of one recipient into a new batch.
+
+    ``FOR UPDATE SKIP LOCKED`` makes concurrent builders take disjoint events: a row
+    another transaction has claimed is skipped while it is locked and, once committed,
+    no longer matches ``batch_id IS NULL`` (PostgreSQL re-checks the condition on the
+    newest row version). Returns ``None`` when nothing was left to claim.
+    """
+    graense = stoerrelse or batch_stoerrelse()
+    batch_id = uuid.uuid4()
+    with transaction.atomic():
+        with connection.cursor() as c:
+            # The foreign key to the batch is checked at commit (Django's PostgreSQL
+            # foreign keys are DEFERRABLE INITIALLY DEFERRED), after the batch row exists.
+            c.execute(_KRAEV_SQL, {"modtager": modtager, "graense": graense, "batch": batch_id})
+            raekker = c.fetchall()
+        if not raekker:
+            return None
+        batch = Batch(id=batch_id, modtager=modtager, akasse_id=raekker[0][0], antal=len(raekker))
+        batch.save(force_insert=True)
+    logger.info("indberetning: batch %s bygget til %s med %s hændelser", batch.pk, modtager, batch.antal)
+    return batch
+
+
+def modtagere_med_afventende() -> list[str]:
+    return list(
+        Haendelse.objects.filter(batch__isnull=True).order_by("modtager").values_list("modtager", flat=True).distinct()
+    )
+
+
+def batches_byg(*, modtagere: Iterable[str] | None = None) -> list[Batch]:
+    """Build batches until no recipient has pending events left (that this worker can claim)."""
+    stoerrelse = batch_stoerrelse()
+    bygget = []
+    for modtager in modtagere if modtagere is not None else modtagere_med_afventende():
+        while True:
+            batch = batch_byg(modtager=modtager, stoerrelse=stoerrelse)
+            if batch is None:
+                break
+            bygget.append(batch)
+            if batch.antal < stoerrelse:
+                break
+    return bygget
+
+
+def batches_forfaldne(*, straks: bool = False) -> list[uuid.UUID]:
+    """Batches to send now: ``klar`` and due (any ``klar`` when ``straks``), and ``sendes``
+    whose worker has not reported back in time."""
+    nu = timezone.now()
+    klar = Batch.objects.filter(status=Batch.Status.KLAR)
+    if not straks:
+        klar = klar.filter(naeste_forsoeg__lte=nu)
+    haengende = Batch.objects.filter(status=Batch.Status.SENDES, sendes_til__lt=nu)
+    return list(klar.union(haengende).values_list("id", flat=True))
+
+
+_KRAEV_BATCH_SQL = """
+UPDATE indberetning_batch
+SET status = 'sendes', sendes_til = %(til)s, forsoeg = forsoeg + 1, sidst_forsoegt = %(nu)s
+WHERE id = %(id)s AND (
+    (status = 'klar' AND (%(straks)s OR naeste_forsoeg <= %(nu)s))
+    OR (status = 'sendes' AND sendes_til < %(nu)s)
+)
+RETURNING forsoeg
+"""
+
+
+def _batch_kraev(*, batch_id, straks: bool) -> int | None:
+    nu = timezone.now()
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute(_KRAEV_BATCH_SQL, {"id": batch_id, "nu": nu, "til": nu + lease(), "straks": straks})
+        raekke = c.fetchone()
+    return raekke[0] if raekke else None
+
+
+def batch_dokument(*, batch: Batch) -> bytes:
+    """The batch's document, rebuilt from its frozen events in a fixed order."""
+    haendelser = (
+        Haendelse.objects.filter(batch=batch)
+        .order_by("registreret", "id")
+        .values_list("id", "samtale_id", "handling", "sekvens", "registreret", "data")
+    )
+    return dokument.dokument_byg(
+        batch_id=batch.pk,
+        modtager=batch.modtager,
+        akasse_kode=batch.modtager.removeprefix("akasse-") if batch.er_akasse else None,
+        dannet=batch.oprettet,
+        haendelser=haendelser.iterator(chunk_size=1000),
+    )
+
+
+def batch_send(*, batch_id, straks: bool = False) -> transport.Udfald | None:
+    """Send one batch if it is due and nobody else is sending it; record what happened.
+
+    The claim (``klar`` → ``sendes`` with a deadline) is committed before anything leaves,
+    and the outcome is recorded in a second transaction after the receiver answered. A
+    worker that dies in between leaves the batch ``sendes``; after the deadline it is sent
+    again with the same id, and the receiver answers 412 ("already have it").
+    Returns ``None`` when the batch was not due or another worker has it.
+    """
+    forsoeg = _batch_kraev(batch_id=batch_id, straks=straks)
+    if forsoeg is None:
+        return None
+    batch = Batch.objects.select_related("akasse").get(pk=batch_id)
+    try:
+        indhold = batch_dokument(batch=batch)
+        dokument.dokument_valider(indhold)
+    except dokument.DokumentFejl as e:
+        udfald = transport.Udfald(transport.AFVIST, besked=_("Ikke sendt: %(fejl)s") % {"fejl": e})
+        _udfald_gem(batch=batch, forsoeg=forsoeg, udfald=udfald, adresse=None, sha="", stoerrelse=None, fejlet=True)
+        logger.error("indberetning: batch %s er ikke gyldig efter skemaet og er ikke sendt", batch.pk)
+        return udfald
+    sha = hashlib.sha256(indhold).hexdigest()
+    if batch.dokument_sha256 and batch.dokument_sha256 != sha:
+        logger.warning("indberetning: batch %s: dokumentet afviger fra det først sendte (ny programversion?)", batch.pk)
+    adresse = transport.adresse_for(modtager=batch.modtager, akasse=batch.akasse)
+    try:
+        udfald = transport.send(adresse=adresse, batch_id=batch.pk, dokument=indhold)
+    except Exception as e:  # a transport bug must not leave the batch hanging until the deadline
+        logger.exception("indberetning: batch %s: uventet fejl under afsendelse", batch.pk)
+        udfald = transport.Udfald(transport.PROEV_IGEN, besked=f"Uventet fejl: {e.__class__.__name__}")
+    _udfald_gem(batch=batch, forsoeg=forsoeg, udfald=udfald, adresse=adresse, sha=sha, stoerrelse=len(indhold))
+    return udfald
+
+
+def _udfald_gem(*, batch: Batch, forsoeg: int, udfald: transport.Udfald, adresse, sha: str, stoerrelse, fejlet=False) -> None:
+    nu = timezone.now()
+    felter = {
+        "sendes_til": None,
+        "sidste_besked": udfald.besked,
+        "sidste_http_status": udfald.http_status,
+    }
+    if adresse is not None:
+        felter["adresse"] = str(adresse)[:500]
+    if sha and not batch.dokument_sha256:
+        felter["dokument_sha256"] = sha
+        felter["dokument_bytes"] = stoerrelse
+    if udfald.resultat == transport.KVITTERET:
+        felter.update(status=Batch.Status.KVITTERET, kvittering=udfald.kvittering, kvitteret=nu)
+    elif udfald.resultat == transport.AFVIST:
+        felter["status"] = Batch.Status.FEJLET if fejlet else Batch.Status.AFVIST
+    elif forsoeg >= maks_forsoeg():
+        felter["status"] = Batch.Status.FEJLET
+        felter["sidste_besked"] = _("Opgivet efter %(n)s forsøg. Seneste: %(besked)s") % {
+            "n": forsoeg,
+            "besked": udfald.besked,
+        }
+    else:
+        felter.update(status=Batch.Status.KLAR, naeste_forsoeg=nu + ventetid(forsoeg))
+    with transaction.atomic():
+        # Only the worker that holds this attempt records it: one that lost its deadline
+        # to another worker leaves the record to that one.
+        opdateret = Batch.objects.filter(pk=batch.pk, status=Batch.Status.SENDES, forsoeg=forsoeg).update(**felter)
+    for navn, vaerdi in felter.items():
+        setattr(batch, navn, vaerdi)
+    logger.info(
+        "indberetning: batch %s til %s forsøg %s: %s%s",
+        batch.pk,
+        batch.modtager,
+        forsoeg,
+        felter.get("status"),
+        f" (HTTP {udfald.http_status})" if udfald.http_status else "",
+    )
+    if not opdateret:
+        logger.warning("indberetning: batch %s: en anden arbejder havde overtaget forsøget", batch.pk)
+
+
+@transaction.atomic
+def batch_genudsend(*, batch: Batch, bruger) -> Batch:
+    """An operator sends a batch again: the same id and the same events, so the receiver
+    can tell a repeat (412) from a new delivery."""
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status not in {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR}:
+        raise ValidationError(_("Kun afviste, fejlede og ventende batches kan sendes igen."))
+    batch.status = Batch.Status.KLAR
+    batch.forsoeg = 0
+    batch.naeste_forsoeg = timezone.now()
+    batch.genudsendt = batch.naeste_forsoeg
+    batch.genudsendt_af = bruger
+    batch.full_clean()
+    batch.save()
+    send_bestil(batch.pk)
+    logger.info("indberetning: batch %s genudsendes af bruger %s", batch.pk, bruger.pk)
+    return batch
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+def koersel_udfoer(*, kilde: str, send: Callable[[uuid.UUID], bool] = send_bestil) -> Koersel:
+    """Build every pending batch and hand each due batch to ``send`` (a job per batch)."""
+    koersel = Koersel.objects.create(kilde=kilde, vaert=_vaert())
+    try:
+        bygget = batches_byg()
+        koersel.batches_bygget = len(bygget)
+        koersel.haendelser_batchet = sum(b.antal for b in bygget)
+        for batch_id in batches_forfaldne():
+            if send(batch_id):
+                koersel.sendinger += 1
+    except Exception as e:
+        koersel.fejl = f"{e.__class__.__name__}: {e}"[:2000]
+        raise
+    finally:
+        koersel.afsluttet = timezone.now()
+        koersel.save()
+    return koersel
+
+
+def koersel_synkron(*, fremskridt: Callable[[list], Iterable] = iter) -> tuple[Koersel, list[Batch]]:
+    """``manage.py indberet``: build and send everything now, in this process.
+
+    Returns the run and the batches still needing attention (refused or failed, from this
+    run or earlier, and those left waiting for a retry by this run).
+    """
+    koersel = Koersel.objects.create(kilde=Koersel.Kilde.KOMMANDO, vaert=_vaert())
+    ikke_leveret: list[uuid.UUID] = []
+    try:
+        bygget = batches_byg()
+        koersel.batches_bygget = len(bygget)
+        koersel.haendelser_batchet = sum(b.antal for b in bygget)
+        koersel.save()
+        ids = batches_forfaldne(straks=True)
+        for batch_id in fremskridt(ids):
+            udfald = batch_send(batch_id=batch_id, straks=True)
+            if udfald is None:
+                continue
+            koersel.sendinger += 1
+            if udfald.resultat == transport.KVITTERET:
+                koersel.kvitteret += 1
+            else:
+                ikke_leveret.append(batch_id)
+    except Exception as e:
+        koersel.fejl = f"{e.__class__.__name__}: {e}"[:2000]
+        raise
+    finally:
+        status = dict(Batch.objects.filter(pk__in=ikke_leveret).values_list("id", "status"))
+        koersel.afvist = sum(1 for s in status.values() if s == Batch.Status.AFVIST)
+        koersel.fejlet = len(ikke_leveret) - koersel.afvist
+        koersel.afsluttet = timezone.now()
+        koersel.save()
+    til_opfoelgning = list(
+        Batch.objects.filter(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET]).union(
+            Batch.objects.filter(pk__in=ikke_leveret)
+        )
+    )
+    return koersel, til_opfoelgning
+
+
+def oprydning(*, dage: int | None = None) -> int:
+    """Delete run rows older than ``INDBERETNING_KOERSEL_DAGE`` days (default 30)."""
+    dage = dage if dage is not None else int(_indstilling("INDBERETNING_KOERSEL_DAGE", 30))
+    slettet, _ = Koersel.objects.filter(startet__lt=timezone.now() - datetime.timedelta(days=dage)).delete()
+    return slettet
+

@@ -144,6 +144,18 @@ if not DEBUG:
 INDBERETNING_DFDG_URL = os.environ.get("INDBERETNING_DFDG_URL", "")
 INDBERETNING_DIR = Path(os.environ.get("INDBERETNING_DIR", BASE_DIR / "var" / "indberetning"))
 INDBERETNING_BATCH_STOERRELSE = int(os.environ.get("INDBERETNING_BATCH_STOERRELSE", 500))
+# Seconds per connect/read of one HTTP delivery; a batch left "sendes" by a dead worker is
+# taken over after 2 x this + 60 s.
+INDBERETNING_HTTP_TIMEOUT = float(os.environ.get("INDBERETNING_HTTP_TIMEOUT", 30))
+# Retries after 5xx/timeouts: base * 2^(n-1) seconds (capped, with jitter); "fejlet" after
+# INDBERETNING_MAKS_FORSOEG attempts (about 3 hours with the defaults).
+INDBERETNING_MAKS_FORSOEG = int(os.environ.get("INDBERETNING_MAKS_FORSOEG", 12))
+INDBERETNING_BACKOFF_SEKUNDER = float(os.environ.get("INDBERETNING_BACKOFF_SEKUNDER", 15))
+INDBERETNING_BACKOFF_LOFT = float(os.environ.get("INDBERETNING_BACKOFF_LOFT", 1800))
+INDBERETNING_KOERSEL_DAGE = int(os.environ.get("INDBERETNING_KOERSEL_DAGE", 30))
+# procrastinate: tasks are found in each app's tasks.py; workers poll every few seconds
+# besides LISTEN/NOTIFY, so a scheduled retry is not late.
+PROCRASTINATE_WORKER_DEFAULTS = {"fetch_job_polling_interval": 2.0}
 
 # Logging: never the request path with query strings of citizen pages' data; CPR numbers
 # are not in URLs by design (citizens are addressed by UUID).

@@ -1,0 +1,80 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Batch, Haendelse, Koersel
+
+
+class HaendelseInline(admin.TabularInline):
+    model = Haendelse
+    fields = ("id", "samtale", "handling", "sekvens", "registreret")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    max_num = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("registreret", "id")
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("id", "modtager", "status", "antal", "forsoeg", "oprettet", "naeste_forsoeg", "kvitteret")
+    list_filter = ("status", "modtager")
+    search_fields = ("=id",)
+    date_hierarchy = "oprettet"
+    actions = ["genudsend"]
+    inlines = [HaendelseInline]
+    readonly_fields = [f.name for f in Batch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send valgte batches igen (samme id)"), permissions=["change"])
+    def genudsend(self, request, queryset):
+        antal = 0
+        for batch in queryset:
+            try:
+                services.batch_genudsend(batch=batch, bruger=request.user)
+                antal += 1
+            except ValidationError as e:
+                self.message_user(request, f"{batch.pk}: {' '.join(e.messages)}", messages.WARNING)
+        self.message_user(request, _("%(n)s batches sendes igen.") % {"n": antal}, messages.SUCCESS)
+
+
+@admin.register(Haendelse)
+class HaendelseAdmin(admin.ModelAdmin):
+    list_display = ("id", "modtager", "handling", "sekvens", "registreret", "batch")
+    list_filter = ("modtager", "handling")
+    search_fields = ("=id", "=samtale__id", "=batch__id")
+    raw_id_fields = ("samtale", "batch", "akasse")
+    readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "data", "batch")
+    list_select_related = ("batch",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Koersel)
+class KoerselAdmin(admin.ModelAdmin):
+    list_display = ("startet", "kilde", "vaert", "batches_bygget", "haendelser_batchet", "sendinger", "kvitteret", "afvist", "fejlet", "fejl")
+    list_filter = ("kilde",)
+    date_hierarchy = "startet"
+    readonly_fields = [f.name for f in Koersel._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,67 @@
+"""procrastinate tasks: thin wrappers around :mod:`indberetning.services`; ids, never objects.
+
+* ``indberetning.periodisk`` — every minute (deferred once per minute however many workers
+  run): build batches, defer one send job per due batch, leave a run row.
+* ``indberetning.kick`` — the same, deferred by a registration in its own transaction
+  (coalesced by a queueing lock), so a report normally leaves within seconds.
+* ``indberetning.batch_send`` — send one batch; after a retryable failure it defers itself
+  for the batch's next attempt time.
+* ``indberetning.genoptag_haengende`` — retry jobs whose worker stopped sending heartbeats.
+* ``indberetning.oprydning`` — nightly: old finished jobs and run rows.
+
+The batch rows, not the jobs, are the truth: a job lost for any reason costs at most one
+period, because the periodic run finds every pending event and every due batch again.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from procrastinate.contrib.django import app
+
+from . import services, transport
+from .models import Batch, Koersel
+
+QUEUE = "indberetning"
+
+
+@app.periodic(cron="* * * * *", periodic_id="indberetning-periodisk")
+@app.task(name="indberetning.periodisk", queue=QUEUE, queueing_lock="indberetning-periodisk")
+def periodisk(timestamp: int) -> str:
+    return services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK).beskrivelse
+
+
+@app.task(name="indberetning.kick", queue=QUEUE)
+def kick() -> str:
+    return services.koersel_udfoer(kilde=Koersel.Kilde.KICK).beskrivelse
+
+
+@app.task(name="indberetning.batch_send", queue=QUEUE)
+def batch_send(batch_id: str) -> str:
+    udfald = services.batch_send(batch_id=batch_id)
+    if udfald is None:
+        return "ikke forfalden eller sendes af en anden arbejder"
+    if udfald.resultat == transport.PROEV_IGEN:
+        naeste = Batch.objects.filter(pk=batch_id, status=Batch.Status.KLAR).values_list("naeste_forsoeg", flat=True).first()
+        if naeste is not None:
+            services.send_bestil(batch_id, schedule_at=max(naeste, timezone.now()))
+    return udfald.resultat
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="indberetning-genoptag")
+@app.task(name="indberetning.genoptag_haengende", queue=QUEUE, queueing_lock="indberetning-genoptag", pass_context=True)
+async def genoptag_haengende(context, timestamp: int) -> int:
+    """Jobs left ``doing`` by a worker that stopped (no heartbeat) are put back in the queue."""
+    antal = 0
+    for job in await context.app.job_manager.get_stalled_jobs():
+        await context.app.job_manager.retry_job(job)
+        antal += 1
+    return antal
+
+
+@app.periodic(cron="17 3 * * *", periodic_id="indberetning-oprydning")
+@app.task(name="indberetning.oprydning", queue=QUEUE, queueing_lock="indberetning-oprydning", pass_context=True)
+async def oprydning(context, timestamp: int) -> int:
+    from asgiref.sync import sync_to_async
+
+    await context.app.job_manager.delete_old_jobs(nb_hours=24 * 7, include_failed=False)
+    return await sync_to_async(services.oprydning)()

@@ -1,0 +1,175 @@
+"""Transports: deliver one batch document to one recipient, and say how it went.
+
+Two kinds, chosen per recipient by :func:`adresse_for`:
+
+* HTTP(S) POST of the document with ``X-Request-Id`` = the batch id. 2xx: delivered, the
+  body is the receipt. 412: the receiver already holds this id: delivered (an earlier
+  attempt got through but its answer was lost). Another 4xx (and an unexpected 1xx/3xx):
+  refused; the batch stops and waits for an operator. 5xx, a timeout, a refused or reset
+  connection: try again later with the same id.
+* A drop folder, ``INDBERETNING_DIR/<recipient>/<batchId>.xml``: written to a hidden
+  temporary name in the same folder, flushed to disk and renamed with ``os.replace``, so a
+  reader never sees half a file. A resend writes the same bytes to the same name.
+
+Nothing here logs the document or the receiver's answer (either may hold a CPR number).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from .models import DFDG
+
+KVITTERET = "kvitteret"
+AFVIST = "afvist"
+PROEV_IGEN = "proev_igen"
+
+# What we keep of a receiver's answer: enough for the operator, bounded for the database.
+MAKS_SVAR = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Adresse:
+    """Where a recipient's batches go: an URL, or a folder when ``url`` is empty."""
+
+    url: str = ""
+    mappe: Path | None = None
+
+    def __str__(self) -> str:
+        return self.url or str(self.mappe)
+
+
+@dataclass(frozen=True)
+class Udfald:
+    resultat: str  # KVITTERET, AFVIST or PROEV_IGEN
+    besked: str = ""
+    kvittering: str = ""
+    http_status: int | None = None
+
+
+def adresse_for(*, modtager: str, akasse=None) -> Adresse:
+    """DFDG: ``INDBERETNING_DFDG_URL``; an a-kasse: its ``endpoint_url`` from the admin.
+    Empty: the recipient's drop folder."""
+    url = settings.INDBERETNING_DFDG_URL if modtager == DFDG else (getattr(akasse, "endpoint_url", "") or "")
+    if url:
+        return Adresse(url=url)
+    return Adresse(mappe=Path(settings.INDBERETNING_DIR) / modtager)
+
+
+def send(*, adresse: Adresse, batch_id, dokument: bytes) -> Udfald:
+    if adresse.url:
+        return http_send(url=adresse.url, batch_id=batch_id, dokument=dokument)
+    return mappe_send(mappe=adresse.mappe, batch_id=batch_id, dokument=dokument)
+
+
+_CPR_I_TEKST = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+
+def uden_cpr(tekst: str) -> str:
+    """A receiver's message may quote a CPR number; it is shown on pages and printed by the
+    command, so the digits are masked before it is kept."""
+    return _CPR_I_TEKST.sub("**********", tekst)
+
+
+def _tekst(svar: bytes) -> str:
+    return svar[:MAKS_SVAR].decode("utf-8", errors="replace")
+
+
+def http_send(*, url: str, batch_id, dokument: bytes, timeout: float | None = None) -> Udfald:
+    timeout = timeout if timeout is not None else settings.INDBERETNING_HTTP_TIMEOUT
+    anmodning = urllib.request.Request(
+        url,
+        data=dokument,
+        method="POST",
+        headers={
+            "Content-Type": "application/xml; charset=utf-8",
+            "X-Request-Id": str(batch_id),
+            "User-Agent": "samtaleregistrering-indberetning/1",
+        },
+    )
+    try:
+        # No redirects are followed for a POST: urllib raises HTTPError for 3xx here.
+        with _aabner.open(anmodning, timeout=timeout) as svar:
+            krop = svar.read(MAKS_SVAR + 1)
+            status = svar.status
+    except urllib.error.HTTPError as e:
+        try:
+            krop = e.read(MAKS_SVAR + 1)
+        except (OSError, http.client.HTTPException):  # the body of an error answer is a courtesy
+            krop = b""
+        status = e.code
+    except TimeoutError:
+        return Udfald(PROEV_IGEN, besked=f"Intet svar inden for {timeout:g} sekunder.")
+    except urllib.error.URLError as e:
+        grund = e.reason
+        if isinstance(grund, TimeoutError):
+            return Udfald(PROEV_IGEN, besked=f"Intet svar inden for {timeout:g} sekunder.")
+        return Udfald(PROEV_IGEN, besked=f"Kunne ikke forbinde: {grund}")
+    except (ConnectionError, http.client.HTTPException, OSError) as e:
+        return Udfald(PROEV_IGEN, besked=f"Forbindelsen blev afbrudt: {e.__class__.__name__}: {e}")
+
+    tekst = _tekst(krop)
+    if 200 <= status < 300:
+        return Udfald(KVITTERET, besked=f"HTTP {status}", kvittering=tekst, http_status=status)
+    if status == 412:
+        # STAR's convention: a repeated request id means "already have it".
+        return Udfald(
+            KVITTERET,
+            besked="HTTP 412: modtageren havde allerede batchen (tidligere forsøg kom frem).",
+            kvittering=tekst,
+            http_status=status,
+        )
+    if 500 <= status < 600:
+        return Udfald(PROEV_IGEN, besked=uden_cpr(f"HTTP {status}: {tekst}".strip()), http_status=status)
+    # 4xx, and 1xx/3xx which no receiver of ours should answer: an operator must look.
+    return Udfald(AFVIST, besked=uden_cpr(f"HTTP {status}: {tekst}".strip()), http_status=status)
+
+
+class _IngenOmdirigering(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# No proxies from the environment (reports go straight to the receiver) and no redirects.
+_aabner = urllib.request.build_opener(urllib.request.ProxyHandler({}), _IngenOmdirigering())
+
+
+def mappe_send(*, mappe: Path, batch_id, dokument: bytes) -> Udfald:
+    mappe = Path(mappe)
+    try:
+        mappe.mkdir(parents=True, exist_ok=True)
+        endelig = mappe / f"{batch_id}.xml"
+        # Hidden and without the .xml ending, so a reader globbing *.xml never picks it up.
+        midlertidig = mappe / f".{batch_id}.{os.getpid()}.tmp"
+        with open(midlertidig, "wb") as f:
+            f.write(dokument)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(midlertidig, endelig)
+        _fsync_mappe(mappe)
+    except OSError as e:
+        return Udfald(PROEV_IGEN, besked=f"Kunne ikke skrive i drop-mappen: {e.strerror or e}")
+    sha = hashlib.sha256(dokument).hexdigest()
+    return Udfald(KVITTERET, besked="Lagt i drop-mappen.", kvittering=f"{endelig} sha256={sha}")
+
+
+def _fsync_mappe(mappe: Path) -> None:
+    try:
+        fd = os.open(mappe, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
