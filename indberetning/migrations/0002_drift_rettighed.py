@@ -11,20 +11,9 @@ DRIFT = ("teamleder", "administrator")
 
 
 def tildel(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from indberetning.roller import drift_rettighed_tildel
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    app_config = apps.get_app_config("indberetning")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    se_drift = Permission.objects.get(content_type__app_label="indberetning", codename="se_drift")
-    for navn in DRIFT:
-        gruppe, _ = Group.objects.get_or_create(name=navn)
-        gruppe.permissions.add(se_drift)
-    Group.objects.get(name="administrator").permissions.add(
-        *Permission.objects.filter(content_type__app_label="indberetning")
-    )
+    drift_rettighed_tildel(apps)
 
 
 def fjern(apps, schema_editor):
