@@ -128,3 +128,23 @@ class PersonMarkeringAdmin(SimpleHistoryAdmin):
     list_display = ("person", "markering", "fra", "til")
     list_select_related = ("person", "markering")
     raw_id_fields = ("person", "samtale")
+
+
+@admin.register(models.Adgangslog)
+class AdgangslogAdmin(admin.ModelAdmin):
+    """Read-only: the access log is append-only (a database trigger refuses the rest)."""
+
+    list_display = ("tidspunkt", "bruger", "person", "handling", "formaal")
+    list_filter = ("handling",)
+    list_select_related = ("bruger", "person")
+    date_hierarchy = "tidspunkt"
+    raw_id_fields = ("person", "bruger")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

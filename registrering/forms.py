@@ -280,3 +280,7 @@ class BegrundelseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Skriv en begrundelse for annulleringen.")},
     )
+
+
+class VisitationPaaDatoForm(forms.Form):
+    dato = forms.DateField(label=_("Visitationsgruppe på dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

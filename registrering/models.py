@@ -416,3 +416,41 @@ class PersonMarkering(models.Model):
 
     def __str__(self):
         return f"{self.markering} fra {self.fra:%d.%m.%Y}"
+
+
+class Adgangslog(models.Model):
+    """Who read, searched, changed or exported a citizen's data, when and why.
+
+    Append-only: a database trigger refuses UPDATE and DELETE (migration 0005), and the
+    admin offers neither. Reading access is not history, so this is its own table.
+    """
+
+    class Handling(models.TextChoices):
+        VIS = "vis", _("visning")
+        SOEG = "soeg", _("søgeresultat")
+        OPRET = "opret", _("oprettelse")
+        RET = "ret", _("rettelse")
+        ANNULLER = "annuller", _("annullering")
+        HISTORIK = "historik", _("revisionsvisning")
+        EKSPORT = "eksport", _("eksport")
+        INDSIGT = "indsigt", _("borgerens egen indsigt")
+
+    tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("borger"))
+    bruger = models.ForeignKey(Bruger, on_delete=models.PROTECT, related_name="+", verbose_name=_("bruger"))
+    handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
+    formaal = models.CharField(_("formål"), max_length=200)
+    detaljer = models.CharField(_("detaljer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("adgangslog")
+        verbose_name_plural = _("adgangslog")
+        ordering = ["-tidspunkt", "-id"]
+        indexes = [models.Index(fields=["person", "-tidspunkt"], name="adgangslog_person_tid")]
+        permissions = [
+            ("se_historik", _("Kan se revisionsspor og adgangslog for borgere")),
+        ]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.tidspunkt:%Y-%m-%d %H:%M} {self.bruger} {self.get_handling_display()}"

@@ -9,13 +9,16 @@ ROLLER: dict[str, list[str]] = {
     # The same plus the operations page (reporting).
     "teamleder": [f"registrering.{a}_{m}" for m in REGISTRERING_MODELLER for a in ("view", "add", "change")],
     # Read-only, every jobcenter, history and logs.
-    "revisor": [f"registrering.view_{m}" for m in REGISTRERING_MODELLER] + ["registrering.se_alle_jobcentre"],
+    "revisor": [f"registrering.view_{m}" for m in REGISTRERING_MODELLER]
+    + ["registrering.se_alle_jobcentre", "registrering.se_historik", "registrering.view_adgangslog"],
     # Django admin; code lists and users.
-    "administrator": ["registrering.se_alle_jobcentre"],
+    "administrator": ["registrering.se_alle_jobcentre", "registrering.se_historik"],
 }
 
 
-def opret_roller(apps=None) -> None:
+def opret_roller(apps=None, *, streng: bool = True) -> None:
+    """Create the groups and give them their permissions. ``streng=False`` is for older
+    migrations, when models that later permissions belong to do not exist yet."""
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
@@ -30,7 +33,11 @@ def opret_roller(apps=None) -> None:
         perms = []
         for r in rettigheder:
             app_label, codename = r.split(".")
-            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None and streng:
+                raise LookupError(f"Rettigheden {r} findes ikke")
+            if perm is not None:
+                perms.append(perm)
         if navn == "administrator":
             perms += list(Permission.objects.filter(content_type__app_label__in=["registrering", "auth"]))
         gruppe.permissions.add(*perms)

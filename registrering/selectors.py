@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Deltager, Person, PersonMarkering, Samtale, SamtaletypeRegel, Visitation
 from .regler import DANSK_TID
@@ -118,4 +120,134 @@ def cv_vurdering_seneste(*, person: Person) -> Samtale | None:
         .filter(person=person, cv_ikke_fyldestgoerende=True)
         .order_by("-dato", "-registreret")
         .first()
+    )
+
+
+# --- the auditor's timeline -------------------------------------------------------------------
+
+
+@dataclass
+class Aendring:
+    felt: str
+    foer: str
+    efter: str
+
+
+@dataclass
+class Historikpost:
+    tidspunkt: datetime.datetime
+    bruger: str
+    objekt: str
+    handling: str  # "oprettet", "ændret", "slettet"
+    begrundelse: str
+    aendringer: list[Aendring] = field(default_factory=list)
+
+
+HANDLINGER = {"+": _("oprettet"), "~": _("ændret"), "-": _("slettet")}
+# Fields that are bookkeeping, not content, and are left out of the diff.
+UDELADTE_FELTER = {"id", "person", "samtale", "registreret_af", "aftaletype", "sekvens", "jobcenter", "kontaktgruppe_snapshot"}
+
+
+def _kodenavne() -> dict:
+    from .models import (
+        Akasse,
+        AkasseDeltagelse,
+        Deltagelsesform,
+        Deltagerrolle,
+        Jobcenter,
+        Kontaktgruppe,
+        Persongruppemarkering,
+        Samtaleform,
+        Samtaletype,
+        Visitationsgruppe,
+    )
+
+    modeller = (
+        Akasse, AkasseDeltagelse, Deltagelsesform, Deltagerrolle, Jobcenter, Kontaktgruppe,
+        Persongruppemarkering, Samtaleform, Samtaletype, Visitationsgruppe,
+    )
+    return {m: {o.pk: str(o) for o in m.objects.all()} for m in modeller}
+
+
+def _vis(vaerdi, felt, navne) -> str:
+    if vaerdi is None or vaerdi == "":
+        return "—"
+    if isinstance(vaerdi, bool):
+        return str(_("ja") if vaerdi else _("nej"))
+    if felt.is_relation and felt.related_model in navne:
+        return navne[felt.related_model].get(vaerdi, str(vaerdi))
+    if isinstance(vaerdi, datetime.datetime):
+        return timezone.localtime(vaerdi, DANSK_TID).strftime("%d.%m.%Y %H:%M")
+    if isinstance(vaerdi, datetime.date):
+        return vaerdi.strftime("%d.%m.%Y")
+    return str(vaerdi)
+
+
+def historik_for_person(*, person: Person) -> list[Historikpost]:
+    """Every change to the citizen, their conversations, participants, visitation rows and
+    markings, newest first, with who, when, the reason and a field-by-field diff.
+
+    A fixed number of queries whatever the history's length: one per history table (with
+    the acting user joined), one for the conversations' labels and one per code list;
+    the diffs are computed in memory (STYLE.md: avoid Suila's N+1 trap)."""
+    navne = _kodenavne()
+    samtaler = {
+        s.pk: f"{s.samtaletype} {s.dato:%d.%m.%Y}"
+        for s in Samtale.objects.filter(person=person).select_related("samtaletype")
+    }
+    kilder = [
+        (Person.history.filter(id=person.pk), lambda r: str(_("Borger"))),
+        (Samtale.history.filter(person_id=person.pk), lambda r: str(_("Samtale %(s)s")) % {"s": samtaler.get(r.id, r.id)}),
+        (
+            Deltager.history.filter(samtale_id__in=list(samtaler)),
+            lambda r: str(_("Deltager ved %(s)s")) % {"s": samtaler.get(r.samtale_id, r.samtale_id)},
+        ),
+        (Visitation.history.filter(person_id=person.pk), lambda r: str(_("Visitation"))),
+        (PersonMarkering.history.filter(person_id=person.pk), lambda r: str(_("Persongruppemarkering"))),
+    ]
+    poster: list[Historikpost] = []
+    for qs, etiket in kilder:
+        model = qs.model.instance_type
+        sporede = {f.attname for f in qs.model._meta.concrete_fields}
+        felter = [f for f in model._meta.concrete_fields if f.name not in UDELADTE_FELTER and f.attname in sporede]
+        forrige: dict = {}
+        for r in qs.select_related("history_user").order_by("history_date", "history_id"):
+            foer = forrige.get(r.id)
+            aendringer = []
+            for f in felter:
+                ny = getattr(r, f.attname)
+                gammel = getattr(foer, f.attname) if foer is not None else None
+                if foer is None and (ny is None or ny == "" or ny is False):
+                    continue
+                if foer is not None and ny == gammel:
+                    continue
+                aendringer.append(Aendring(str(f.verbose_name), _vis(gammel, f, navne) if foer is not None else "—", _vis(ny, f, navne)))
+            forrige[r.id] = r
+            poster.append(
+                Historikpost(
+                    tidspunkt=r.history_date,
+                    bruger=(r.history_user.get_full_name() or r.history_user.username) if r.history_user else str(_("system")),
+                    objekt=etiket(r),
+                    handling=str(HANDLINGER.get(r.history_type, r.history_type)),
+                    begrundelse=r.history_change_reason or "",
+                    aendringer=aendringer,
+                )
+            )
+    poster.sort(key=lambda p: p.tidspunkt, reverse=True)
+    return poster
+
+
+def adgangslog_for_person(*, person: Person):
+    from .models import Adgangslog
+
+    return Adgangslog.objects.filter(person=person).select_related("bruger").order_by("-tidspunkt", "-id")
+
+
+def samtaler_for_borger(*, person: Person) -> QuerySet[Samtale]:
+    """What the citizen is shown (§ 28 stk. 6, as on Jobnet): held, non-cancelled conversations."""
+    return (
+        Samtale.objects.aktive()
+        .filter(person=person, dato__lte=idag())
+        .select_related("samtaletype", "samtaleform")
+        .order_by("-dato", "-registreret")
     )

@@ -21,6 +21,7 @@ from indberetning.services import haendelser_opret
 
 from . import selectors
 from .models import (
+    Adgangslog,
     Akasse,
     AkasseDeltagelse,
     Bruger,
@@ -78,6 +79,30 @@ class Resultat:
     markering: PersonMarkering | None = None
 
 
+# --- the access log ---------------------------------------------------------------------------
+
+
+def formaal_for(bruger: Bruger) -> str:
+    """The purpose recorded with an access: what the user's role does with citizen data."""
+    if bruger.person_id is not None:
+        return _("Borgerens egen indsigt")
+    if bruger.has_perm("registrering.se_historik") and not bruger.has_perm("registrering.add_samtale"):
+        return _("Revision og tilsyn")
+    return _("Sagsbehandling efter lov om en aktiv beskæftigelsesindsats")
+
+
+def adgang_log(*, bruger: Bruger, personer, handling: str, detaljer: str = "", formaal: str | None = None) -> None:
+    """Append one access-log row per citizen (never a CPR number in ``detaljer``)."""
+    formaal = formaal or formaal_for(bruger)
+    nu = timezone.now()
+    Adgangslog.objects.bulk_create(
+        [
+            Adgangslog(tidspunkt=nu, person_id=getattr(p, "pk", p), bruger=bruger, handling=handling, formaal=formaal, detaljer=detaljer[:300])
+            for p in personer
+        ]
+    )
+
+
 # --- citizens ------------------------------------------------------------------------------
 
 
@@ -89,6 +114,7 @@ def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: A
     person.full_clean()
     person._history_user = bruger
     person.save()
+    adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=_("Borger oprettet"))
     return person
 
 
@@ -204,6 +230,7 @@ def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tids
     if data.tidlig_opfoelgning:
         markering = _markering_start(person=person, samtale=samtale, bruger=bruger, tidspunkt=tidspunkt)
     haendelser_opret(samtale=samtale, handling="opret", tidspunkt=tidspunkt, regler=regler, visitation=visitation)
+    adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=str(samtale))
     return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
 
 
@@ -268,6 +295,7 @@ def samtale_ret(
     haendelser_opret(
         samtale=samtale, handling="ret", tidspunkt=tidspunkt, regler=regler, visitation=visitation, begrundelse=begrundelse
     )
+    adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.RET, detaljer=str(samtale))
     return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
 
 
@@ -309,4 +337,5 @@ def samtale_annuller(
             )
             _gem(tilbage, bruger=bruger, begrundelse=begrundelse)
     haendelser_opret(samtale=samtale, handling="annuller", tidspunkt=tidspunkt, begrundelse=begrundelse)
+    adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.ANNULLER, detaljer=str(samtale))
     return samtale

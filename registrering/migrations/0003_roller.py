@@ -4,7 +4,7 @@ from django.db import migrations
 def roller(apps, schema_editor):
     from registrering.roller import opret_roller
 
-    opret_roller(apps)
+    opret_roller(apps, streng=False)
 
 
 class Migration(migrations.Migration):

@@ -323,7 +323,7 @@ def test_borgerens_side_har_fast_antal_forespoergsler(klient, jobcenter, sagsbeh
             ),
             bruger=sagsbehandler,
         )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         svar = klient.get(url("person-detalje", pk=person.pk))
     assert svar.status_code == 200
     assert svar.content.decode().count('class="list-group-item') == antal
@@ -333,6 +333,6 @@ def test_borgerens_side_har_fast_antal_forespoergsler(klient, jobcenter, sagsbeh
 def test_soegning_har_fast_antal_forespoergsler(klient, jobcenter, django_assert_max_num_queries, antal):
     for i in range(antal):
         factories.person(jc=jobcenter, navn=f"Hansen {i}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         svar = klient.post(url("person-soeg"), {"q": "Hansen"})
     assert len(svar.context["resultater"]) == antal

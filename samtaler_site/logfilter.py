@@ -1,0 +1,27 @@
+"""CPR numbers never appear in log records.
+
+Citizens are addressed by UUID, so the application itself never logs a CPR number; this
+filter is the second line of defence for what others log verbatim: the development
+server's request lines (an integrator may call ``?q=<cpr>``), login failures (somebody
+types a CPR number as username) and unexpected errors. It is attached to those loggers
+in settings.LOGGING, so every handler, including test capture, sees the masked record.
+"""
+
+import logging
+import re
+
+CPR_MOENSTER = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}-?\d{4}(?!\d)")
+ERSTATNING = "[cpr fjernet]"
+
+
+def masker(tekst: str) -> str:
+    return CPR_MOENSTER.sub(ERSTATNING, tekst)
+
+
+class UdenCpr(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        besked = record.getMessage()
+        if CPR_MOENSTER.search(besked):
+            record.msg = masker(besked)
+            record.args = None
+        return True
