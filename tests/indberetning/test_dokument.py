@@ -1,0 +1,90 @@
+"""The batch document: valid against the receivers' XSD, stable, and careful with text."""
+
+import io
+import uuid
+
+import pytest
+import xmlschema
+from django.utils import timezone
+
+from indberetning import dokument, services
+from indberetning.models import DFDG, Batch, Haendelse
+from registrering import services as registrering_services
+from tests import factories
+
+from .conftest import igaar, registrer
+
+pytestmark = pytest.mark.django_db
+
+XSD = xmlschema.XMLSchema(str(dokument.SKEMA))
+
+
+def test_skemaet_er_en_kopi_af_modtagernes():
+    from pathlib import Path
+
+    delt = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "samtale-indberetning-v1.xsd"
+    if not delt.exists():
+        pytest.skip("shared/ ligger ikke ved siden af repositoriet")
+    assert delt.read_bytes() == dokument.SKEMA.read_bytes()
+
+
+def test_fritekst_med_saerlige_tegn_giver_et_gyldigt_dokument(sagsbehandler):
+    tekst = 'Møde <kl. 9> & "kaffe" \x0b\x01\r\nlinje to 😀'
+    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler, aftale=tekst).samtale
+    (batch,) = [b for b in services.batches_byg() if b.modtager == DFDG]
+    indhold = services.batch_dokument(batch=batch)
+    dokument.dokument_valider(indhold)
+    data = XSD.to_dict(io.BytesIO(indhold))
+    (haendelse,) = data["haendelse"]
+    assert haendelse["samtale"]["@id"] == str(samtale.pk)
+    # Characters XML cannot carry are dropped; everything else survives, \r included.
+    assert haendelse["samtale"]["aftale"] == 'Møde <kl. 9> & "kaffe" \r\nlinje to 😀'
+
+
+def test_cpr_altid_10_cifre():
+    assert dokument.cpr_10_cifre("140385-1234") == "1403851234"
+    with pytest.raises(dokument.DokumentFejl) as e:
+        dokument.cpr_10_cifre("14038512")
+    assert "14038512" not in str(e.value)
+
+
+def test_genopbygget_dokument_er_byte_for_byte_det_samme(sagsbehandler):
+    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler, aftale="Før").samtale
+    batches = services.batches_byg()
+    foer = {b.pk: services.batch_dokument(batch=b) for b in batches}
+    # The conversation changes later: the old batch's document does not.
+    registrering_services.samtale_ret(
+        samtale=samtale, data=factories.data(dato=igaar(), aftale="Efter"), begrundelse="Rettet", bruger=sagsbehandler
+    )
+    for batch in Batch.objects.filter(pk__in=foer):
+        assert services.batch_dokument(batch=batch) == foer[batch.pk]
+
+
+def test_ugyldigt_dokument_sendes_ikke_og_beskeden_viser_ikke_vaerdien(sagsbehandler, dfdg):
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    h = Haendelse.objects.get()
+    Haendelse.objects.filter(pk=h.pk).update(data={**h.data, "cpr": "12345"})
+    (batch,) = services.batches_byg()
+    services.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.FEJLET
+    assert "skemaet" in batch.sidste_besked and "12345" not in batch.sidste_besked
+    assert dfdg.anmodninger == []
+
+
+def test_samme_haendelse_to_gange_i_et_dokument_afvises_af_skemaet():
+    h = dokument.haendelse_xml(
+        haendelse_id=uuid.uuid4(),
+        samtale_id=uuid.uuid4(),
+        handling="opret",
+        sekvens=1,
+        registreret=timezone.now(),
+        data={"cpr": "1403851234", "dato": "2026-01-05"},
+    )
+    indhold = dokument.dokument_byg(
+        batch_id=uuid.uuid4(), modtager=DFDG, akasse_kode=None, dannet=timezone.now(), haendelser=[]
+    ).replace(b"</indberetning>", (h + h).encode() + b"</indberetning>")
+    with pytest.raises(dokument.DokumentFejl):
+        dokument.dokument_valider(indhold)
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        XSD.validate(io.BytesIO(indhold))

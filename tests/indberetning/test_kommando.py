@@ -1,0 +1,49 @@
+"""``manage.py indberet``: everything now, synchronously; non-zero when not delivered."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indberetning.models import Batch, Koersel
+from tests import factories
+
+from .conftest import committede, igaar, registrer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_indberet_leverer_alt_og_efterlader_en_koersel(sagsbehandler, dfdg, drop_mappe, capsys):
+    for dage in (1, 2):
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+    call_command("indberet")
+    ud = capsys.readouterr()
+    assert "2 batches bygget med 4 hændelser" in ud.out
+    assert "Sender batches" in ud.err  # the progress bar
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager="dfdg"))
+    assert len(list((drop_mappe / "akasse-HK").glob("*.xml"))) == 1
+    koersel = Koersel.objects.get()
+    assert (koersel.kilde, koersel.kvitteret, koersel.afvist, koersel.fejlet) == ("kommando", 2, 0, 0)
+
+
+def test_indberet_afslutter_med_fejl_naar_en_batch_afvises(sagsbehandler, dfdg):
+    dfdg.plan = [400]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    with pytest.raises(CommandError) as e:
+        call_command("indberet", "--uden-fremskridt")
+    assert e.value.returncode == 1
+    assert Batch.objects.get().status == Batch.Status.AFVIST
+    # Still not delivered on the next run: the operator has not resent it.
+    with pytest.raises(CommandError):
+        call_command("indberet", "--uden-fremskridt")
+
+
+def test_indberet_afslutter_med_fejl_naar_modtageren_er_nede(sagsbehandler, dfdg):
+    dfdg.plan = [503]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    with pytest.raises(CommandError):
+        call_command("indberet", "--uden-fremskridt")
+    call_command("indberet", "--uden-fremskridt")  # the retry is due at once for the command
+    assert Batch.objects.get().status == Batch.Status.KVITTERET
+
+
+def test_indberet_uden_noget_at_sende_lykkes(db):
+    call_command("indberet", "--uden-fremskridt")

@@ -1,0 +1,138 @@
+"""Real transactions: several workers at once, and the procrastinate worker end to end.
+
+These tests commit (``transaction=True``), so each thread has its own database
+connection and sees only what others committed, as workers on several machines do.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from indberetning import services
+from indberetning.models import DFDG, Batch, Haendelse, Koersel
+from tests import factories
+
+from .conftest import committede, igaar, registrer
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _kodelister_genskabes_bagefter(django_db_blocker):
+    """The last flush of this module empties every table; load the code lists, roles and
+    grants again as the migrations did, for the tests that run after these."""
+    yield
+    from django.apps import apps
+
+    from indberetning.roller import drift_rettighed_tildel
+    from registrering.roller import opret_roller
+
+    indlaes = importlib.import_module("registrering.migrations.0002_kodelister").indlaes
+    with django_db_blocker.unblock():
+        indlaes(apps, None)
+        opret_roller()
+        drift_rettighed_tildel()
+
+
+def i_traad(funktion, *args, **kwargs):
+    """Run ``funktion`` in a thread with its own database connection; return a handle
+    whose ``resultat()`` joins it and re-raises what it raised."""
+    ud: dict = {}
+
+    def koer():
+        try:
+            ud["resultat"] = funktion(*args, **kwargs)
+        except BaseException as e:  # noqa: BLE001 - handed to the test thread
+            ud["fejl"] = e
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=koer)
+    t.start()
+
+    class Handle:
+        @staticmethod
+        def resultat(timeout=60):
+            t.join(timeout)
+            assert not t.is_alive(), "tråden blev ikke færdig"
+            if "fejl" in ud:
+                raise ud["fejl"]
+            return ud.get("resultat")
+
+    return Handle
+
+
+def test_skip_locked_springer_over_det_en_anden_arbejder_har_laast(sagsbehandler):
+    for dage in range(1, 11):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+    a_har_laast = threading.Event()
+    b_er_faerdig = threading.Event()
+
+    def arbejder_a():
+        with transaction.atomic():
+            batch = services.batch_byg(modtager=DFDG, stoerrelse=6)
+            a_har_laast.set()
+            # A holds its claim uncommitted until B has built its batch.
+            assert b_er_faerdig.wait(30)
+            return batch
+
+    a = i_traad(arbejder_a)
+    assert a_har_laast.wait(30)
+    # B does not wait for A's locks: it skips A's rows and takes the rest.
+    batch_b = i_traad(services.batch_byg, modtager=DFDG, stoerrelse=6).resultat(timeout=10)
+    b_er_faerdig.set()
+    batch_a = a.resultat()
+    assert (batch_a.antal, batch_b.antal) == (6, 4)
+    a_ids = set(Haendelse.objects.filter(batch=batch_a).values_list("id", flat=True))
+    b_ids = set(Haendelse.objects.filter(batch=batch_b).values_list("id", flat=True))
+    assert a_ids.isdisjoint(b_ids) and len(a_ids | b_ids) == 10
+
+
+def test_to_arbejdere_paa_samme_tid_laegger_aldrig_en_haendelse_i_to_batches(sagsbehandler, dfdg, drop_mappe, settings):
+    settings.INDBERETNING_BATCH_STOERRELSE = 3
+    for dage in range(1, 16):
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+    committet = Haendelse.objects.count()
+    assert committet == 30  # 15 to DFDG (HTTP), 15 to the a-kasse (drop folder)
+
+    start = threading.Barrier(2)
+
+    def arbejder():
+        start.wait()
+        return services.koersel_synkron()
+
+    traade = [i_traad(arbejder), i_traad(arbejder)]
+    koersler = [t.resultat()[0] for t in traade]
+
+    # Every committed event is in exactly one batch, and the batches add up.
+    assert not Haendelse.objects.filter(batch__isnull=True).exists()
+    assert sum(k.haendelser_batchet for k in koersler) == committet
+    assert sum(Batch.objects.values_list("antal", flat=True)) == committet
+    assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
+    # DFDG got every event once and no batch twice.
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG))
+    assert dfdg.dubletter() == []
+    ids = [a[0] for a in dfdg.anmodninger]
+    assert len(ids) == len(set(ids)) == Batch.objects.filter(modtager=DFDG).count()
+    # The a-kasse's drop folder holds one whole file per batch.
+    filer = sorted(p.stem for p in (drop_mappe / "akasse-HK").iterdir())
+    assert filer == sorted(str(i) for i in Batch.objects.filter(modtager="akasse-HK").values_list("id", flat=True))
+
+
+def test_registrering_naar_modtageren_gennem_procrastinate_arbejderen(sagsbehandler, dfdg, akasse):
+    from procrastinate.contrib.django import app
+
+    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
+    # The kick was committed with the registration; a worker runs it and the send jobs it defers.
+    # As ``manage.py procrastinate worker`` does: a psycopg connector to the same database.
+    with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
+        arbejder_app.run_worker(wait=False, install_signal_handlers=False, queues=["indberetning"])
+    assert sorted(dfdg.haendelser()) == committede(samtale=samtale, modtager=DFDG)
+    assert sorted(akasse.haendelser()) == committede(samtale=samtale, modtager="akasse-HK")
+    assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
+    kick = Koersel.objects.get(kilde=Koersel.Kilde.KICK)
+    assert (kick.batches_bygget, kick.haendelser_batchet, kick.sendinger) == (2, 2, 2) and kick.afsluttet
