@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,3 +8,6 @@ urlpatterns = [
     path("", include("registrering.urls")),
     path("indberetning/", include("indberetning.urls")),
 ]
+
+if settings.OIDC_AKTIV:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
