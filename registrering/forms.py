@@ -145,6 +145,12 @@ class SamtaleForm(forms.Form):
                 "Alle aftaler, der er forpligtende for borgeren fremadrettet, skal stå her. "
                 "Feltet starter med den gældende aftale."
             )
+        # Parts the rule table requires for this type are marked like required fields
+        # (the rule, not the field, decides, so the message stays the law's own).
+        for felt, kraevet in (("aftale", bool(self.regler.aftale)), ("akasse_deltagelse", self.regler.akasse_deltagelse)):
+            if kraevet:
+                self.fields[felt].label = f"{self.fields[felt].label}*"
+                self.fields[felt].widget.attrs["aria-required"] = "true"
         if self.regler.visitation:
             seneste = self.visitation_seneste
             self.fields["visitationsgruppe"].help_text = (
