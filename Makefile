@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve worker db-stop clean-db check
+.PHONY: run test install migrate demo serve worker db-stop clean-db check bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,9 @@ db-stop:
 
 clean-db: db-stop
 	rm -rf var/pgdata
+
+# Reporting pipeline benchmark (issue 3): N events (default 100000) against PostgreSQL's
+# COPY, memory peak, and the delay to receipt with a worker running. A few minutes.
+N ?= 100000
+bench: migrate
+	$(PY) bench/indberetning_bench.py --n $(N)

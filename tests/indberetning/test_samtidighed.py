@@ -128,9 +128,14 @@ def test_registrering_naar_modtageren_gennem_procrastinate_arbejderen(sagsbehand
 
     samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
     # The kick was committed with the registration; a worker runs it and the send jobs it defers.
-    # As ``manage.py procrastinate worker`` does: a psycopg connector to the same database.
-    with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
-        arbejder_app.run_worker(wait=False, install_signal_handlers=False, queues=["indberetning"])
+
+    def arbejder():
+        # As ``manage.py procrastinate worker`` does: a psycopg connector to the same
+        # database. In a thread of its own: the worker runs its own event loop.
+        with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
+            arbejder_app.run_worker(wait=False, install_signal_handlers=False, queues=["indberetning"])
+
+    i_traad(arbejder).resultat()
     assert sorted(dfdg.haendelser()) == committede(samtale=samtale, modtager=DFDG)
     assert sorted(akasse.haendelser()) == committede(samtale=samtale, modtager="akasse-HK")
     assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
