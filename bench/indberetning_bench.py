@@ -140,19 +140,29 @@ def copy_haendelser(n: int, skabeloner: list, start_sekvens: int) -> float:
     """Write n events with COPY; returns the seconds the COPY itself took."""
     from django.db import connection
 
+    from indberetning.dokument import haendelse_xml
+
+    def felt(tekst: str) -> str:  # COPY's text format
+        return tekst.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
     nu = datetime.datetime.now(datetime.UTC)
     tekst = io.StringIO()
     for i in range(n):
         samtale_id, data = skabeloner[i % len(skabeloner)]
+        haendelse_id, sekvens, registreret = uuid.uuid4(), start_sekvens + i, nu + datetime.timedelta(microseconds=i)
+        xml = haendelse_xml(
+            haendelse_id=haendelse_id, samtale_id=samtale_id, handling="opret", sekvens=sekvens, registreret=registreret, data=data
+        )
         linje = "\t".join(
             [
-                str(uuid.uuid4()),
+                str(haendelse_id),
                 str(samtale_id),
                 "dfdg",
                 "opret",
-                str(start_sekvens + i),
-                (nu + datetime.timedelta(microseconds=i)).isoformat(),
-                json.dumps(data, ensure_ascii=False).replace("\\", "\\\\"),
+                str(sekvens),
+                registreret.isoformat(),
+                felt(json.dumps(data, ensure_ascii=False)),
+                felt(xml),
             ]
         )
         tekst.write(linje + "\n")
@@ -162,7 +172,7 @@ def copy_haendelser(n: int, skabeloner: list, start_sekvens: int) -> float:
     with connection.connection.cursor() as c:
         t0 = time.perf_counter()
         with c.copy(
-            "COPY indberetning_haendelse (id, samtale_id, modtager, handling, sekvens, registreret, data) FROM STDIN"
+            "COPY indberetning_haendelse (id, samtale_id, modtager, handling, sekvens, registreret, data, xml) FROM STDIN"
         ) as cp:
             for i in range(0, len(blob), 1 << 20):
                 cp.write(blob[i : i + (1 << 20)])

@@ -2,13 +2,15 @@
 
 Two steps, kept apart on purpose:
 
-1. :func:`samtale_indhold` runs inside the registration transaction and freezes what is
-   reported for one recipient as a plain dict (stored in ``Haendelse.data``). A later
+1. Inside the registration transaction, :func:`samtale_indhold` freezes what is reported
+   to one recipient as a plain dict (``Haendelse.data``) and :func:`haendelse_xml` turns it
+   into the ``haendelse`` element that will be sent (``Haendelse.xml``). A later
    correction of the conversation makes a new event; it never changes an old one.
-2. :func:`dokument_byg` turns a batch's frozen events into one XML document valid against
-   ``schemas/samtale-indberetning-v1.xsd``. It depends only on stored values (the batch id,
-   its recipient, its ``oprettet`` time and the frozen events in a fixed order), so a
-   resend of a batch is byte for byte the document sent before.
+2. :func:`dokument_byg` wraps a batch's frozen elements into one XML document valid
+   against ``schemas/samtale-indberetning-v1.xsd``. It depends only on stored values (the
+   batch id, its recipient, its ``oprettet`` time and the frozen elements in a fixed
+   order), so a resend of a batch is byte for byte the document sent before, and
+   building a batch costs no serialisation at all.
 
 The a-kasse variant (§ 28, stk. 5) carries only :data:`AKASSE_FELTER`: the conversation
 itself, what the citizen agreed to and the CV assessment (stk. 4, kontaktgruppe 1 only).
@@ -206,8 +208,9 @@ def haendelse_xml(*, haendelse_id, samtale_id, handling: str, sekvens: int, regi
 def dokument_byg(*, batch_id, modtager: str, akasse_kode: str | None, dannet: datetime.datetime, haendelser: Iterable) -> bytes:
     """One batch as one XML document (UTF-8 bytes).
 
-    ``haendelser`` yields ``(id, samtale_id, handling, sekvens, registreret, data)`` in the
-    batch's fixed order; it is consumed once, so a database cursor can stream it.
+    ``haendelser`` yields the frozen ``haendelse`` elements (:func:`haendelse_xml`, made
+    when each event was written) in the batch's fixed order; it is consumed once, so a
+    database cursor can stream it.
     """
     if modtager == "dfdg":
         hoved = f'<indberetning xmlns="{NAMESPACE}" batchId="{batch_id}" modtager="DFDG" dannet="{tidspunkt_xml(dannet)}">'
@@ -219,17 +222,8 @@ def dokument_byg(*, batch_id, modtager: str, akasse_kode: str | None, dannet: da
     ud = io.StringIO()
     ud.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     ud.write(hoved)
-    for haendelse_id, samtale_id, handling, sekvens, registreret, data in haendelser:
-        ud.write(
-            haendelse_xml(
-                haendelse_id=haendelse_id,
-                samtale_id=samtale_id,
-                handling=handling,
-                sekvens=sekvens,
-                registreret=registreret,
-                data=data,
-            )
-        )
+    for element in haendelser:
+        ud.write(element)
     ud.write("</indberetning>\n")
     return ud.getvalue().encode("utf-8")
 

@@ -111,9 +111,11 @@ class Haendelse(models.Model):
     handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
     sekvens = models.PositiveIntegerField(_("sekvens"))
     registreret = models.DateTimeField(_("registreret"))
-    # The ``samtale`` element's content for this recipient, frozen when the event is
-    # written; see indberetning.dokument.
+    # What is reported to this recipient, frozen when the event is written (see
+    # indberetning.dokument): ``xml`` is the ``haendelse`` element exactly as it is sent,
+    # ``data`` the same content as JSON, for people, the admin and checks.
     data = models.JSONField(_("indhold"))
+    xml = models.TextField(_("XML som sendt"), default="", editable=False)
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="haendelser", verbose_name=_("batch")
     )

@@ -110,18 +110,28 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, regler=None, visitati
         for h in tidligere:
             modtagere.setdefault(h.modtager, h.akasse)
 
-    haendelser = [
-        Haendelse(
+    haendelser = []
+    for modtager, akasse in modtagere.items():
+        indhold = data if modtager == DFDG else dokument.akasse_indhold(data)
+        h = Haendelse(
             samtale=samtale,
             modtager=modtager,
             akasse=akasse,
             handling=handling,
             sekvens=samtale.sekvens,
             registreret=tidspunkt,
-            data=data if modtager == DFDG else dokument.akasse_indhold(data),
+            data=indhold,
         )
-        for modtager, akasse in modtagere.items()
-    ]
+        # Serialised once, here: a batch is then the concatenation of frozen elements.
+        h.xml = dokument.haendelse_xml(
+            haendelse_id=h.id,
+            samtale_id=samtale.pk,
+            handling=handling,
+            sekvens=samtale.sekvens,
+            registreret=tidspunkt,
+            data=indhold,
+        )
+        haendelser.append(h)
     Haendelse.objects.bulk_create(haendelser)
     kick_bestil()
     logger.info(
@@ -269,11 +279,7 @@ def _batch_kraev(*, batch_id, straks: bool) -> int | None:
 
 def batch_dokument(*, batch: Batch) -> bytes:
     """The batch's document, rebuilt from its frozen events in a fixed order."""
-    haendelser = (
-        Haendelse.objects.filter(batch=batch)
-        .order_by("registreret", "id")
-        .values_list("id", "samtale_id", "handling", "sekvens", "registreret", "data")
-    )
+    haendelser = Haendelse.objects.filter(batch=batch).order_by("registreret", "id").values_list("xml", flat=True)
     return dokument.dokument_byg(
         batch_id=batch.pk,
         modtager=batch.modtager,
