@@ -195,12 +195,12 @@ def pipeline(modtager_url: str) -> tuple[float, int, int]:
 
 def forsinkelse_med_arbejder(bruger, antal: int, url: str) -> list[float]:
     """Register conversations one at a time with a worker running; seconds to receipt."""
+    from django.conf import settings
+
     from indberetning.models import Batch, Haendelse
     from registrering import services
     from registrering.selectors import idag
     from tests import factories
-
-    from django.conf import settings
 
     env = {**os.environ, "DATABASE_URL": database_url(settings.DATABASES["default"]), "INDBERETNING_DFDG_URL": url, "LOG_LEVEL": "WARNING"}
     arbejder = subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROD, env=env)

@@ -53,7 +53,7 @@ class HaendelseAdmin(admin.ModelAdmin):
     list_filter = ("modtager", "handling")
     search_fields = ("=id", "=samtale__id", "=batch__id")
     raw_id_fields = ("samtale", "batch", "akasse")
-    readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "data", "batch")
+    readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "batch", "data", "xml")
     list_select_related = ("batch",)
 
     def has_add_permission(self, request):
