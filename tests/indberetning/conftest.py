@@ -108,15 +108,6 @@ def drop_mappe(settings, tmp_path):
     return settings.INDBERETNING_DIR
 
 
-@pytest.fixture(autouse=True)
-def _drift_rettighed(db):
-    """Browser tests flush the database and restore roles without this app's grant; put
-    it back as its migration did (idempotent)."""
-    from indberetning.roller import drift_rettighed_tildel
-
-    drift_rettighed_tildel()
-
-
 def igaar(dage: int = 1) -> datetime.date:
     from registrering import selectors
 

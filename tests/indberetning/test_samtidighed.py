@@ -2,11 +2,12 @@
 
 These tests commit (``transaction=True``), so each thread has its own database
 connection and sees only what others committed, as workers on several machines do.
+``serialized_rollback`` reloads the migrated data before each test; pytest-django runs
+transactional tests after the ordinary ones, so the flush after them harms no one.
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
 
 import pytest
@@ -19,23 +20,6 @@ from tests import factories
 from .conftest import committede, igaar, registrer
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _kodelister_genskabes_bagefter(django_db_blocker):
-    """The last flush of this module empties every table; load the code lists, roles and
-    grants again as the migrations did, for the tests that run after these."""
-    yield
-    from django.apps import apps
-
-    from indberetning.roller import drift_rettighed_tildel
-    from registrering.roller import opret_roller
-
-    indlaes = importlib.import_module("registrering.migrations.0002_kodelister").indlaes
-    with django_db_blocker.unblock():
-        indlaes(apps, None)
-        opret_roller()
-        drift_rettighed_tildel()
 
 
 def i_traad(funktion, *args, **kwargs):
