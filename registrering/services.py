@@ -39,7 +39,7 @@ from .models import (
     Visitation,
     Visitationsgruppe,
 )
-from .regler import Regelsaet, dansk_dato, regelsaet, valider_samtale
+from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regelsaet, valider_samtale
 
 TIDLIG_OPFOELGNING = "tidlig_opfoelgning_fast_track"
 
@@ -111,6 +111,9 @@ def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: A
     if bruger.jobcenter_id is None:
         raise ValidationError(_("Din bruger er ikke knyttet til et jobcenter."))
     person = Person(cpr=cpr, navn=navn.strip(), kontaktgruppe=kontaktgruppe, akasse=akasse, jobcenter_id=bruger.jobcenter_id)
+    if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=selectors.idag())["akasse_videregivelse"]:
+        # § 28 stk. 5: the information is forwarded to the citizen's a-kasse.
+        raise ValidationError({"akasse": [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]})
     person.full_clean()
     person._history_user = bruger
     person.save()

@@ -436,3 +436,11 @@ def test_to_samtidige_registreringer_registrerer_kun_et_gruppeskift():
         "jobparat",
         "aktivitetsparat",
     ]
+
+
+def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
+    from registrering.models import Kontaktgruppe
+
+    with pytest.raises(ValidationError) as e:
+        services.person_opret(cpr="0101901234", navn="X", kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), akasse=None, bruger=sagsbehandler)
+    assert "akasse" in fejl(e)
