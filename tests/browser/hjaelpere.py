@@ -1,0 +1,68 @@
+"""Small helpers shared by the browser tests."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page, expect
+
+KODEORD = "hemmeligt-kodeord"  # tests/factories.py
+
+
+def log_ind(kontekst: BrowserContext, bruger, url: str) -> None:
+    """Put a logged-in session cookie into the browser context (faster than the form)."""
+    from django.conf import settings
+    from django.test import Client
+
+    klient = Client()
+    klient.force_login(bruger)
+    cookie = klient.cookies[settings.SESSION_COOKIE_NAME]
+    kontekst.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
+
+
+def dansk(dato: datetime.date) -> str:
+    return dato.strftime("%d.%m.%Y")
+
+
+def idag() -> datetime.date:
+    from registrering import selectors
+
+    return selectors.idag()
+
+
+def opret_url(person) -> str:
+    return reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
+
+
+def detalje_url(person) -> str:
+    return reverse("registrering:person-detalje", kwargs={"pk": person.pk})
+
+
+@contextlib.contextmanager
+def htmx_svar(page: Page):
+    """Wait for the htmx request that the enclosed action fires, and for its swap.
+
+    htmx marks the element that issued a request with ``htmx-request`` until the new
+    content is settled, so the test waits for that class to disappear too."""
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as svar:
+        yield
+    assert svar.value.ok, f"htmx-svar {svar.value.status}"
+    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
+
+
+def tab_til(page: Page, selector: str, *, hoejst: int = 40) -> None:
+    """Press Tab until the focused element matches ``selector`` (a keyboard user's path)."""
+    for _ in range(hoejst):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} blev ikke nået med Tab inden for {hoejst} tryk")
+
+
+def fokuseret(page: Page) -> str:
+    """A short description of the focused element (for assertion messages)."""
+    return page.evaluate(
+        "() => { const e = document.activeElement; return e ? `${e.tagName}#${e.id}[name=${e.name || ''}] ${e.textContent.trim().slice(0, 40)}` : '' }"
+    )
