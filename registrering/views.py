@@ -185,12 +185,29 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
         "samtale": samtale,
         "form": form,
         "formset": formset,
+        "fejloversigt": _fejloversigt(form, formset) if post is not None and not opdater else [],
         "aftale_gaeldende": selectors.aftale_gaeldende(person=person),
     }
     skabelon = "registrering/samtale_form.html"
     if request.htmx and opdater:
         skabelon = "registrering/_samtale_felter.html"
     return render(request, skabelon, context)
+
+
+def _fejloversigt(form, formset) -> list[tuple[str, str, str]]:
+    """Every error of a refused submit, each linking to its field (WCAG 3.3.1)."""
+    oversigt = [("", "", e) for e in form.non_field_errors()]
+    for navn, fejl in form.errors.items():
+        if navn != "__all__" and navn in form.fields:
+            oversigt += [(form[navn].id_for_label, str(form.fields[navn].label).rstrip("*"), e) for e in fejl]
+    if formset.is_bound:
+        oversigt += [("", "", e) for e in formset.non_form_errors()]
+        for nr, f in enumerate(formset.forms, start=1):
+            for navn, fejl in f.errors.items():
+                if navn in f.fields:
+                    etiket = _("Deltager %(nr)s: %(felt)s") % {"nr": nr, "felt": str(f.fields[navn].label).lower()}
+                    oversigt += [(f[navn].id_for_label, etiket, e) for e in fejl]
+    return oversigt
 
 
 def _startvaerdier(request: HttpRequest, *, person, samtale=None) -> dict:

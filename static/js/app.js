@@ -12,3 +12,33 @@ document.addEventListener("htmx:afterSwap", function (event) {
     if (add) { add.focus(); }
   }
 });
+
+// A refused registration: move focus to the summary of errors, which links to each field.
+document.addEventListener("DOMContentLoaded", function () {
+  var oversigt = document.getElementById("fejloversigt");
+  if (oversigt) { oversigt.focus(); }
+});
+
+// A re-render that fails (network, server error) must not leave the fields silently stale.
+function visHtmxFejl(tekst) {
+  var boks = document.getElementById("htmx-fejl");
+  if (!boks) {
+    boks = document.createElement("div");
+    boks.id = "htmx-fejl";
+    boks.className = "alert alert-danger";
+    boks.setAttribute("role", "alert");
+    var main = document.getElementById("indhold");
+    main.insertBefore(boks, main.firstChild);
+  }
+  boks.textContent = tekst;
+}
+document.addEventListener("htmx:responseError", function () {
+  visHtmxFejl("Felterne kunne ikke opdateres. Genindlæs siden og prøv igen; det indtastede er ikke gemt.");
+});
+document.addEventListener("htmx:sendError", function () {
+  visHtmxFejl("Der er ingen forbindelse til serveren. Det indtastede er ikke gemt.");
+});
+document.addEventListener("htmx:beforeRequest", function () {
+  var boks = document.getElementById("htmx-fejl");
+  if (boks) { boks.remove(); }
+});

@@ -336,3 +336,19 @@ def test_soegning_har_fast_antal_forespoergsler(klient, jobcenter, django_assert
     with django_assert_max_num_queries(7):
         svar = klient.post(url("person-soeg"), {"q": "Hansen"})
     assert len(svar.context["resultater"]) == antal
+
+
+def test_afvist_registrering_har_fejloversigt_med_links_til_felterne(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    data = formular(aftale="", **{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"})
+    html = klient.post(url("samtale-opret", person_pk=person.pk), data).content.decode()
+    oversigt = re.search(r'id="fejloversigt".*?</div>', html, re.S).group(0)
+    assert 'href="#id_aftale"' in oversigt
+    assert 'href="#id_deltagere-0-navn"' in oversigt
+
+
+def test_htmx_fra_udloebet_session_sendes_hele_vejen_til_login(client, jobcenter):
+    person = factories.person(jc=jobcenter)
+    svar = client.post(url("samtale-opret", person_pk=person.pk), formular(_opdater="1"), headers={"HX-Request": "true"})
+    assert svar.status_code == 204
+    assert svar["HX-Redirect"].startswith(reverse("login"))
