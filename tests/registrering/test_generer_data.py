@@ -1,0 +1,145 @@
+"""generer_data: realistic data, built with COPY, that the normal pages and services read."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from indberetning import dokument
+from indberetning.models import Batch, Haendelse
+from indberetning.services import batch_dokument
+from registrering import regler, selectors, services
+from registrering.forms import cpr_normaliser
+from registrering.models import Bruger, Deltager, Person, PersonMarkering, Samtale, Visitation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DEMO_CPR = {"0101801234", "1502851235", "2003901236", "0507981237", "1109751238", "2312881239", "0404821240", "1806921241"}
+
+
+@pytest.fixture
+def genereret(db):
+    call_command("generer_data", personer=240, samtaler_pr_person=4, chunk=60, processer=2, seed=7, stdout=open("/dev/null", "w"))
+    return Person.objects.exclude(cpr__in=DEMO_CPR)
+
+
+def test_borgere_har_gyldige_unikke_cpr_numre_og_alle_kontaktgrupper(genereret):
+    assert genereret.count() == 240
+    cprs = list(genereret.values_list("cpr", flat=True))
+    assert len(set(cprs)) == len(cprs)
+    for cpr in cprs:
+        assert cpr_normaliser(cpr) == cpr  # ten digits, a real birth date
+    assert set(genereret.values_list("kontaktgruppe__kode", flat=True)) == {str(i) for i in range(1, 13)}
+    assert genereret.values("jobcenter").distinct().count() >= 6
+    # Kontaktgruppe 1 is forwarded to the a-kasse (stk. 5): every such citizen has one.
+    assert not genereret.filter(kontaktgruppe__kode="1", akasse__isnull=True).exists()
+
+
+def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
+    samtaler = Samtale.objects.filter(person__in=genereret).select_related("person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse")
+    assert samtaler.count() == 240 * 4
+    idag = selectors.idag()
+    for s in samtaler:
+        data = services.SamtaleData(
+            dato=s.dato,
+            samtaletype=s.samtaletype,
+            samtaleform=s.samtaleform,
+            aftale=s.aftale,
+            saerlig_indsats=s.saerlig_indsats,
+            akasse_deltagelse=s.akasse_deltagelse,
+            praktiske_aftaler=s.praktiske_aftaler,
+            tidlig_opfoelgning=s.tidlig_opfoelgning,
+            cv_ikke_fyldestgoerende=s.cv_ikke_fyldestgoerende,
+            deltagere=[
+                services.DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
+                for d in s.deltagere.select_related("rolle", "deltagelsesform")
+            ],
+        )
+        rs = regler.regelsaet(kontaktgruppe=s.person.kontaktgruppe, samtaletype=s.samtaletype, dato=s.dato)
+        assert regler.valider_samtale(person=s.person, data=data, regler=rs, samtale=s) == {}, s.pk
+        assert s.aftaletype == rs.aftale
+        assert s.dato < idag
+        assert s.jobcenter_id == s.person.jobcenter_id and s.kontaktgruppe_id == s.person.kontaktgruppe_id
+    # The constraints and indexes are back after the load (and were validated by it).
+    with connection.cursor() as c:
+        c.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registrering_samtale'")
+        navne = {r[0] for r in c.fetchall()}
+    assert {"samtale_en_pr_type_og_dato", "samtale_person_dato", "samtale_gaeldende_aftale", "registrering_samtale_pkey"} <= navne
+    assert Samtale.objects.filter(person__in=genereret, annulleret__isnull=False, sekvens=2).count() == samtaler.filter(annulleret__isnull=False).count()
+
+
+def test_visitationer_kun_for_kontaktgruppe_2_3_12_og_kun_ved_skift(genereret):
+    assert set(Visitation.objects.filter(person__in=genereret).values_list("person__kontaktgruppe__kode", flat=True)) <= {"2", "3", "12"}
+    for person in genereret.filter(kontaktgruppe__kode__in=["2", "3", "12"]):
+        raekker = list(Visitation.objects.filter(person=person).order_by("gyldig_fra", "registreret"))
+        assert raekker, "hver visiteret borger har en visitationsgruppe"
+        for a, b in zip(raekker, raekker[1:]):
+            assert a.visitationsgruppe_id != b.visitationsgruppe_id  # a row only when the group changes
+        assert selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()) == raekker[-1]
+        assert all(v.gyldig_fra == v.samtale.dato for v in raekker)
+
+
+def test_historik_og_markeringer(genereret):
+    samtaler = Samtale.objects.filter(person__in=genereret)
+    annulleret = samtaler.filter(annulleret__isnull=False).count()
+    assert Samtale.history.filter(person_id__in=genereret.values("id"), history_type="+").count() == samtaler.count()
+    assert Samtale.history.filter(person_id__in=genereret.values("id"), history_type="~").count() == annulleret
+    assert Person.history.filter(id__in=genereret.values("id")).count() == 240
+    deltagere = Deltager.objects.filter(samtale__in=samtaler)
+    assert deltagere.exists()
+    assert Deltager.history.filter(samtale_id__in=samtaler.values("id")).count() == deltagere.count()
+    assert not Deltager.history.filter(samtale_id__in=samtaler.values("id"), history_user__isnull=True).exists()
+    assert Visitation.history.filter(person_id__in=genereret.values("id")).count() == Visitation.objects.filter(person__in=genereret).count()
+    # One marking per citizen at most, started by a conversation that asked for it (stk. 3).
+    for pm in PersonMarkering.objects.filter(person__in=genereret).select_related("samtale"):
+        assert pm.samtale.tidlig_opfoelgning and pm.fra == pm.samtale.dato and pm.til is None
+
+
+def test_indberetninger_er_leveret_og_dokumenterne_er_gyldige(genereret):
+    samtaler = Samtale.objects.filter(person__in=genereret)
+    haendelser = Haendelse.objects.filter(samtale__in=samtaler)
+    assert haendelser.filter(modtager="dfdg", handling="opret").count() == samtaler.count()
+    assert haendelser.filter(handling="annuller").values("samtale").distinct().count() == samtaler.filter(annulleret__isnull=False).count()
+    kg1 = samtaler.filter(person__kontaktgruppe__kode="1")
+    assert haendelser.filter(samtale__in=kg1, modtager__startswith="akasse-", handling="opret").count() == kg1.count()
+    assert not haendelser.filter(batch__isnull=True).exists()
+    batches = Batch.objects.filter(haendelser__in=haendelser).distinct()
+    assert set(batches.values_list("status", flat=True)) == {"kvitteret"}
+    for batch in batches:
+        indhold = batch_dokument(batch=batch)
+        dokument.dokument_valider(indhold)  # the XSD
+        assert hashlib.sha256(indhold).hexdigest() == batch.dokument_sha256
+        assert batch.antal == batch.haendelser.count() <= 500
+
+
+def test_siderne_og_tjenesterne_laeser_de_genererede_data(genereret, client):
+    sagsbehandler = Bruger.objects.get(username="sagsbehandler")  # demo_data, Jobcenter Aarhus
+    client.force_login(sagsbehandler)
+    person = genereret.filter(jobcenter=sagsbehandler.jobcenter, kontaktgruppe__kode="2").first()
+    assert person is not None
+    svar = client.post(reverse("registrering:person-soeg"), {"q": person.cpr})
+    assert [p.pk for p in svar.context["resultater"]] == [person.pk]
+    svar = client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk}))
+    assert svar.status_code == 200
+    assert svar.content.decode().count('class="list-group-item') == person.samtaler.count()
+    assert 'id="gaeldende-visitationsgruppe"' in svar.content.decode()
+    assert client.get(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})).status_code == 200
+    # A new registration on top of the generated history goes through the service as usual.
+    resultat = services.samtale_registrer(person=person, data=factories.data(dato=selectors.idag()), bruger=sagsbehandler)
+    assert resultat.samtale.pk
+    revisor = factories.bruger("rev", rolle="revisor")
+    client.force_login(revisor)
+    svar = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk}))
+    assert svar.status_code == 200 and len(svar.context["poster"]) >= person.samtaler.count()
+
+
+def test_endnu_en_koersel_tilfoejer_uden_kollisioner(genereret):
+    call_command("generer_data", personer=50, samtaler_pr_person=2, processer=1, seed=7, stdout=open("/dev/null", "w"))
+    assert Person.objects.exclude(cpr__in=DEMO_CPR).count() == 290
+    assert Samtale.objects.filter(dato__gte=datetime.date(2000, 1, 1)).count() >= 290 * 2
