@@ -1,0 +1,376 @@
+"""Accessibility (WCAG 2.1 AA): axe-core on every main page, as the user who sees it.
+
+Each page is checked in the state a user meets it in (empty, with data, after a refused
+submit, after an htmx re-render) and must have no axe violation of impact "serious" or
+"critical". Beside axe, every visible form control must have an accessible name, and a
+refused submit must be announced: an error container with ``role="alert"``, and each
+invalid field with ``aria-invalid="true"`` and ``aria-describedby`` pointing at its message.
+
+Every checked page is saved as a screenshot with the full axe result (all impacts) under
+/tmp/a11y/ (``A11Y_DIR`` overrides), for review by eye.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import BrowserContext, Page, expect
+
+from registrering import services
+from registrering.models import Bruger
+from tests import factories
+from tests.browser.hjaelpere import KODEORD, detalje_url, htmx_svar, idag, log_ind, opret_url, tab_til
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+A11Y = Path(os.environ.get("A11Y_DIR", "/tmp/a11y"))
+AXE = Axe()
+ALVORLIGE = {"serious", "critical"}
+
+# The visible form controls of a page (a hidden submit button that only gives Enter its
+# default is aria-hidden and out of the tab order; it is not a control a user meets).
+KONTROLLER = (
+    ":is(input:not([type=hidden]), select, textarea, button):not([aria-hidden=true]):visible"
+)
+
+
+def _beskriv(overtraedelser: list[dict]) -> str:
+    linjer = []
+    for v in overtraedelser:
+        linjer.append(f"- {v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
+        for node in v["nodes"][:10]:
+            linjer.append(f"    {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(linjer)
+
+
+def tjek_side(page: Page, navn: str) -> list[dict]:
+    """Run axe on the page as it is now; save a screenshot and the full result; fail on any
+    serious or critical violation, and on a visible form control without a name."""
+    A11Y.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("load")
+    resultat = AXE.run(page)
+    overtraedelser = resultat.response["violations"]
+    (A11Y / f"{navn}.json").write_text(
+        json.dumps(
+            [{k: v[k] for k in ("id", "impact", "help", "helpUrl")} | {"targets": [n["target"] for n in v["nodes"]]} for v in overtraedelser],
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
+    page.screenshot(path=str(A11Y / f"{navn}.png"), full_page=True)
+    alvorlige = [v for v in overtraedelser if v["impact"] in ALVORLIGE]
+    assert not alvorlige, f"axe på {navn} ({page.url}):\n{_beskriv(alvorlige)}"
+    tjek_etiketter(page, navn)
+    return overtraedelser
+
+
+def tjek_etiketter(page: Page, navn: str) -> None:
+    """Every visible form control has a non-empty accessible name (WCAG 1.3.1, 4.1.2)."""
+    kontroller = page.locator(KONTROLLER)
+    assert kontroller.count() > 0 or navn.startswith(("borger-", "drift", "historik")), f"ingen kontroller på {navn}?"
+    for kontrol in kontroller.all():
+        beskrivelse = kontrol.evaluate("e => e.outerHTML.slice(0, 160)")
+        try:
+            expect(kontrol).to_have_accessible_name(re.compile(r"\S"), timeout=1_000)
+        except AssertionError:
+            raise AssertionError(f"{navn}: formularfelt uden tilgængeligt navn: {beskrivelse}") from None
+
+
+def tjek_fejl_annonceres(page: Page, *felter: str) -> None:
+    """A refused submit is announced: the errors are in a role="alert" container, and each
+    named field is marked invalid and described by the element holding its message."""
+    for navn in felter:
+        felt = page.locator(f"[name='{navn}']")
+        expect(felt).to_have_attribute("aria-invalid", "true")
+        beskrevet = felt.get_attribute("aria-describedby") or ""
+        beskeder = [
+            page.locator(f"[id='{i}']").inner_text().strip()
+            for i in beskrevet.split()
+            if page.locator(f"[id='{i}']").count()
+        ]
+        fejl_id = page.evaluate(
+            "n => { const f = document.querySelector(`[name='${n}']`); const w = f.closest('[id^=div_]');"
+            " const e = w && w.querySelector('.invalid-feedback'); return e ? e.id : null }",
+            navn,
+        )
+        assert fejl_id, f"{navn}: ingen fejlbesked ved feltet"
+        assert fejl_id in beskrevet.split(), f"{navn}: aria-describedby={beskrevet!r} peger ikke på fejlbeskeden #{fejl_id}"
+        assert any(beskeder), f"{navn}: aria-describedby peger ikke på tekst"
+
+
+def tjek_fejlcontainer(page: Page, container: str) -> None:
+    boks = page.locator(container)
+    expect(boks).to_be_visible()
+    rolle = boks.get_attribute("role")
+    assert rolle == "alert", f"{container} har role={rolle!r}, ikke alert"
+
+
+# --- data -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def borger_med_samtaler(jobcenter, sagsbehandler):
+    """A citizen in kontaktgruppe 2 with a registered (and corrected) jobsamtale with an
+    agreement, a visitationsgruppe and participants, a follow-up and a cancelled one."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
+    igaar = idag() - datetime.timedelta(days=1)
+    foerste = services.samtale_registrer(
+        person=person,
+        data=factories.data(
+            dato=idag() - datetime.timedelta(days=30),
+            visitationsgruppe="jobparat",
+            deltagere=[factories.deltager("Mona Mentor", "mentor", "1"), factories.deltager("Tina Tolk", "tolk", "2")],
+            tidlig_opfoelgning=True,
+        ),
+        bruger=sagsbehandler,
+    ).samtale
+    services.samtale_ret(
+        samtale=foerste,
+        data=factories.data(
+            dato=foerste.dato,
+            visitationsgruppe="jobparat",
+            aftale="Søge 3 job om ugen.\nMøde op til samtale hver 4. uge.",
+            deltagere=[factories.deltager("Mona Mentor", "mentor", "1")],
+            tidlig_opfoelgning=True,
+        ),
+        begrundelse="Aftalen var skrevet forkert.",
+        bruger=sagsbehandler,
+    )
+    anden = services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=igaar, samtaletype="4", samtaleform="2", praktiske_aftaler="Ring igen om en uge."),
+        bruger=sagsbehandler,
+    ).samtale
+    services.samtale_annuller(samtale=anden, begrundelse="Registreret på den forkerte borger.", bruger=sagsbehandler)
+    services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=igaar, samtaletype="4", samtaleform="4", praktiske_aftaler="Borgeren sender sit cv."),
+        bruger=sagsbehandler,
+    )
+    person.refresh_from_db()
+    return person, foerste
+
+
+@pytest.fixture
+def dagpengemodtager(jobcenter):
+    return factories.person(kontaktgruppe="1", jc=jobcenter, navn="Dorte Dagpenge", akasse="HK")
+
+
+def _ny_side(context: BrowserContext, bruger, live_server) -> Page:
+    log_ind(context, bruger, live_server.url)
+    return context.new_page()
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def test_login_siden(page: Page, sagsbehandler):
+    page.goto(reverse("login"))
+    tjek_side(page, "login")
+    page.locator("[name=username]").fill("sara")
+    page.locator("[name=password]").fill("forkert")
+    page.get_by_role("button", name="Log ind").click()
+    tjek_fejlcontainer(page, "#fejloversigt")
+    expect(page.locator("#fejloversigt")).to_be_focused()
+    tjek_side(page, "login-fejl")
+
+
+def test_soegesiden_tom_og_med_resultater(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    page.goto(reverse("registrering:person-soeg"))
+    tjek_side(page, "soeg-tom")
+    page.get_by_label("CPR-nummer eller navn").fill("kontant")
+    page.get_by_role("button", name="Søg").click()
+    expect(page.get_by_role("status")).to_have_text("1 borger fundet")
+    tjek_side(page, "soeg-resultater")
+    page.get_by_label("CPR-nummer eller navn").fill("ingen sådan")
+    page.get_by_role("button", name="Søg").click()
+    expect(page.get_by_role("status")).to_have_text("0 borgere fundet")
+    tjek_side(page, "soeg-ingen")
+
+
+def test_opret_borger_tom_og_afvist(logget_ind: Page):
+    page = logget_ind
+    page.goto(reverse("registrering:person-opret"))
+    tjek_side(page, "opret-borger")
+    page.get_by_label("CPR-nummer").fill("991399-1234")
+    page.get_by_label("Kontaktgruppe").select_option("1")
+    page.get_by_role("button", name="Opret borger").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    tjek_side(page, "opret-borger-afvist")
+    tjek_fejlcontainer(page, "#fejloversigt")
+    expect(page.locator("#fejloversigt")).to_be_focused()
+    tjek_fejl_annonceres(page, "cpr", "navn", "akasse")
+
+
+def test_borgerens_side(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(detalje_url(person))
+    expect(page.locator("#gaeldende-aftale")).to_contain_text("Søge 3 job om ugen.")
+    expect(page.locator("#gaeldende-visitationsgruppe")).to_contain_text("Jobparat")
+    expect(page.get_by_role("article")).to_have_count(3)
+    page.locator("details summary").first.click()  # the visitation timeline, opened
+    tjek_side(page, "borgerens-side")
+
+
+def test_registreringsformularen_type_7(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(opret_url(person))
+    tjek_side(page, "registrering-tom")
+    with htmx_svar(page):
+        page.get_by_label("Samtaletype").select_option("7")
+    expect(page.locator("textarea[name=aftale]")).to_be_visible()
+    with htmx_svar(page):
+        page.get_by_role("button", name="Tilføj deltager").click()
+    expect(page.locator(".deltager-raekke")).to_have_count(1)
+    tjek_side(page, "registrering-type-7")
+
+
+def test_registreringsformularen_type_19_kontaktgruppe_1(logget_ind: Page, dagpengemodtager):
+    page = logget_ind
+    page.goto(opret_url(dagpengemodtager))
+    with htmx_svar(page):
+        page.get_by_label("Samtaletype").select_option("19")
+    expect(page.locator("select[name=akasse_deltagelse]")).to_be_visible()
+    expect(page.locator("[name=cv_ikke_fyldestgoerende]")).to_be_visible()
+    tjek_side(page, "registrering-type-19")
+
+
+def test_registreringsformularen_type_4_efter_typeskift_og_afvist(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(opret_url(person))
+    with htmx_svar(page):
+        page.get_by_label("Samtaletype").select_option("7")
+    with htmx_svar(page):
+        page.get_by_label("Samtaletype").select_option("4")
+    expect(page.locator("textarea[name=praktiske_aftaler]")).to_be_visible()
+    # The swap announced the new fields.
+    expect(page.locator("#dynamiske-felter [role=status]")).to_contain_text("Opfølgningssamtale")
+    tjek_side(page, "registrering-type-4")
+
+    # Refused: no form, a participant without a role, a date in the future.
+    with htmx_svar(page):
+        page.get_by_role("button", name="Tilføj deltager").click()
+    page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn").fill("Mona Mentor")
+    with htmx_svar(page):
+        page.get_by_label("Dato for samtalen").fill((idag() + datetime.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Registrér samtale").click()
+    expect(page.locator("#fejloversigt")).to_be_visible()
+    expect(page.locator("#fejloversigt")).to_be_focused()
+    tjek_fejlcontainer(page, "#fejloversigt")
+    tjek_fejl_annonceres(page, "samtaleform", "deltagere-0-rolle", "deltagere-0-deltagelsesform")
+    # The summary links each error to its field.
+    page.locator("#fejloversigt").get_by_role("link", name="Samtaleform").click()
+    expect(page.get_by_label("Samtaleform")).to_be_focused()
+    tjek_side(page, "registrering-afvist")
+
+    # Fields filled in; now the § 28 rules refuse the date in the future, at the field.
+    page.get_by_label("Samtaleform").select_option("1")
+    raekke = page.get_by_role("group", name="Deltager 1", exact=True)
+    raekke.get_by_label("Rolle").select_option("mentor")
+    raekke.get_by_label("Deltagelsesform").select_option("1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Registrér samtale").click()
+    expect(page.locator("#fejloversigt")).to_be_focused()
+    tjek_fejl_annonceres(page, "dato")
+    tjek_side(page, "registrering-afvist-dato")
+
+
+def test_ret_siden(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    _person, samtale = borger_med_samtaler
+    page.goto(reverse("registrering:samtale-ret", kwargs={"pk": samtale.pk}))
+    tjek_side(page, "ret")
+    page.get_by_role("button", name="Gem rettelse").click()
+    expect(page.locator("#fejloversigt")).to_be_visible()
+    tjek_fejl_annonceres(page, "begrundelse")
+    tjek_side(page, "ret-afvist")
+
+
+def test_annuller_siden(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    _person, samtale = borger_med_samtaler
+    page.goto(reverse("registrering:samtale-annuller", kwargs={"pk": samtale.pk}))
+    tjek_side(page, "annuller")
+    page.get_by_role("button", name="Annullér samtalen").click()
+    expect(page.locator("#div_id_begrundelse .invalid-feedback")).to_be_visible()
+    tjek_fejlcontainer(page, "#fejloversigt")
+    tjek_fejl_annonceres(page, "begrundelse")
+    tjek_side(page, "annuller-afvist")
+
+
+def test_revisorens_tidslinje(context: BrowserContext, live_server, borger_med_samtaler):
+    person, _ = borger_med_samtaler
+    revisor = factories.bruger("revisor", rolle="revisor", first_name="Rikke", last_name="Revisor")
+    page = _ny_side(context, revisor, live_server)
+    page.goto(reverse("registrering:person-historik", kwargs={"pk": person.pk}))
+    expect(page.locator("#historik")).to_be_visible()
+    page.locator("details summary").first.click()
+    tjek_side(page, "historik")
+    page.get_by_label("Dato", exact=True).fill(idag().isoformat())
+    page.get_by_role("button", name="Vis").click()
+    expect(page.locator("#visitationsgruppe-paa-dato")).to_contain_text("Jobparat")
+    tjek_side(page, "historik-paa-dato")
+
+
+def test_borgerens_egen_side(context: BrowserContext, live_server, borger_med_samtaler):
+    person, _ = borger_med_samtaler
+    borger = Bruger.objects.create_user("karl", password=KODEORD, person=person, first_name="Karl", last_name="Kontanthjælp")
+    page = _ny_side(context, borger, live_server)
+    page.goto(reverse("registrering:mine-samtaler"))
+    expect(page.locator("#gaeldende-aftale")).to_contain_text("Søge 3 job om ugen.")
+    tjek_side(page, "borger-mine-samtaler")
+
+
+def test_teamlederens_driftsside(context: BrowserContext, live_server, jobcenter, borger_med_samtaler):
+    from indberetning import services as indberetning_services
+    from indberetning.models import Batch, Koersel
+
+    indberetning_services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
+    Batch.objects.filter(pk=Batch.objects.values("pk")[:1]).update(
+        status=Batch.Status.AFVIST, forsoeg=1, sidste_besked="Ukendt samtaletype 99 i hændelse 3."
+    )
+    teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter, first_name="Tea", last_name="Teamleder")
+    page = _ny_side(context, teamleder, live_server)
+    page.goto(reverse("indberetning:drift"))
+    expect(page.get_by_role("button", name=re.compile("Send igen"))).to_have_count(1)
+    tjek_side(page, "drift")
+
+
+# --- keyboard ---------------------------------------------------------------------------
+
+
+def test_deltager_fjernes_med_tastaturet(logget_ind: Page, borger_med_samtaler):
+    """Adding and removing participants with the keyboard alone; focus stays useful."""
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(opret_url(person))
+    tab_til(page, "button[name=_tilfoej_deltager]")
+    for navn in ("Mona Mentor", "Tina Tolk"):
+        with htmx_svar(page):
+            page.keyboard.press("Enter")
+        page.keyboard.type(navn)
+        tab_til(page, "button[name=_tilfoej_deltager]")
+    expect(page.locator(".deltager-raekke")).to_have_count(2)
+
+    # Shift+Tab back to the first row's remove button, and press it with Space.
+    for _ in range(20):
+        if page.evaluate("document.activeElement.matches('button[name=_fjern_deltager][value=\"0\"]')"):
+            break
+        page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Fjern deltager 1")).to_be_focused()
+    with htmx_svar(page):
+        page.keyboard.press("Space")
+    expect(page.locator(".deltager-raekke")).to_have_count(1)
+    expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Tina Tolk")
+    expect(page.get_by_role("button", name="Tilføj deltager")).to_be_focused()
