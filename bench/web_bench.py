@@ -1,0 +1,399 @@
+"""The web benchmark (issue 5), run by ``make bench``: the app under gunicorn, driven by Locust.
+
+    .venv/bin/python bench/web_bench.py                      # 100,000 citizens x 10 (+ 500 x 40)
+    .venv/bin/python bench/web_bench.py --personer 10000 --sekunder 10
+
+1. Builds two data sets with ``manage.py generer_data`` in databases of their own on the
+   same PostgreSQL server (``samtaler_bench_<n>``; reused when they exist; the app's own
+   database is never touched): the large one (``--personer`` x ``--samtaler-pr-person``,
+   plus 500 citizens with 40 conversations) and a small one of about 10,000
+   conversations, for the growth target.
+2. Prints the query plans of the hot queries at the large size (bench/plan.py), among
+   them "visitationsgruppe on date D".
+3. Serves each with gunicorn (2 workers, bench/settings.py: DEBUG=0 and the baseline views)
+   and runs Locust headless, one scenario at a time, at 1 and at 10 users
+   (bench/locustfile.py): the caseworker's mix and each action alone, and the baselines
+   (the bare insert and the trivial read view; the admin's change list and add view).
+4. Runs the reporting benchmark (bench/indberetning_bench.py) and the scale-out benchmark
+   (bench/skalering_bench.py: one procrastinate worker against two).
+5. Prints every figure beside its baseline and target, and writes bench/results/web-*.json,
+   bench/results/latest.json and bench/results/latency.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROD = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RESULTATER = ROD / "bench" / "results"
+TUNGE = 500  # citizens with 40 conversations (the citizen's page target)
+SMAA_PERSONER, SMAA_TUNGE = 750, 60  # 750 x 10 + 60 x 40 = 9,900 conversations
+
+HANDLINGER = {
+    "CPR-søgning": "CprSoegning",
+    "borgerens side (40 samtaler)": "Borgerside",
+    "registreringsformular": "Registreringsformular",
+    "registrering (POST)": "Registrering",
+    "gulv: bar indsættelse (POST)": "BarIndsaettelse",
+    "gulv: triviel læsning": "TrivielLaesning",
+    "admin: samtaler, ændringsliste": "AdminListe",
+    "admin: tilføj samtale": "AdminTilfoej",
+}
+
+
+# --- the server and its databases --------------------------------------------------------------
+
+
+def server() -> dict:
+    """Connection settings of the PostgreSQL server (the embedded one unless DATABASE_URL)."""
+    if os.environ.get("DATABASE_URL"):
+        import dj_database_url
+
+        return dj_database_url.parse(os.environ["DATABASE_URL"])
+    sys.path.insert(0, str(ROD))
+    from samtaler_site.embedded_db import database_settings
+
+    return database_settings(ROD)
+
+
+def url_for(ind: dict, navn: str) -> str:
+    vaert = urllib.parse.quote(ind.get("HOST") or "", safe="")
+    kode = f":{urllib.parse.quote(ind['PASSWORD'])}" if ind.get("PASSWORD") else ""
+    port = f":{ind['PORT']}" if ind.get("PORT") else ""
+    return f"postgres://{ind.get('USER') or 'postgres'}{kode}@{vaert}{port}/{navn}"
+
+
+def forbind(ind: dict, navn: str):
+    import psycopg
+
+    return psycopg.connect(url_for(ind, navn), autocommit=True)
+
+
+def database_klar(ind: dict, navn: str, noegle: str) -> bool:
+    with forbind(ind, "postgres") as c:
+        if c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [navn]).fetchone() is None:
+            return False
+    with forbind(ind, navn) as c:
+        try:
+            return c.execute("SELECT noegle FROM bench_meta").fetchone() == (noegle,)
+        except Exception:
+            return False
+
+
+def kør(cmd: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROD, env=env, check=True, **kw)
+
+
+def database_byg(ind: dict, navn: str, personer: int, m: int, tunge: int) -> dict:
+    """Build (or reuse) one data set; returns what generer_data reported."""
+    noegle = f"{personer}x{m}+{tunge}x40"
+    if database_klar(ind, navn, noegle):
+        with forbind(ind, navn) as c:
+            (info,) = c.execute("SELECT info FROM bench_meta").fetchone()
+        print(f"Genbruger {navn} ({noegle}).", flush=True)
+        return json.loads(info) | {"genbrugt": True}
+    print(f"Bygger {navn} ({noegle}) …", flush=True)
+    with forbind(ind, "postgres") as c:
+        c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [navn])
+        c.execute(f'DROP DATABASE IF EXISTS "{navn}"')
+        c.execute(f'CREATE DATABASE "{navn}"')
+    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "LOG_LEVEL": "WARNING"}
+    kør([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+    info = {}
+    for navn_, args in (("generer_data", ["--personer", str(personer), "--samtaler-pr-person", str(m)]),
+                        ("generer_data (40 pr. borger)", ["--personer", str(tunge), "--samtaler-pr-person", "40", "--seed", "2", "--uden-demo"])):
+        t0 = time.perf_counter()
+        ud = kør([PY, "manage.py", "generer_data", *args], env, stdout=subprocess.PIPE, text=True).stdout
+        print(ud.strip(), flush=True)
+        rate = re.search(r"([\d,]+) samtaler/s under COPY, ([\d,]+) samtaler/s i alt", ud)
+        info[navn_] = {
+            "args": args,
+            "sekunder": round(time.perf_counter() - t0, 1),
+            "samtaler_pr_s_copy": int(rate.group(1).replace(",", "")) if rate else None,
+            "samtaler_pr_s_i_alt": int(rate.group(2).replace(",", "")) if rate else None,
+            "udskrift": ud.strip(),
+        }
+    with forbind(ind, navn) as c:
+        c.execute("CREATE TABLE bench_meta (noegle text, info text)")
+        c.execute("INSERT INTO bench_meta VALUES (%s, %s)", [noegle, json.dumps(info)])
+    return info | {"genbrugt": False}
+
+
+def plan_og_data(ind: dict, navn: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "LOG_LEVEL": "WARNING"}
+    return json.loads(kør([PY, "bench/plan.py"], env, stdout=subprocess.PIPE, text=True).stdout)
+
+
+def fri_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_start(ind: dict, navn: str) -> tuple[subprocess.Popen, str]:
+    port = fri_port()
+    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    proc = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "samtaler_site.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROD,
+        env=env,
+    )
+    vaert = f"http://127.0.0.1:{port}"
+    frist = time.monotonic() + 60
+    while time.monotonic() < frist:
+        try:
+            with urllib.request.urlopen(f"{vaert}/accounts/login/", timeout=2) as svar:
+                if svar.status == 200:
+                    return proc, vaert
+        except Exception:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("gunicorn svarede ikke")
+
+
+def locust(klasse: str, brugere: int, sekunder: int, vaert: str, datafil: str) -> dict:
+    """One headless Locust run of one scenario; per request name: p50/p95/p99 ms, req/s."""
+    with tempfile.TemporaryDirectory() as d:
+        prefix = os.path.join(d, "s")
+        env = {**os.environ, "BENCH_DATA": datafil}
+        subprocess.run(
+            [str(Path(PY).parent / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(brugere), "-r", str(brugere),
+             "-t", f"{sekunder}s", "--host", vaert, "--csv", prefix, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5", klasse],
+            cwd=ROD, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        ud = {}
+        with open(f"{prefix}_stats.csv", newline="") as f:
+            for r in csv.DictReader(f):
+                if r["Name"] in ("login", "Aggregated"):
+                    continue
+                ud[r["Name"]] = {
+                    "n": int(r["Request Count"]),
+                    "fejl": int(r["Failure Count"]),
+                    "p50": float(r["50%"]),
+                    "p95": float(r["95%"]),
+                    "p99": float(r["99%"]),
+                    "rps": round(float(r["Requests/s"]), 1),
+                }
+        return ud
+
+
+def web_maal(ind: dict, navn: str, datafil: str, sekunder: int, brugertal: tuple[int, ...], klasser: list[str]) -> dict:
+    proc, vaert = gunicorn_start(ind, navn)
+    try:
+        locust("Sagsbehandler", 2, 5, vaert, datafil)  # warm up: templates, connections
+        ud: dict = {}
+        for brugere in brugertal:
+            for klasse in klasser:
+                tal = locust(klasse, brugere, sekunder, vaert, datafil)
+                noegle = "blanding" if klasse == "Sagsbehandler" else "alene"
+                for handling, v in tal.items():
+                    ud.setdefault(noegle, {}).setdefault(str(brugere), {})[handling] = v
+                kort = ", ".join(f"{h}: p95 {v['p95']:.0f} ms, {v['rps']:.0f}/s" + (f", {v['fejl']} fejl" if v["fejl"] else "") for h, v in tal.items())
+                print(f"  {brugere:>2} brugere, {klasse}: {kort}", flush=True)
+        return ud
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+# --- the other benchmarks ------------------------------------------------------------------------
+
+
+def indberetning_bench(n: int) -> dict:
+    print(f"\nIndberetningens benchmark (bench/indberetning_bench.py --n {n}) …", flush=True)
+    ud = subprocess.run([PY, "bench/indberetning_bench.py", "--n", str(n), "--forsinkelse", "10"], cwd=ROD, stdout=subprocess.PIPE, text=True).stdout
+    print(ud, flush=True)
+    tal = {"udskrift": ud}
+    for linje in ud.splitlines():
+        felter = linje.split()
+        if len(felter) >= 3 and felter[0].isdigit() and "," in felter[1]:
+            tal[f"N={felter[0]}"] = {"copy_pr_s": int(felter[1].replace(",", "")), "pipeline_pr_s": int(felter[2].replace(",", "")), "andel": felter[3]}
+    m = re.search(r"median ([\d.]+) s", ud)
+    if m:
+        tal["forsinkelse_median_s"] = float(m.group(1))
+    return tal
+
+
+def skalering_bench(n: int) -> dict:
+    print(f"\nSkalering: procrastinate-arbejdere på én database (bench/skalering_bench.py --n {n}) …", flush=True)
+    ud = subprocess.run([PY, "bench/skalering_bench.py", "--n", str(n)], cwd=ROD, stdout=subprocess.PIPE, text=True).stdout
+    print(ud, flush=True)
+    for linje in ud.splitlines():
+        if linje.startswith("RESULTAT "):
+            return json.loads(linje[len("RESULTAT "):])
+    return {"fejl": ud[-2000:]}
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def maskine() -> dict:
+    model = ""
+    try:
+        model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except Exception:
+        pass
+    mem = ""
+    try:
+        mem = f"{int(open('/proc/meminfo').readline().split()[1]) / 2**20:.0f} GiB"
+    except Exception:
+        pass
+    return {"cpu": model, "kerner": os.cpu_count(), "hukommelse": mem, "python": platform.python_version(), "system": platform.platform()}
+
+
+def tabel(resultat: dict) -> list[str]:
+    stor = resultat["stor"]["web"]
+    linjer = [f"{'handling (alene)':<34} {'brugere':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7} {'fejl':>5}"]
+    for handling in HANDLINGER:
+        for b in ("1", "10"):
+            v = stor.get("alene", {}).get(b, {}).get(handling)
+            if v:
+                linjer.append(f"{handling:<34} {b:>7} {v['p50']:>6.0f} {v['p95']:>6.0f} {v['p99']:>6.0f} {v['rps']:>7.1f} {v['fejl']:>5}")
+    linjer.append("")
+    linjer.append(f"{'sagsbehandlerens blanding':<34} {'brugere':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7} {'fejl':>5}")
+    for b in ("1", "10"):
+        for handling, v in stor.get("blanding", {}).get(b, {}).items():
+            linjer.append(f"{handling:<34} {b:>7} {v['p50']:>6.0f} {v['p95']:>6.0f} {v['p99']:>6.0f} {v['rps']:>7.1f} {v['fejl']:>5}")
+    return linjer
+
+
+def maal(resultat: dict) -> list[dict]:
+    stor = resultat["stor"]["web"].get("alene", {})
+    lille = resultat["lille"]["web"].get("alene", {})
+
+    def v(kilde, b, h, felt):
+        return kilde.get(b, {}).get(h, {}).get(felt)
+
+    ud = []
+
+    def tjek(navn, vaerdi, graense, ok, enhed=""):
+        ud.append({"mål": navn, "målt": vaerdi, "grænse": graense, "opfyldt": bool(ok) if vaerdi is not None else None, "enhed": enhed})
+
+    for h, g in (("borgerens side (40 samtaler)", 30), ("registrering (POST)", 60), ("CPR-søgning", 20)):
+        p = v(stor, "1", h, "p95")
+        tjek(f"{h}: p95 ved 1 bruger ≤ {g} ms", p, g, p is not None and p <= g, "ms")
+    reg, bar = v(stor, "10", "registrering (POST)", "rps"), v(stor, "10", "gulv: bar indsættelse (POST)", "rps")
+    tjek("registreringer/s ved 10 brugere ≥ 50 % af bar indsættelse", round(reg / bar, 2) if reg and bar else None, 0.5, reg and bar and reg >= 0.5 * bar, "andel")
+    side, triv = v(stor, "10", "borgerens side (40 samtaler)", "rps"), v(stor, "10", "gulv: triviel læsning", "rps")
+    tjek("borgerens side/s ved 10 brugere ≥ 40 % af triviel læsning", round(side / triv, 2) if side and triv else None, 0.4, side and triv and side >= 0.4 * triv, "andel")
+    for h in ("borgerens side (40 samtaler)", "registrering (POST)", "CPR-søgning", "registreringsformular"):
+        a, b = v(stor, "1", h, "p95"), v(lille, "1", h, "p95")
+        tjek(f"vækst, {h}: p95 stor/lille ≤ 1,2", round(a / b, 2) if a and b else None, 1.2, a and b and a <= 1.2 * b, "gange")
+    plan = resultat["stor"]["planer"]["visitationsgruppe_paa_dato"]
+    tjek("visitationsgruppe på dato D: indeksscanning", "Index Scan" in plan, True, "Index Scan" in plan and "Seq Scan on registrering_visitation" not in plan)
+    sk = resultat.get("skalering", {})
+    if sk.get("forhold"):
+        tjek("to arbejdere ≥ 1,6 × én (hændelser/s)", sk["forhold"], 1.6, sk["forhold"] >= 1.6, "gange")
+    for navn, info in resultat["stor"]["data"].items():
+        if isinstance(info, dict) and info.get("samtaler_pr_s_copy") and navn == "generer_data" and not resultat["stor"]["data"].get("genbrugt"):
+            tjek("generer_data ≥ 20.000 samtaler/s (COPY-fasen)", info["samtaler_pr_s_copy"], 20000, info["samtaler_pr_s_copy"] >= 20000, "/s")
+            tjek("generer_data: hele datasættet < 5 min", info["sekunder"], 300, info["sekunder"] < 300, "s")
+    return ud
+
+
+def plot(resultat: dict, sti: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    alene = resultat["stor"]["web"].get("alene", {})
+    fig, akser = plt.subplots(1, 2, figsize=(13, 5.5))
+    for akse, felt in zip(akser, ("p50", "p95")):
+        for handling in HANDLINGER:
+            xs = [int(b) for b in ("1", "10") if handling in alene.get(b, {})]
+            ys = [alene[str(b)][handling][felt] for b in xs]
+            if xs:
+                stil = "--" if handling.startswith(("gulv", "admin")) else "-"
+                akse.plot(xs, ys, stil, marker="o", label=handling)
+        akse.set_xlabel("samtidige brugere (Locust, ingen tænketid)")
+        akse.set_ylabel(f"{felt} latenstid (ms)")
+        akse.set_yscale("log")
+        akse.set_xticks([1, 10])
+        akse.grid(True, which="both", alpha=0.3)
+        akse.set_title(f"{felt} ved {resultat['stor']['antal']['samtaler']:,} samtaler")
+    akser[1].legend(fontsize=8, loc="upper left")
+    fig.suptitle(f"Samtaleregistrering: gunicorn 2 workers, {resultat['maskine']['kerner']} kerner ({resultat['tidspunkt'][:16]})")
+    fig.tight_layout()
+    fig.savefig(sti, dpi=110)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--personer", type=int, default=100_000)
+    p.add_argument("--samtaler-pr-person", type=int, default=10)
+    p.add_argument("--sekunder", type=int, default=15, help="seconds per Locust run")
+    p.add_argument("--indberetning-n", type=int, default=20_000, help="events for the reporting benchmark (0: skip)")
+    p.add_argument("--skalering-n", type=int, default=100_000, help="events for the scale-out benchmark (0: skip)")
+    a = p.parse_args()
+
+    t0 = time.perf_counter()
+    ind = server()
+    resultat: dict = {"tidspunkt": datetime.datetime.now().isoformat(timespec="seconds"), "maskine": maskine(), "indstillinger": vars(a)}
+    with forbind(ind, "postgres") as c:
+        resultat["maskine"]["postgresql"] = c.execute("SHOW server_version").fetchone()[0]
+    alle = ["Sagsbehandler", "CprSoegning", "Borgerside", "Registreringsformular", "Registrering", "BarIndsaettelse", "TrivielLaesning", "AdminListe", "AdminTilfoej"]
+    for noegle, navn, personer, tunge, brugertal, klasser in (
+        ("lille", "samtaler_bench_lille", SMAA_PERSONER, SMAA_TUNGE, (1,), ["CprSoegning", "Borgerside", "Registreringsformular", "Registrering"]),
+        ("stor", f"samtaler_bench_{a.personer}x{a.samtaler_pr_person}", a.personer, TUNGE, (1, 10), alle),
+    ):
+        data = database_byg(ind, navn, personer, a.samtaler_pr_person if noegle == "stor" else 10, tunge)
+        pd = plan_og_data(ind, navn)
+        print(f"\n{navn}: {pd['antal']['borgere']:,} borgere, {pd['antal']['samtaler']:,} samtaler, {pd['antal']['visitationer']:,} visitationer", flush=True)
+        if noegle == "stor":
+            for plan_navn in ("visitationsgruppe_paa_dato", "cpr_soegning", "navnesoegning"):
+                print(f"\nEXPLAIN ANALYZE, {plan_navn} ({pd['antal']['samtaler']:,} samtaler):\n{pd['plans'][plan_navn]}", flush=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(pd["data"], f)
+            datafil = f.name
+        try:
+            web = web_maal(ind, navn, datafil, a.sekunder, brugertal, klasser)
+        finally:
+            os.unlink(datafil)
+        resultat[noegle] = {"database": navn, "data": data, "antal": pd["antal"], "planer": pd["plans"], "web": web}
+
+    if a.indberetning_n:
+        resultat["indberetning"] = indberetning_bench(a.indberetning_n)
+    if a.skalering_n:
+        resultat["skalering"] = skalering_bench(a.skalering_n)
+    resultat["mål"] = maal(resultat)
+    resultat["sekunder_i_alt"] = round(time.perf_counter() - t0)
+
+    print("\n" + "=" * 96)
+    print(f"Maskine: {resultat['maskine']['cpu']}, {resultat['maskine']['kerner']} kerner, {resultat['maskine']['hukommelse']}, PostgreSQL {resultat['maskine']['postgresql']}")
+    print(f"Stor: {resultat['stor']['antal']['samtaler']:,} samtaler; lille: {resultat['lille']['antal']['samtaler']:,}. Latenstid i ms; gunicorn 2 workers; Locust uden tænketid.\n")
+    print("\n".join(tabel(resultat)))
+    print("\nMål:")
+    for m in resultat["mål"]:
+        status = {True: "OK ", False: "NEJ", None: "?  "}[m["opfyldt"]]
+        print(f"  [{status}] {m['mål']}: målt {m['målt']} (grænse {m['grænse']})")
+    if resultat.get("skalering", {}).get("forhold"):
+        sk = resultat["skalering"]
+        print(f"\nSkalering: 1 arbejder {sk['1']['pr_s']:,.0f} hændelser/s, 2 arbejdere {sk['2']['pr_s']:,.0f} hændelser/s: {sk['forhold']:.2f}×")
+    RESULTATER.mkdir(parents=True, exist_ok=True)
+    stempel = resultat["tidspunkt"].replace(":", "").replace("-", "")
+    sti = RESULTATER / f"web-{stempel}.json"
+    sti.write_text(json.dumps(resultat, ensure_ascii=False, indent=1))
+    shutil.copyfile(sti, RESULTATER / "latest.json")
+    plot(resultat, RESULTATER / "latency.png")
+    print(f"\nSkrevet: {sti.relative_to(ROD)}, bench/results/latest.json, bench/results/latency.png ({resultat['sekunder_i_alt']} s i alt)")
+
+
+if __name__ == "__main__":
+    main()
