@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo serve worker db-stop clean-db check bench
+.PHONY: run test install migrate demo serve worker db-stop clean-db check bench bench-indberetning
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,20 @@ db-stop:
 clean-db: db-stop
 	rm -rf var/pgdata
 
-# Reporting pipeline benchmark (issue 3): N events (default 100000) against PostgreSQL's
-# COPY, memory peak, and the delay to receipt with a worker running. A few minutes.
+# Benchmarks (issue 5), bounded (about 15 minutes with the defaults; the data sets are
+# built once, in databases of their own, and reused): generer_data, the web app under
+# gunicorn driven by Locust at 1 and 10 users beside its baselines, query plans, the
+# reporting pipeline (bench/indberetning_bench.py, issue 3) and one vs two workers.
+# Smaller: make bench PERSONER=10000 SEKUNDER=10 N=20000
+PERSONER ?= 100000
+SAMTALER ?= 10
+SEKUNDER ?= 15
 N ?= 100000
-bench: migrate
+SKALERING_N ?= 100000
+bench: install
+	$(PY) bench/web_bench.py --personer $(PERSONER) --samtaler-pr-person $(SAMTALER) --sekunder $(SEKUNDER) --indberetning-n $(N) --skalering-n $(SKALERING_N)
+
+# The reporting pipeline benchmark alone (issue 3): N events against PostgreSQL's COPY,
+# memory peak, and the delay to receipt with a worker running.
+bench-indberetning: install
 	$(PY) bench/indberetning_bench.py --n $(N)

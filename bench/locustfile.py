@@ -47,7 +47,7 @@ class Basis(HttpUser):
     def soeg(self):
         cpr = self.rnd.choice(DATA["soeg"])
         with self.client.post("/borgere/", {"q": cpr}, headers=self._csrf(), name="CPR-søgning", catch_response=True) as svar:
-            if svar.status_code != 200 or b"list-group-item" not in svar.content:
+            if svar.status_code != 200 or "1 borger fundet" not in svar.text:
                 svar.failure(f"ingen træf ({svar.status_code})")
 
     def borger(self):
