@@ -65,6 +65,8 @@ def tjek_side(page: Page, navn: str) -> list[dict]:
         )
     )
     page.screenshot(path=str(A11Y / f"{navn}.png"), full_page=True)
+    tekst = page.locator("body").inner_text()
+    assert "{#" not in tekst and "{%" not in tekst, f"{navn}: skabelonkode vises som tekst"
     alvorlige = [v for v in overtraedelser if v["impact"] in ALVORLIGE]
     assert not alvorlige, f"axe på {navn} ({page.url}):\n{_beskriv(alvorlige)}"
     tjek_etiketter(page, navn)
@@ -374,3 +376,34 @@ def test_deltager_fjernes_med_tastaturet(logget_ind: Page, borger_med_samtaler):
     expect(page.locator(".deltager-raekke")).to_have_count(1)
     expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Tina Tolk")
     expect(page.get_by_role("button", name="Tilføj deltager")).to_be_focused()
+
+
+FOKUSSTIL = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow && s.boxShadow !== 'none');
+  return {ring, beskrivelse: `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} ${(e.textContent || e.name || '').trim().slice(0, 30)}`,
+          outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, shadow: s.boxShadow};
+}"""
+
+
+def test_fokus_er_synlig(logget_ind: Page, borger_med_samtaler):
+    """Every Tab stop on the citizen's page and the registration form shows a focus ring
+    (an outline of at least 2px or a box shadow; WCAG 2.4.7)."""
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    A11Y.mkdir(parents=True, exist_ok=True)
+    for navn, url in (("borgerens-side", detalje_url(person)), ("registrering", opret_url(person))):
+        page.goto(url)
+        uden_ring = []
+        for nr in range(25):
+            page.keyboard.press("Tab")
+            stil = page.evaluate(FOKUSSTIL)
+            if stil is None:
+                continue
+            if nr in (0, 2, 4, 5, 6, 10, 13, 14):
+                page.screenshot(path=str(A11Y / f"fokus-{navn}-{nr:02d}.png"))
+            if not stil["ring"]:
+                uden_ring.append(stil)
+        assert not uden_ring, f"{navn}: fokus uden synlig ring: {uden_ring}"
