@@ -4,13 +4,22 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (!trigger) { return; }
   // Keep keyboard users where they were: a new participant row gets focus,
   // a removed row hands focus to the "add" button.
+  var status = document.getElementById("felter-status");
+  var besked = "";
   if (trigger.name === "_tilfoej_deltager") {
     var names = document.querySelectorAll(".deltager-raekke input[name$='-navn']");
     if (names.length) { names[names.length - 1].focus(); }
+    besked = "Deltager " + names.length + " er tilføjet.";
   } else if (trigger.name === "_fjern_deltager") {
     var add = document.querySelector("button[name='_tilfoej_deltager']");
     if (add) { add.focus(); }
+    besked = "Deltageren er fjernet.";
+  } else {
+    var felter = document.getElementById("felter-besked");
+    besked = felter ? felter.textContent.trim() : "";
   }
+  // Tell screen reader users what changed, through the live region that outlives the swap.
+  if (status && besked) { status.textContent = besked; }
 });
 
 // A refused registration: move focus to the summary of errors, which links to each field.

@@ -257,7 +257,7 @@ def test_registreringsformularen_type_4_efter_typeskift_og_afvist(logget_ind: Pa
         page.get_by_label("Samtaletype").select_option("4")
     expect(page.locator("textarea[name=praktiske_aftaler]")).to_be_visible()
     # The swap announced the new fields.
-    expect(page.locator("#dynamiske-felter [role=status]")).to_contain_text("Opfølgningssamtale")
+    expect(page.locator("#felter-status[role=status]")).to_contain_text("Felterne for Opfølgningssamtale vises.")
     tjek_side(page, "registrering-type-4")
 
     # Refused: no form, a participant without a role, a date in the future.
@@ -364,6 +364,7 @@ def test_deltager_fjernes_med_tastaturet(logget_ind: Page, borger_med_samtaler):
         page.keyboard.type(navn)
         tab_til(page, "button[name=_tilfoej_deltager]")
     expect(page.locator(".deltager-raekke")).to_have_count(2)
+    expect(page.locator("#felter-status")).to_have_text("Deltager 2 er tilføjet.")
 
     # Shift+Tab back to the first row's remove button, and press it with Space.
     for _ in range(20):
@@ -374,6 +375,7 @@ def test_deltager_fjernes_med_tastaturet(logget_ind: Page, borger_med_samtaler):
     with htmx_svar(page):
         page.keyboard.press("Space")
     expect(page.locator(".deltager-raekke")).to_have_count(1)
+    expect(page.locator("#felter-status")).to_have_text("Deltageren er fjernet.")
     expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Tina Tolk")
     expect(page.get_by_role("button", name="Tilføj deltager")).to_be_focused()
 
@@ -407,3 +409,33 @@ def test_fokus_er_synlig(logget_ind: Page, borger_med_samtaler):
             if not stil["ring"]:
                 uden_ring.append(stil)
         assert not uden_ring, f"{navn}: fokus uden synlig ring: {uden_ring}"
+
+
+def test_reflow_ved_320_px(context: BrowserContext, live_server, jobcenter, sagsbehandler, borger_med_samtaler):
+    """WCAG 1.4.10: at 320 CSS px (400 % zoom of 1280) the pages scroll only vertically
+    (wide data tables may scroll inside their own container)."""
+    person, samtale = borger_med_samtaler
+    revisor = factories.bruger("revisor", rolle="revisor")
+    teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter)
+    A11Y.mkdir(parents=True, exist_ok=True)
+    sider = [
+        (sagsbehandler, "soeg", reverse("registrering:person-soeg") + "?q=kontant"),
+        (sagsbehandler, "borgerens-side", detalje_url(person)),
+        (sagsbehandler, "registrering", opret_url(person) + "?samtaletype=7"),
+        (sagsbehandler, "ret", reverse("registrering:samtale-ret", kwargs={"pk": samtale.pk})),
+        (revisor, "historik", reverse("registrering:person-historik", kwargs={"pk": person.pk})),
+        (teamleder, "drift", reverse("indberetning:drift")),
+    ]
+    for bruger, navn, url in sider:
+        context.clear_cookies()
+        page = _ny_side(context, bruger, live_server)
+        page.set_viewport_size({"width": 320, "height": 800})
+        page.goto(url)
+        bredde = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(A11Y / f"320-{navn}.png"), full_page=True)
+        brede = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 321)"
+            ".slice(-5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"
+        )
+        assert bredde <= 320, f"{navn}: siden er {bredde}px bred ved 320px: {brede}"
+        page.close()
