@@ -55,8 +55,8 @@ def cpr_normaliser(vaerdi: str) -> str:
 class PersonForm(forms.Form):
     cpr = forms.CharField(label=_("CPR-nummer"), max_length=11, help_text=_("10 cifre, med eller uden bindestreg."))
     navn = forms.CharField(label=_("Navn"), max_length=200)
-    kontaktgruppe = KodeValg(Kontaktgruppe.objects.none(), label=_("Kontaktgruppe"))
-    akasse = KodeValg(Akasse.objects.none(), label=_("A-kasse"), required=False, help_text=_("Skal udfyldes for dagpengemodtagere (kontaktgruppe 1)."))
+    kontaktgruppe = KodeValg(Kontaktgruppe.objects.none(), label=_("Kontaktgruppe"), empty_label=_("Vælg kontaktgruppe"))
+    akasse = KodeValg(Akasse.objects.none(), label=_("A-kasse"), required=False, empty_label=_("Ingen a-kasse"), help_text=_("Skal udfyldes for dagpengemodtagere (kontaktgruppe 1)."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -149,6 +149,13 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
             post = post.copy()
             post["aftale"] = gaeldende.aftale
             form = form_klasse(post, person=person, samtale=samtale)
+        elif not form.regler.aftale and gaeldende is not None and post.get("aftale", "").strip() == gaeldende.aftale.strip():
+            # Switching to a type without an agreement: the untouched copy of the current
+            # agreement goes away with the field. Text the caseworker wrote stays, and is
+            # refused at the field on submit, so nothing typed is silently dropped.
+            post = post.copy()
+            del post["aftale"]
+            form = form_klasse(post, person=person, samtale=samtale)
         _ikke_valideret(form)
         raekker = _deltager_raekker(post)
         if FJERN_DELTAGER in post:

@@ -352,3 +352,14 @@ def test_htmx_fra_udloebet_session_sendes_hele_vejen_til_login(client, jobcenter
     svar = client.post(url("samtale-opret", person_pk=person.pk), formular(_opdater="1"), headers={"HX-Request": "true"})
     assert svar.status_code == 204
     assert svar["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_skift_til_type_uden_aftale_fjerner_den_uroerte_kopi_af_gaeldende_aftale(klient, jobcenter, sagsbehandler):
+    person = factories.person(jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(aftale="Søge 3 job om ugen"), bruger=sagsbehandler)
+    adresse = url("samtale-opret", person_pk=person.pk)
+    svar = klient.post(adresse, formular(samtaletype="4", aftale="Søge 3 job om ugen", _opdater="1"), headers={"HX-Request": "true"})
+    assert 'name="aftale"' not in svar.content.decode()
+    # Text the caseworker wrote is kept on the page (and refused on submit), never dropped.
+    svar = klient.post(adresse, formular(samtaletype="4", aftale="Ny bindende aftale", _opdater="1"), headers={"HX-Request": "true"})
+    assert "Ny bindende aftale" in svar.content.decode()
