@@ -52,6 +52,28 @@ def cpr_normaliser(vaerdi: str) -> str:
     return tal
 
 
+class LazyValg:
+    """Select choices computed on first iteration (at render time), then kept."""
+
+    def __init__(self, beregn):
+        self._beregn = beregn
+        self._valg = None
+
+    def __iter__(self):
+        if self._valg is None:
+            self._valg = list(self._beregn())
+        return iter(self._valg)
+
+    def __len__(self):
+        return len(list(iter(self)))
+
+    def __bool__(self):
+        return True
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class PersonForm(forms.Form):
     cpr = forms.CharField(label=_("CPR-nummer"), max_length=11, help_text=_("10 cifre, med eller uden bindestreg."))
     navn = forms.CharField(label=_("Navn"), max_length=200)
@@ -124,15 +146,20 @@ class SamtaleForm(forms.Form):
         samtaletype = self._vaerdi_model("samtaletype", Samtaletype)
         dato = self._dato()
         self.regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=samtaletype, dato=dato)
+        self._regler_dato = dato
         self.visitation_seneste = selectors.visitation_seneste(person=person)
-        self.fields["samtaletype"].widget.choices = self._valg_med_nuvaerende(
-            samtaletyper_tilladte(kontaktgruppe=person.kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
+        # The lists shown are those valid on the form's date; they are read only when the
+        # page is rendered (a valid submit never renders them).
+        self.fields["samtaletype"].widget.choices = LazyValg(
+            lambda: self._valg_med_nuvaerende(
+                samtaletyper_tilladte(kontaktgruppe=person.kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
+            )
         )
-        self.fields["samtaleform"].widget.choices = self._valg_med_nuvaerende(
-            Samtaleform.objects.gyldige(dato), None, _("Vælg samtaleform")
+        self.fields["samtaleform"].widget.choices = LazyValg(
+            lambda: self._valg_med_nuvaerende(Samtaleform.objects.gyldige(dato), None, _("Vælg samtaleform"))
         )
-        self.fields["akasse_deltagelse"].widget.choices = self._valg_med_nuvaerende(
-            AkasseDeltagelse.objects.gyldige(dato), None, _("Vælg status")
+        self.fields["akasse_deltagelse"].widget.choices = LazyValg(
+            lambda: self._valg_med_nuvaerende(AkasseDeltagelse.objects.gyldige(dato), None, _("Vælg status"))
         )
         self.fields["visitationsgruppe"].widget.choices = [("", _("Ingen ny vurdering"))] + [
             (g.kode, g.navn) for g in self.regler.visitationsgrupper
@@ -225,8 +252,10 @@ class SamtaleForm(forms.Form):
         cleaned = super().clean()
         if self.errors or "dato" not in cleaned:
             return cleaned
-        # The rules in force on the entered date, not on the date the page was opened.
-        self.regler = regelsaet(kontaktgruppe=self.person.kontaktgruppe, samtaletype=cleaned.get("samtaletype"), dato=cleaned["dato"])
+        # The rules in force on the entered date and type (read again only if they differ
+        # from what the page was built from).
+        if (cleaned.get("samtaletype"), cleaned["dato"]) != (self.regler.samtaletype, self._regler_dato):
+            self.regler = regelsaet(kontaktgruppe=self.person.kontaktgruppe, samtaletype=cleaned.get("samtaletype"), dato=cleaned["dato"])
         data = self.samtale_data([])
         for felt, beskeder in valider_samtale(person=self.person, data=data, regler=self.regler, samtale=self.samtale).items():
             for besked in beskeder:

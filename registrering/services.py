@@ -142,6 +142,23 @@ def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = Non
     return regler
 
 
+# Relations the services set from objects they have just loaded (or locked) themselves:
+# full_clean() need not look each of them up again, one query per key.
+KENDTE_RELATIONER = {
+    "Samtale": ["person", "samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe", "registreret_af"],
+    "Deltager": ["samtale", "rolle", "deltagelsesform"],
+    "Visitation": ["person", "visitationsgruppe", "registreret_af", "samtale"],
+    "PersonMarkering": ["person", "markering", "samtale"],
+}
+
+
+def _valider_felter(instance, *, constraints: bool = True) -> None:
+    """full_clean() without re-fetching relations already validated above. The unique
+    constraint on conversations is checked by valider_samtale under the citizen's lock (and
+    by the database), so ``constraints=False`` spares the second look-up there."""
+    instance.full_clean(exclude=KENDTE_RELATIONER.get(type(instance).__name__), validate_constraints=constraints)
+
+
 def _gem(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
     instance._history_user = bruger
     if begrundelse:
@@ -165,7 +182,7 @@ def _visitation(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe |
         registreret_af=bruger,
         samtale=samtale,
     )
-    visitation.full_clean()
+    _valider_felter(visitation)
     _gem(visitation, bruger=bruger)
     return visitation, False
 
@@ -178,7 +195,7 @@ def _markering_start(*, person: Person, samtale: Samtale, bruger: Bruger, tidspu
     if selectors.markeringer_aktive(person=person, dato=dato).filter(markering=markering).exists():
         return None
     pm = PersonMarkering(person=person, markering=markering, fra=dato, samtale=samtale)
-    pm.full_clean()
+    _valider_felter(pm)
     _gem(pm, bruger=bruger)
     return pm
 
@@ -195,7 +212,7 @@ def _markering_afslut(*, samtale: Samtale, bruger: Bruger, tidspunkt, begrundels
 def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger: Bruger) -> None:
     for d in deltagere:
         deltager = Deltager(samtale=samtale, navn=d.navn.strip(), rolle=d.rolle, deltagelsesform=d.deltagelsesform)
-        deltager.full_clean()
+        _valider_felter(deltager)
         _gem(deltager, bruger=bruger)
 
 
@@ -217,13 +234,13 @@ def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tids
         praktiske_aftaler=data.praktiske_aftaler.strip(),
         tidlig_opfoelgning=data.tidlig_opfoelgning,
         cv_ikke_fyldestgoerende=data.cv_ikke_fyldestgoerende,
-        jobcenter_id=person.jobcenter_id,
-        kontaktgruppe_id=person.kontaktgruppe_id,
+        jobcenter=person.jobcenter,
+        kontaktgruppe=person.kontaktgruppe,
         registreret=tidspunkt,
         registreret_af=bruger,
         sekvens=1,
     )
-    samtale.full_clean()
+    _valider_felter(samtale, constraints=False)
     _gem(samtale, bruger=bruger)
     _deltagere_opret(samtale=samtale, deltagere=data.deltagere, bruger=bruger)
     visitation, uaendret = _visitation(
@@ -273,7 +290,7 @@ def samtale_ret(
     samtale.tidlig_opfoelgning = data.tidlig_opfoelgning
     samtale.rettet = tidspunkt
     samtale.sekvens += 1
-    samtale.full_clean()
+    _valider_felter(samtale, constraints=False)
     _gem(samtale, bruger=bruger, begrundelse=begrundelse)
 
     # Participants: keep the unchanged ones, mark removed ones inactive, add the new ones.
@@ -320,7 +337,7 @@ def samtale_annuller(
     samtale.annulleret = tidspunkt
     samtale.annulleringsbegrundelse = begrundelse
     samtale.sekvens += 1
-    samtale.full_clean()
+    _valider_felter(samtale, constraints=False)
     _gem(samtale, bruger=bruger, begrundelse=begrundelse)
     _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
 
