@@ -96,6 +96,16 @@ else:
 
     DATABASES = {"default": database_settings(BASE_DIR)}
 
+# Per-process cache for rendered, versioned fragments (a conversation's row on the
+# citizen's page is keyed by its sekvens, so no invalidation is needed across machines).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "samtaler",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", 50000))},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registrering.Bruger"
 

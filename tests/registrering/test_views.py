@@ -363,3 +363,16 @@ def test_skift_til_type_uden_aftale_fjerner_den_uroerte_kopi_af_gaeldende_aftale
     # Text the caseworker wrote is kept on the page (and refused on submit), never dropped.
     svar = klient.post(adresse, formular(samtaletype="4", aftale="Ny bindende aftale", _opdater="1"), headers={"HX-Request": "true"})
     assert "Ny bindende aftale" in svar.content.decode()
+
+
+def test_rettelse_og_annullering_vises_straks_trods_cachede_raekker(klient, jobcenter, sagsbehandler):
+    person = factories.person(jc=jobcenter)
+    samtale = services.samtale_registrer(person=person, data=factories.data(aftale="Første udgave"), bruger=sagsbehandler).samtale
+    side = lambda: klient.get(url("person-detalje", pk=person.pk)).content.decode()  # noqa: E731
+    assert "Første udgave" in side()
+    services.samtale_ret(samtale=samtale, data=factories.data(aftale="Anden udgave"), begrundelse="Ret", bruger=sagsbehandler)
+    html = side()
+    assert "Anden udgave" in html and "Første udgave" not in html
+    samtale.refresh_from_db()
+    services.samtale_annuller(samtale=samtale, begrundelse="Forkert borger", bruger=sagsbehandler)
+    assert "Forkert borger" in side()
