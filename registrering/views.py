@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -67,21 +70,51 @@ def person_opret(request: HttpRequest) -> HttpResponse:
 @permission_required("registrering.view_person", raise_exception=True)
 def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
+    kan_registrere = request.user.has_perm("registrering.add_samtale")
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Borgerens side"))
     return render(
         request,
         "registrering/person_detalje.html",
         {
             "person": person,
-            "samtaler": selectors.samtaler_for_person(person=person),
+            "samtale_raekker": _samtale_raekker(request, person=person, kan_registrere=kan_registrere),
             "aftale": selectors.aftale_gaeldende(person=person),
             "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()),
             "visitationer": selectors.visitationer_for_person(person=person),
             "markeringer": selectors.markeringer_aktive(person=person),
             "cv_vurdering": selectors.cv_vurdering_seneste(person=person),
-            "kan_registrere": request.user.has_perm("registrering.add_samtale"),
+            "kan_registrere": kan_registrere,
         },
     )
+
+
+def _samtale_raekker(request: HttpRequest, *, person, kan_registrere: bool) -> list[str]:
+    """The citizen's conversations as rendered rows, newest held first.
+
+    A conversation's row changes only with its ``sekvens`` (every correction and
+    cancellation counts it up), so a rendered row is cached under that version and never
+    needs invalidating; only rows not in the cache are loaded and rendered. The page's cost
+    then hardly grows with the citizen's history. The cache is per process (see CACHES);
+    its one-hour expiry bounds how long a renamed code list entry shows its old name.
+    """
+    sprog = get_language()
+
+    def noegle(pk, sekvens) -> str:
+        return f"samtale-raekke:{pk}:{sekvens}:{int(kan_registrere)}:{sprog}"
+
+    versioner = list(Samtale.objects.filter(person=person).order_by("-dato", "-registreret").values_list("pk", "sekvens"))
+    cachede = cache.get_many([noegle(pk, sekvens) for pk, sekvens in versioner])
+    raekker = {pk: cachede[noegle(pk, sekvens)] for pk, sekvens in versioner if noegle(pk, sekvens) in cachede}
+    mangler = [pk for pk, _sekvens in versioner if pk not in raekker]
+    if mangler:
+        nye = {}
+        for s in selectors.samtaler_for_person(person=person).filter(pk__in=mangler):
+            html = render_to_string("registrering/_samtale_raekke.html", {"s": s, "kan_registrere": kan_registrere}, request)
+            raekker[s.pk] = nye[noegle(s.pk, s.sekvens)] = html
+        cache.set_many(nye, 3600)
+    # render_to_string gives SafeStrings, and pickling through the cache keeps them so:
+    # the rows are not escaped twice, and nothing is marked safe by hand.
+    return [raekker[pk] for pk, _sekvens in versioner if pk in raekker]
 
 
 def _fejl_paa_form(form, fejl: ValidationError) -> None:

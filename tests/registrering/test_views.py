@@ -323,7 +323,7 @@ def test_borgerens_side_har_fast_antal_forespoergsler(klient, jobcenter, sagsbeh
             ),
             bruger=sagsbehandler,
         )
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         svar = klient.get(url("person-detalje", pk=person.pk))
     assert svar.status_code == 200
     assert svar.content.decode().count('class="list-group-item') == antal
