@@ -96,9 +96,11 @@ class PersonAdmin(SimpleHistoryAdmin):
 @admin.register(models.Samtale)
 class SamtaleAdmin(SimpleHistoryAdmin):
     list_display = ("dato", "samtaletype", "samtaleform", "person", "jobcenter", "registreret", "annulleret")
-    list_filter = ("jobcenter", "samtaletype", "samtaleform")
+    # At national scale: no date hierarchy (a DISTINCT over every conversation) and no second
+    # full count; a date filter instead.
+    list_filter = (("dato", admin.DateFieldListFilter), "jobcenter", "samtaletype", "samtaleform")
     list_select_related = ("samtaletype", "samtaleform", "person", "jobcenter")
-    date_hierarchy = "dato"
+    show_full_result_count = False
     raw_id_fields = ("person", "registreret_af")
     inlines = [DeltagerInline]
 
@@ -135,9 +137,9 @@ class AdgangslogAdmin(admin.ModelAdmin):
     """Read-only: the access log is append-only (a database trigger refuses the rest)."""
 
     list_display = ("tidspunkt", "bruger", "person", "handling", "formaal")
-    list_filter = ("handling",)
+    list_filter = (("tidspunkt", admin.DateFieldListFilter), "handling")
     list_select_related = ("bruger", "person")
-    date_hierarchy = "tidspunkt"
+    show_full_result_count = False
     raw_id_fields = ("person", "bruger")
 
     def has_add_permission(self, request):
