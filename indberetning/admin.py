@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registrering.admin import KunLaesning
+
 from . import services
 from .models import Batch, Haendelse, Koersel
 
@@ -48,7 +50,7 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Haendelse)
-class HaendelseAdmin(admin.ModelAdmin):
+class HaendelseAdmin(KunLaesning, admin.ModelAdmin):
     list_display = ("id", "modtager", "handling", "sekvens", "registreret", "batch")
     list_filter = ("modtager", "handling")
     search_fields = ("=id", "=samtale__id", "=batch__id")
@@ -56,25 +58,10 @@ class HaendelseAdmin(admin.ModelAdmin):
     readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "batch", "data", "xml")
     list_select_related = ("batch",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Koersel)
-class KoerselAdmin(admin.ModelAdmin):
+class KoerselAdmin(KunLaesning, admin.ModelAdmin):
     list_display = ("startet", "kilde", "vaert", "batches_bygget", "haendelser_batchet", "sendinger", "kvitteret", "afvist", "fejlet", "fejl")
     list_filter = ("kilde",)
     date_hierarchy = "startet"
     readonly_fields = [f.name for f in Koersel._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

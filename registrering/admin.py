@@ -6,6 +6,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import models
 
 
+class KunLaesning:
+    """Admin for append-only records (access log, report events, runs): look, never touch."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class KodeAdmin(SimpleHistoryAdmin):
     list_display = ("kode", "navn", "gyldig_fra", "gyldig_til", "sortering")
     list_filter = ("gyldig_til",)
@@ -133,7 +146,7 @@ class PersonMarkeringAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(models.Adgangslog)
-class AdgangslogAdmin(admin.ModelAdmin):
+class AdgangslogAdmin(KunLaesning, admin.ModelAdmin):
     """Read-only: the access log is append-only (a database trigger refuses the rest)."""
 
     list_display = ("tidspunkt", "bruger", "person", "handling", "formaal")
@@ -141,12 +154,3 @@ class AdgangslogAdmin(admin.ModelAdmin):
     list_select_related = ("bruger", "person")
     show_full_result_count = False
     raw_id_fields = ("person", "bruger")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -376,10 +379,6 @@ def person_historik(request: HttpRequest, pk) -> HttpResponse:
 @permission_required("registrering.se_historik", raise_exception=True)
 def person_adgangslog(request: HttpRequest, pk) -> HttpResponse:
     """The access log for one citizen as CSV; the export is itself logged (and included)."""
-    import csv
-
-    from django.utils import timezone
-
     person = _person(request, pk)
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.EKSPORT, detaljer=_("Adgangslog eksporteret som CSV"))
     svar = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -405,8 +404,6 @@ def mine_samtaler(request: HttpRequest) -> HttpResponse:
     """§ 28 stk. 6: the citizen's own held conversations and current agreement, as on Jobnet."""
     person = request.user.person
     if person is None:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.INDSIGT, detaljer=_("Mine samtaler"))
     return render(
