@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -130,6 +131,18 @@ def _fejl_paa_form(form, fejl: ValidationError) -> None:
             form.add_error(None, besked)
 
 
+def _med_formset_styring(data):
+    """Integrators may post participants as ``deltagere-N-navn`` … without Django's
+    management fields (or no participants at all): count the rows instead of refusing."""
+    if f"{DELTAGERE_PREFIX}-TOTAL_FORMS" in data:
+        return data
+    numre = [int(m.group(1)) for k in data for m in [re.match(rf"^{DELTAGERE_PREFIX}-(\d+)-", k)] if m]
+    data = data.copy()
+    data[f"{DELTAGERE_PREFIX}-TOTAL_FORMS"] = str(min(max(numre) + 1, 30) if numre else 0)
+    data[f"{DELTAGERE_PREFIX}-INITIAL_FORMS"] = "0"
+    return data
+
+
 def _deltager_raekker(data) -> list[dict]:
     """The participant rows as posted, without validating them (for a re-render)."""
     try:
@@ -158,6 +171,8 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
     post = request.POST if request.method == "POST" else None
     opdater = post is not None and (OPDATER in post or TILFOEJ_DELTAGER in post or FJERN_DELTAGER in post)
 
+    if post is not None:
+        post = _med_formset_styring(post)
     if post is not None and not opdater:
         form = form_klasse(post, person=person, samtale=samtale)
         formset = DeltagerFormSet(post, form_kwargs={"dato": form._dato()}, **formset_kw)

@@ -376,3 +376,14 @@ def test_rettelse_og_annullering_vises_straks_trods_cachede_raekker(klient, jobc
     samtale.refresh_from_db()
     services.samtale_annuller(samtale=samtale, begrundelse="Forkert borger", bruger=sagsbehandler)
     assert "Forkert borger" in side()
+
+
+def test_registrering_uden_formsettets_styrefelter(klient, jobcenter):
+    """An integrator posting only the CONTRACT.md fields (no management form) is not refused."""
+    person = factories.person(jc=jobcenter)
+    data = {"dato": selectors.idag().isoformat(), "samtaletype": "7", "samtaleform": "1", "aftale": "Søge job"}
+    assert klient.post(url("samtale-opret", person_pk=person.pk), data).status_code == 302
+    anden = factories.person(jc=jobcenter, navn="Anden")
+    data.update({"deltagere-0-navn": "Mona", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"})
+    assert klient.post(url("samtale-opret", person_pk=anden.pk), data).status_code == 302
+    assert Samtale.objects.get(person=anden).deltagere.get().navn == "Mona"
