@@ -5,6 +5,7 @@ nothing is silently dropped. The rules themselves live in :mod:`registrering.reg
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,28 +51,6 @@ def cpr_normaliser(vaerdi: str) -> str:
     except StdnumError:
         raise ValidationError(_("De første seks cifre i CPR-nummeret er ikke en gyldig fødselsdato."))
     return tal
-
-
-class LazyValg:
-    """Select choices computed on first iteration (at render time), then kept."""
-
-    def __init__(self, beregn):
-        self._beregn = beregn
-        self._valg = None
-
-    def __iter__(self):
-        if self._valg is None:
-            self._valg = list(self._beregn())
-        return iter(self._valg)
-
-    def __len__(self):
-        return len(list(iter(self)))
-
-    def __bool__(self):
-        return True
-
-    def __deepcopy__(self, memo):
-        return self
 
 
 class PersonForm(forms.Form):
@@ -148,17 +127,18 @@ class SamtaleForm(forms.Form):
         self.regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=samtaletype, dato=dato)
         self._regler_dato = dato
         self.visitation_seneste = selectors.visitation_seneste(person=person)
-        # The lists shown are those valid on the form's date; they are read only when the
-        # page is rendered (a valid submit never renders them).
-        self.fields["samtaletype"].widget.choices = LazyValg(
+        # The lists shown are those valid on the form's date. A callable is kept lazy by
+        # Django (CallableChoiceIterator): read only when the page is rendered, once, so a
+        # valid submit never reads them.
+        self.fields["samtaletype"].widget.choices = functools.cache(
             lambda: self._valg_med_nuvaerende(
                 samtaletyper_tilladte(kontaktgruppe=person.kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
             )
         )
-        self.fields["samtaleform"].widget.choices = LazyValg(
+        self.fields["samtaleform"].widget.choices = functools.cache(
             lambda: self._valg_med_nuvaerende(Samtaleform.objects.gyldige(dato), None, _("Vælg samtaleform"))
         )
-        self.fields["akasse_deltagelse"].widget.choices = LazyValg(
+        self.fields["akasse_deltagelse"].widget.choices = functools.cache(
             lambda: self._valg_med_nuvaerende(AkasseDeltagelse.objects.gyldige(dato), None, _("Vælg status"))
         )
         self.fields["visitationsgruppe"].widget.choices = [("", _("Ingen ny vurdering"))] + [
