@@ -41,6 +41,9 @@ class Regelsaet:
     visitationsgrupper: tuple[Visitationsgruppe, ...] = field(default_factory=tuple)
     cv_vurdering: bool = False
     akasse_videregivelse: bool = False
+    # (kontaktgruppe pk, samtaletype pk, dato): what this answer was read for, so a caller
+    # holding it can reuse it instead of reading the rule table again.
+    noegle: tuple = ()
 
     @property
     def visitation(self) -> bool:
@@ -85,9 +88,14 @@ def kontaktgruppe_regler(*, kontaktgruppe, dato: datetime.date) -> dict:
     }
 
 
+def regel_noegle(*, kontaktgruppe_id, samtaletype, dato) -> tuple:
+    return (kontaktgruppe_id, getattr(samtaletype, "pk", None), dato)
+
+
 def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.date) -> Regelsaet:
     """Which § 28 parts apply to ``samtaletype`` for ``kontaktgruppe`` on ``dato``."""
     kg = kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=dato)
+    kg["noegle"] = regel_noegle(kontaktgruppe_id=kontaktgruppe.pk, samtaletype=samtaletype, dato=dato)
     if samtaletype is None:
         return Regelsaet(**kg)
     regel = SamtaletypeRegel.objects.gyldige(dato).filter(samtaletype=samtaletype).order_by("-gyldig_fra").first()

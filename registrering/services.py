@@ -39,7 +39,7 @@ from .models import (
     Visitation,
     Visitationsgruppe,
 )
-from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regelsaet, valider_samtale
+from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regel_noegle, regelsaet, valider_samtale
 
 TIDLIG_OPFOELGNING = "tidlig_opfoelgning_fast_track"
 
@@ -128,8 +128,11 @@ def _laas_person(person: Person) -> Person:
     return Person.objects.select_for_update(of=("self",)).select_related("kontaktgruppe", "akasse", "jobcenter").get(pk=person.pk)
 
 
-def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = None) -> Regelsaet:
-    regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=data.samtaletype, dato=data.dato)
+def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = None, regler: Regelsaet | None = None) -> Regelsaet:
+    # A caller (the form) may hand over the rules it just read; they are used only if they
+    # were read for this citizen's kontaktgruppe, this type and this date.
+    if regler is None or regler.noegle != regel_noegle(kontaktgruppe_id=person.kontaktgruppe_id, samtaletype=data.samtaletype, dato=data.dato):
+        regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=data.samtaletype, dato=data.dato)
     fejl = {}
     if data.samtaletype is None:
         fejl["samtaletype"] = [_("Vælg en samtaletype.")]
@@ -217,11 +220,13 @@ def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger:
 
 
 @transaction.atomic
-def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None) -> Resultat:
+def samtale_registrer(
+    *, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None, regler: Regelsaet | None = None
+) -> Resultat:
     """Register one held conversation with everything § 28 asks for, in one transaction."""
     tidspunkt = tidspunkt or timezone.now()
     person = _laas_person(person)
-    regler = _valider(person=person, data=data)
+    regler = _valider(person=person, data=data, regler=regler)
     samtale = Samtale(
         person=person,
         dato=data.dato,
@@ -256,7 +261,13 @@ def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tids
 
 @transaction.atomic
 def samtale_ret(
-    *, samtale: Samtale, data: SamtaleData, begrundelse: str, bruger: Bruger, tidspunkt: datetime.datetime | None = None
+    *,
+    samtale: Samtale,
+    data: SamtaleData,
+    begrundelse: str,
+    bruger: Bruger,
+    tidspunkt: datetime.datetime | None = None,
+    regler: Regelsaet | None = None,
 ) -> Resultat:
     """Correct a registration. Nothing is deleted: the old values stay in the history with
     the reason, removed participants are marked inactive, and a new report event goes out."""
@@ -270,7 +281,7 @@ def samtale_ret(
     if samtale.annulleret is not None:
         fejl["__all__"] = [_("Samtalen er annulleret og kan ikke rettes.")]
     try:
-        regler = _valider(person=person, data=data, samtale=samtale)
+        regler = _valider(person=person, data=data, samtale=samtale, regler=regler)
     except ValidationError as e:
         for felt, beskeder in e.message_dict.items():
             fejl.setdefault(felt, []).extend(beskeder)

@@ -181,10 +181,10 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
             try:
                 if samtale:
                     resultat = services.samtale_ret(
-                        samtale=samtale, data=data, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user
+                        samtale=samtale, data=data, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user, regler=form.regler
                     )
                 else:
-                    resultat = services.samtale_registrer(person=person, data=data, bruger=request.user)
+                    resultat = services.samtale_registrer(person=person, data=data, bruger=request.user, regler=form.regler)
             except ValidationError as e:
                 _fejl_paa_form(form, e)
             else:

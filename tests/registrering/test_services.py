@@ -444,3 +444,17 @@ def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
     with pytest.raises(ValidationError) as e:
         services.person_opret(cpr="0101901234", navn="X", kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), akasse=None, bruger=sagsbehandler)
     assert "akasse" in fejl(e)
+
+
+def test_medbragte_regler_for_en_anden_kontaktgruppe_bruges_ikke(sagsbehandler):
+    """The form may hand its rules to the service; rules read for another kontaktgruppe (say,
+    the citizen's group changed meanwhile) are read again, never trusted."""
+    from registrering.models import Kontaktgruppe, Samtaletype
+    from registrering.regler import regelsaet
+
+    person = factories.person(kontaktgruppe="2")
+    forkerte = regelsaet(kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), samtaletype=Samtaletype.objects.get(kode="19"), dato=IGAAR())
+    assert forkerte.samtaletype_tilladt
+    with pytest.raises(ValidationError) as e:
+        services.samtale_registrer(person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler, regler=forkerte)
+    assert "samtaletype" in fejl(e)
