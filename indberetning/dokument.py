@@ -49,22 +49,10 @@ SAMTALE_FELTER = (
     "deltager",
 )
 
-# § 28, stk. 5: what the citizen's a-kasse is given (see the module's docstring).
-AKASSE_FELTER = frozenset(
-    {
-        "cpr",
-        "jobcenter",
-        "kontaktgruppe",
-        "dato",
-        "samtaletype",
-        "samtaleform",
-        "aftale",
-        "saerligIndsats",
-        "akasseDeltagelse",
-        "praktiskeAftaler",
-        "cvIkkeFyldestgoerende",
-    }
-)
+# § 28, stk. 5: what the citizen's a-kasse is given (see the module's docstring): the
+# conversation without the visitation, the persongruppemarkering and the participants.
+AKASSE_UDELADT = frozenset({"visitation", "persongruppemarkering", "deltager"})
+AKASSE_FELTER = frozenset(SAMTALE_FELTER) - AKASSE_UDELADT
 
 _CPR = re.compile(r"^\d{10}$")
 
