@@ -53,7 +53,7 @@ def main() -> None:
         ),
         "cpr_soegning": plan(selectors.person_soeg(bruger=sagsbehandler, q=soeg[0])),
         "navnesoegning": plan(selectors.person_soeg(bruger=sagsbehandler, q="Hansen")),
-        "borgerens_samtaler": plan(selectors.samtaler_for_person(person=person40)),
+        "borgerens_samtaler": plan(selectors.samtale_raekker_qs(person=person40)),
         "gaeldende_aftale": plan(
             Samtale.objects.aktive().filter(person=person40, aftaletype="bindende").order_by("-dato", "-registreret")[:1]
         ),

@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,20 +86,49 @@ def aftale_gaeldende(*, person: Person) -> Samtale | None:
     )
 
 
-def samtaler_for_person(*, person: Person) -> QuerySet[Samtale]:
-    """The citizen's conversations, newest held first, with what the page shows (fixed query count)."""
+def samtale_raekker(*, person: Person, pks=None) -> list[dict]:
+    """The citizen's conversations as plain rows for the citizen's page, newest held first:
+    three queries (conversations with their code names, active participants, visitations)
+    and dicts instead of model instances, which cost more to build than the page's own work.
+    ``pks`` limits the rows (the page renders only those its row cache lacks)."""
+    qs = samtale_raekker_qs(person=person)
+    raekker = list(qs if pks is None else qs.filter(pk__in=pks))
+    efter_pk = {r["pk"]: r for r in raekker}
+    for r in raekker:
+        r["registreret_af"] = f"{r.pop('af_fornavn')} {r.pop('af_efternavn')}".strip() or r["af_brugernavn"]
+        r["deltagere"], r["visitationer"] = [], []
+    if efter_pk:
+        for d in (
+            Deltager.objects.filter(samtale_id__in=efter_pk, aktiv=True)
+            .order_by("id")
+            .values("samtale_id", "navn", rolle_navn=F("rolle__navn"), form_navn=F("deltagelsesform__navn"))
+        ):
+            efter_pk[d["samtale_id"]]["deltagere"].append(d)
+        for v in (
+            Visitation.objects.filter(samtale_id__in=efter_pk)
+            .order_by("-gyldig_fra", "-registreret", "-id")
+            .values("samtale_id", "gyldig_fra", gruppe_navn=F("visitationsgruppe__navn"))
+        ):
+            efter_pk[v["samtale_id"]]["visitationer"].append(v)
+    return raekker
+
+
+def samtale_raekker_qs(*, person: Person) -> QuerySet:
+    """The query behind :func:`samtale_raekker`'s rows (bench/plan.py prints its plan)."""
     return (
         Samtale.objects.filter(person=person)
-        .select_related("samtaletype", "samtaleform", "akasse_deltagelse", "registreret_af")
-        .prefetch_related(
-            Prefetch(
-                "deltagere",
-                queryset=Deltager.objects.filter(aktiv=True).select_related("rolle", "deltagelsesform"),
-                to_attr="aktive_deltagere",
-            ),
-            Prefetch("visitationer", queryset=Visitation.objects.select_related("visitationsgruppe")),
-        )
         .order_by("-dato", "-registreret")
+        .values(
+            "pk", "sekvens", "dato", "aftaletype", "aftale", "saerlig_indsats", "praktiske_aftaler",
+            "tidlig_opfoelgning", "cv_ikke_fyldestgoerende", "registreret", "rettet", "annulleret",
+            "annulleringsbegrundelse",
+            samtaletype_navn=F("samtaletype__navn"),
+            samtaleform_navn=F("samtaleform__navn"),
+            akasse_deltagelse_navn=F("akasse_deltagelse__navn"),
+            af_fornavn=F("registreret_af__first_name"),
+            af_efternavn=F("registreret_af__last_name"),
+            af_brugernavn=F("registreret_af__username"),
+        )
     )
 
 

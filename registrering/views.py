@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -81,7 +81,7 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
         "registrering/person_detalje.html",
         {
             "person": person,
-            "samtale_raekker": _samtale_raekker(request, person=person, kan_registrere=kan_registrere),
+            "samtale_raekker": _samtale_raekker(person=person, kan_registrere=kan_registrere),
             "aftale": selectors.aftale_gaeldende(person=person),
             "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()),
             "visitationer": selectors.visitationer_for_person(person=person),
@@ -92,7 +92,7 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     )
 
 
-def _samtale_raekker(request: HttpRequest, *, person, kan_registrere: bool) -> list[str]:
+def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
     """The citizen's conversations as rendered rows, newest held first.
 
     A conversation's row changes only with its ``sekvens`` (every correction and
@@ -111,13 +111,13 @@ def _samtale_raekker(request: HttpRequest, *, person, kan_registrere: bool) -> l
     raekker = {pk: cachede[noegle(pk, sekvens)] for pk, sekvens in versioner if noegle(pk, sekvens) in cachede}
     mangler = [pk for pk, _sekvens in versioner if pk not in raekker]
     if mangler:
+        raekke = engines["jinja2"].env.get_template("registrering/_samtale_raekke.html").module.raekke
         nye = {}
-        for s in selectors.samtaler_for_person(person=person).filter(pk__in=mangler):
-            html = render_to_string("registrering/_samtale_raekke.html", {"s": s, "kan_registrere": kan_registrere}, request)
-            raekker[s.pk] = nye[noegle(s.pk, s.sekvens)] = html
+        for s in selectors.samtale_raekker(person=person, pks=mangler):
+            raekker[s["pk"]] = nye[noegle(s["pk"], s["sekvens"])] = raekke(s, kan_registrere)
         cache.set_many(nye, 3600)
-    # render_to_string gives SafeStrings, and pickling through the cache keeps them so:
-    # the rows are not escaped twice, and nothing is marked safe by hand.
+    # The rows are Markup (Jinja2's autoescaped output), kept so through the cache's pickling:
+    # Django's template does not escape them again, and nothing is marked safe by hand.
     return [raekker[pk] for pk, _sekvens in versioner if pk in raekker]
 
 

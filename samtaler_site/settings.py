@@ -84,6 +84,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the hot row fragments (samtaler_site/jinja2.py says why and what they may use).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "samtaler_site.jinja2.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "samtaler_site.wsgi.application"
