@@ -92,3 +92,23 @@ def test_mitid_via_oidc_knytter_borgeren_til_egen_borgerpost(settings, jobcenter
     # A citizen the jobcenter does not know gets no user.
     assert backend.create_user({"cpr": "0101990000"}) is None
     assert not backend.verify_claims({"sub": "abc"})
+
+
+def test_rolle_frataget_virker_fra_naeste_forespoergsel(client, jobcenter):
+    """The backend reads permissions in one query and keeps them for one request only: a
+    caseworker whose role an administrator removes is refused on the very next page."""
+    from django.contrib.auth.models import Group, Permission
+
+    b = factories.bruger(jc=jobcenter)
+    b.user_permissions.add(Permission.objects.get(codename="view_person"))  # one of their own, besides the role's
+    person = factories.person(jc=jobcenter)
+    client.force_login(b)
+    url = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
+    assert client.get(url).status_code == 200
+    b.groups.remove(Group.objects.get(name="sagsbehandler"))
+    assert client.get(url).status_code == 403
+    # The user's own permission still counts.
+    assert client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).status_code == 200
+    b.is_active = False
+    b.save()
+    assert client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).status_code == 302  # to the login page
