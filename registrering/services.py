@@ -158,8 +158,9 @@ KENDTE_RELATIONER = {
 def _valider_felter(instance, *, constraints: bool = True) -> None:
     """full_clean() without re-fetching relations already validated above. The unique
     constraint on conversations is checked by valider_samtale under the citizen's lock (and
-    by the database), so ``constraints=False`` spares the second look-up there."""
-    instance.full_clean(exclude=KENDTE_RELATIONER.get(type(instance).__name__), validate_constraints=constraints)
+    by the database), so ``constraints=False`` spares the second look-up there. The primary
+    key is not looked up either: it is a fresh UUID or the database's own serial."""
+    instance.full_clean(exclude=[*KENDTE_RELATIONER.get(type(instance).__name__, ()), "id"], validate_constraints=constraints)
 
 
 def _gem(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
