@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
 
-from . import selectors
+from . import kodecache, selectors
 from .models import (
     Akasse,
     AkasseDeltagelse,
@@ -32,12 +32,34 @@ MAKS_TEKST = 4000
 
 
 class KodeValg(forms.ModelChoiceField):
-    """A choice from a code list, posted as its code (CONTRACT.md), shown by its name."""
+    """A choice from a code list, posted as its code (CONTRACT.md), shown by its name.
+
+    A posted code is looked up in the process's copy of the code list (kodecache.py), not
+    with a query per field: any entry of the list when the queryset is the whole list, one
+    in force on the date given to :meth:`gyldige_paa` otherwise. A field given some other
+    filtered queryset is checked against it with a query, as Django does.
+    """
 
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("to_field_name", "kode")
         kwargs.setdefault("error_messages", {"invalid_choice": _("Vælg en gyldig værdi fra listen.")})
         super().__init__(queryset, **kwargs)
+        self.gyldig_paa: datetime.date | None = None
+
+    def gyldige_paa(self, dato: datetime.date) -> None:
+        self.queryset = self.queryset.model.objects.gyldige(dato)
+        self.gyldig_paa = dato
+
+    def to_python(self, value):
+        model = self.queryset.model
+        if self.gyldig_paa is None and self.queryset.query.has_filters():
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        valgt = kodecache.alle(model).get(str(value))
+        if valgt is None or (self.gyldig_paa is not None and valgt not in kodecache.gyldige(model, self.gyldig_paa)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return valgt
 
 
 def cpr_normaliser(vaerdi: str) -> str:
@@ -62,8 +84,8 @@ class PersonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         idag = selectors.idag()
-        self.fields["kontaktgruppe"].queryset = Kontaktgruppe.objects.gyldige(idag)
-        self.fields["akasse"].queryset = Akasse.objects.gyldige(idag)
+        self.fields["kontaktgruppe"].gyldige_paa(idag)
+        self.fields["akasse"].gyldige_paa(idag)
         self.fields["cpr"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
 
     def clean_cpr(self):
@@ -136,10 +158,10 @@ class SamtaleForm(forms.Form):
             )
         )
         self.fields["samtaleform"].widget.choices = functools.cache(
-            lambda: self._valg_med_nuvaerende(Samtaleform.objects.gyldige(dato), None, _("Vælg samtaleform"))
+            lambda: self._valg_med_nuvaerende(kodecache.gyldige(Samtaleform, dato), None, _("Vælg samtaleform"))
         )
         self.fields["akasse_deltagelse"].widget.choices = functools.cache(
-            lambda: self._valg_med_nuvaerende(AkasseDeltagelse.objects.gyldige(dato), None, _("Vælg status"))
+            lambda: self._valg_med_nuvaerende(kodecache.gyldige(AkasseDeltagelse, dato), None, _("Vælg status"))
         )
         self.fields["visitationsgruppe"].widget.choices = [("", _("Ingen ny vurdering"))] + [
             (g.kode, g.navn) for g in self.regler.visitationsgrupper
@@ -186,7 +208,7 @@ class SamtaleForm(forms.Form):
             return vaerdi
         if not vaerdi:
             return None
-        return model.objects.filter(kode=str(vaerdi)).first()
+        return kodecache.alle(model).get(str(vaerdi))
 
     def _dato(self) -> datetime.date:
         vaerdi = self._raa("dato")
@@ -262,8 +284,8 @@ class DeltagerForm(forms.Form):
     def __init__(self, *args, dato: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         dato = dato or selectors.idag()
-        self.fields["rolle"].queryset = Deltagerrolle.objects.gyldige(dato)
-        self.fields["deltagelsesform"].queryset = Deltagelsesform.objects.gyldige(dato)
+        self.fields["rolle"].gyldige_paa(dato)
+        self.fields["deltagelsesform"].gyldige_paa(dato)
 
     def deltager_data(self) -> DeltagerData:
         d = self.cleaned_data

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import kodecache
 from .models import (
     Deltagelsesform,
     Deltagerrolle,
@@ -70,19 +71,59 @@ def dansk_dato(tidspunkt: datetime.datetime) -> datetime.date:
     return timezone.localtime(tidspunkt, timezone=DANSK_TID).date()
 
 
-def kontaktgruppe_regler(*, kontaktgruppe, dato: datetime.date) -> dict:
-    regel = KontaktgruppeRegel.objects.gyldige(dato).filter(kontaktgruppe=kontaktgruppe).order_by("-gyldig_fra").first()
-    grupper = tuple(
-        Visitationsgruppe.objects.gyldige(dato)
-        .filter(
-            pk__in=TilladtVisitationsgruppe.objects.gyldige(dato)
-            .filter(kontaktgruppe=kontaktgruppe)
-            .values("visitationsgruppe")
-        )
-        .order_by("sortering", "kode")
+_gyldig = kodecache.i_kraft
+
+
+def _nyeste(raekker):
+    """Newest first by ``gyldig_fra`` (then by id, so ties always resolve the same way)."""
+    return tuple(sorted(raekker, key=lambda r: (r.gyldig_fra, r.pk), reverse=True))
+
+
+@dataclass(frozen=True)
+class Regeltabel:
+    """The whole rule table and the code lists it names, as read for one version."""
+
+    kontaktgrupperegler: dict  # kontaktgruppe id -> KontaktgruppeRegel rows, newest first
+    samtaletyperegler: dict  # samtaletype id -> SamtaletypeRegel rows, newest first
+    tilladte_samtaletyper: dict  # kontaktgruppe id -> TilladtSamtaletype rows
+    tilladte_visitationsgrupper: dict  # kontaktgruppe id -> TilladtVisitationsgruppe rows
+    samtaletyper: dict  # id -> Samtaletype
+    visitationsgrupper: dict  # id -> Visitationsgruppe
+
+
+def _efter(raekker, felt: str) -> dict:
+    grupperet: dict = {}
+    for r in raekker:
+        grupperet.setdefault(getattr(r, felt), []).append(r)
+    return grupperet
+
+
+def _regeltabel_laes() -> Regeltabel:
+    return Regeltabel(
+        kontaktgrupperegler={k: _nyeste(v) for k, v in _efter(KontaktgruppeRegel.objects.all(), "kontaktgruppe_id").items()},
+        samtaletyperegler={k: _nyeste(v) for k, v in _efter(SamtaletypeRegel.objects.all(), "samtaletype_id").items()},
+        tilladte_samtaletyper=_efter(TilladtSamtaletype.objects.all(), "kontaktgruppe_id"),
+        tilladte_visitationsgrupper=_efter(TilladtVisitationsgruppe.objects.all(), "kontaktgruppe_id"),
+        samtaletyper={o.pk: o for o in Samtaletype.objects.all()},
+        visitationsgrupper={o.pk: o for o in Visitationsgruppe.objects.all()},
     )
+
+
+def regeltabel() -> Regeltabel:
+    """The rule table, read once per version of it and kept in the process (kodecache.py)."""
+    return kodecache.husk("regeltabel", _regeltabel_laes)
+
+
+def kontaktgruppe_regler(*, kontaktgruppe, dato: datetime.date) -> dict:
+    t = regeltabel()
+    regel = next((r for r in t.kontaktgrupperegler.get(kontaktgruppe.pk, ()) if _gyldig(r, dato)), None)
+    grupper = {
+        r.visitationsgruppe_id: t.visitationsgrupper[r.visitationsgruppe_id]
+        for r in t.tilladte_visitationsgrupper.get(kontaktgruppe.pk, ())
+        if _gyldig(r, dato) and _gyldig(t.visitationsgrupper[r.visitationsgruppe_id], dato)
+    }
     return {
-        "visitationsgrupper": grupper,
+        "visitationsgrupper": tuple(sorted(grupper.values(), key=lambda g: (g.sortering, g.kode))),
         "cv_vurdering": bool(regel and regel.cv_vurdering),
         "akasse_videregivelse": bool(regel and regel.akasse_videregivelse),
     }
@@ -94,18 +135,19 @@ def regel_noegle(*, kontaktgruppe_id, samtaletype, dato) -> tuple:
 
 def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.date) -> Regelsaet:
     """Which § 28 parts apply to ``samtaletype`` for ``kontaktgruppe`` on ``dato``."""
+    t = regeltabel()
     kg = kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=dato)
     kg["noegle"] = regel_noegle(kontaktgruppe_id=kontaktgruppe.pk, samtaletype=samtaletype, dato=dato)
     if samtaletype is None:
         return Regelsaet(**kg)
-    regel = SamtaletypeRegel.objects.gyldige(dato).filter(samtaletype=samtaletype).order_by("-gyldig_fra").first()
-    tilladt = (
-        regel is not None
-        and Samtaletype.objects.gyldige(dato).filter(pk=samtaletype.pk).exists()
-        and TilladtSamtaletype.objects.gyldige(dato).filter(kontaktgruppe=kontaktgruppe, samtaletype=samtaletype).exists()
-    )
+    regel = next((r for r in t.samtaletyperegler.get(samtaletype.pk, ()) if _gyldig(r, dato)), None)
     if regel is None:
         return Regelsaet(samtaletype=samtaletype, **kg)
+    tilladt = (
+        samtaletype.pk in t.samtaletyper
+        and _gyldig(t.samtaletyper[samtaletype.pk], dato)
+        and any(r.samtaletype_id == samtaletype.pk and _gyldig(r, dato) for r in t.tilladte_samtaletyper.get(kontaktgruppe.pk, ()))
+    )
     return Regelsaet(
         samtaletype=samtaletype,
         samtaletype_tilladt=tilladt,
@@ -117,15 +159,22 @@ def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.
     )
 
 
-def samtaletyper_tilladte(*, kontaktgruppe, dato: datetime.date):
-    """The samtaletyper a caseworker may choose for this kontaktgruppe on ``dato``."""
-    return (
-        Samtaletype.objects.gyldige(dato)
-        .filter(
-            pk__in=TilladtSamtaletype.objects.gyldige(dato).filter(kontaktgruppe=kontaktgruppe).values("samtaletype"),
+def samtaletyper_tilladte(*, kontaktgruppe, dato: datetime.date) -> tuple[Samtaletype, ...]:
+    """The samtaletyper a caseworker may choose for this kontaktgruppe on ``dato``: in force,
+    allowed for the kontaktgruppe, and with a rule in force."""
+    t = regeltabel()
+    tilladte = {r.samtaletype_id for r in t.tilladte_samtaletyper.get(kontaktgruppe.pk, ()) if _gyldig(r, dato)}
+    return tuple(
+        sorted(
+            (
+                st
+                for st in t.samtaletyper.values()
+                if st.pk in tilladte
+                and _gyldig(st, dato)
+                and any(_gyldig(r, dato) for r in t.samtaletyperegler.get(st.pk, ()))
+            ),
+            key=lambda st: (st.sortering, st.kode),
         )
-        .filter(pk__in=SamtaletypeRegel.objects.gyldige(dato).values("samtaletype"))
-        .order_by("sortering", "kode")
     )
 
 
@@ -152,7 +201,7 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
             _("Samtaletypen %(type)s kan ikke bruges for borgere i kontaktgruppe %(kg)s på denne dato.")
             % {"type": data.samtaletype, "kg": person.kontaktgruppe.kode},
         )
-    if data.samtaleform is not None and not Samtaleform.objects.gyldige(data.dato).filter(pk=data.samtaleform.pk).exists():
+    if data.samtaleform is not None and data.samtaleform not in kodecache.gyldige(Samtaleform, data.dato):
         tilfoej("samtaleform", _("Samtaleformen gælder ikke på denne dato."))
 
     aftale = (data.aftale or "").strip()
@@ -206,8 +255,8 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
             tilfoej("samtaletype", _("Borgeren har allerede en samtale af denne type på denne dato."))
 
     if data.deltagere:
-        roller = set(Deltagerrolle.objects.gyldige(data.dato).values_list("pk", flat=True))
-        former = set(Deltagelsesform.objects.gyldige(data.dato).values_list("pk", flat=True))
+        roller = {o.pk for o in kodecache.gyldige(Deltagerrolle, data.dato)}
+        former = {o.pk for o in kodecache.gyldige(Deltagelsesform, data.dato)}
     for nr, deltager in enumerate(data.deltagere, start=1):
         if not (deltager.navn or "").strip():
             tilfoej("deltagere", _("Deltager %(nr)s mangler et navn (§ 28 nr. 10).") % {"nr": nr})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from indberetning.services import haendelser_opret
 
-from . import selectors
+from . import kodecache, selectors
 from .models import (
     Adgangslog,
     Akasse,
@@ -195,7 +195,9 @@ def _markering_start(*, person: Person, samtale: Samtale, bruger: Bruger, tidspu
     """§ 28 stk. 3: the request for early follow-up as the persongruppemarkering
     "Tidlig opfølgning - fast track", from the registration date."""
     dato = dansk_dato(tidspunkt)
-    markering = Persongruppemarkering.objects.gyldige(dato).get(kode=TIDLIG_OPFOELGNING)
+    markering = next((m for m in kodecache.gyldige(Persongruppemarkering, dato) if m.kode == TIDLIG_OPFOELGNING), None)
+    if markering is None:
+        raise Persongruppemarkering.DoesNotExist(f"{TIDLIG_OPFOELGNING} gælder ikke {dato}")
     if selectors.markeringer_aktive(person=person, dato=dato).filter(markering=markering).exists():
         return None
     pm = PersonMarkering(person=person, markering=markering, fra=dato, samtale=samtale)

@@ -1,0 +1,119 @@
+"""Code lists and the § 28 rule table, read once per version and kept in each process.
+
+Every registration and every registration form reads the same small tables: the code lists
+behind each choice and the rule table (regler.py). They change a few times a year, from the
+admin. Reading them on every request was a quarter of a registration's time (README, "Where
+the time goes"), so each process keeps what it has read, under the version number that the
+database gives every change of those tables (migration 0008: a statement trigger on each
+table takes a new number from a sequence).
+
+* :func:`husk` answers from the process's memory when the version is unchanged, and reads
+  (and remembers) otherwise. A change committed on any machine is seen on the next request
+  of every process; the cost is one query per request for the version.
+* The version is read once per request (reset by Django's request signals, and by a save or
+  delete of a code list or rule in the same request). Outside a request (management
+  commands, the worker, tests) it is read on every call.
+* Values are shared between requests: return tuples, frozen dataclasses and model
+  instances that nobody changes, never querysets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.core.signals import request_finished, request_started
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
+
+_lokal = threading.local()
+_laas = threading.Lock()
+_data: dict[Hashable, object] = {}
+_data_version: int | None = None
+
+
+def version() -> int:
+    v = getattr(_lokal, "version", None)
+    if v is None:
+        with connection.cursor() as c:
+            c.execute("SELECT version FROM registrering_kodeversion WHERE id = 1")
+            (v,) = c.fetchone()
+        if getattr(_lokal, "i_request", False):
+            _lokal.version = v
+    return v
+
+
+def husk(noegle: Hashable, beregn: Callable[[], T]) -> T:
+    """``beregn()`` once per version of the code lists and rules, per process."""
+    global _data_version
+    v = version()
+    with _laas:
+        if v != _data_version:
+            _data.clear()
+            _data_version = v
+        if noegle in _data:
+            return _data[noegle]  # type: ignore[return-value]
+    vaerdi = beregn()
+    with _laas:
+        if _data_version == v:
+            _data[noegle] = vaerdi
+    return vaerdi
+
+
+def _request_start(**kwargs) -> None:
+    _lokal.version = None
+    _lokal.i_request = True
+
+
+def _request_slut(**kwargs) -> None:
+    _lokal.version = None
+    _lokal.i_request = False
+
+
+def _aendret(sender, **kwargs) -> None:
+    # A change in this very request: read the (new) version again before the next look-up.
+    _lokal.version = None
+
+
+def forbind() -> None:
+    """Called from the app's ready(): the request signals and the code list models' saves."""
+    from . import models
+
+    request_started.connect(_request_start, dispatch_uid="kodecache-start")
+    request_finished.connect(_request_slut, dispatch_uid="kodecache-slut")
+    for model in (
+        models.Kontaktgruppe,
+        models.Samtaletype,
+        models.Samtaleform,
+        models.Deltagelsesform,
+        models.Deltagerrolle,
+        models.Visitationsgruppe,
+        models.AkasseDeltagelse,
+        models.Persongruppemarkering,
+        models.Akasse,
+        models.SamtaletypeRegel,
+        models.KontaktgruppeRegel,
+        models.TilladtSamtaletype,
+        models.TilladtVisitationsgruppe,
+    ):
+        post_save.connect(_aendret, sender=model, dispatch_uid=f"kodecache-gem-{model.__name__}")
+        post_delete.connect(_aendret, sender=model, dispatch_uid=f"kodecache-slet-{model.__name__}")
+
+
+def i_kraft(raekke, dato) -> bool:
+    """In force on ``dato``: both ends inclusive, an open end has no ``gyldig_til`` (the
+    same test as ``GyldighedQuerySet.gyldige``)."""
+    return raekke.gyldig_fra <= dato and (raekke.gyldig_til is None or raekke.gyldig_til >= dato)
+
+
+def alle(model) -> dict:
+    """Every entry of a code list by code, in the list's order, whatever its validity."""
+    return husk(("alle", model.__name__), lambda: {o.kode: o for o in model.objects.all()})
+
+
+def gyldige(model, dato) -> tuple:
+    """The entries of a code list in force on ``dato``, in the list's order."""
+    return tuple(o for o in alle(model).values() if i_kraft(o, dato))
