@@ -74,6 +74,35 @@ def visitationer_for_person(*, person: Person) -> QuerySet[Visitation]:
     )
 
 
+def _registreret_af(raekke: dict) -> None:
+    """The user's full name, or their username (as ``get_full_name|default:username``)."""
+    navn = f"{raekke.pop('af_fornavn')} {raekke.pop('af_efternavn')}".strip()
+    raekke["registreret_af"] = navn or raekke.pop("af_brugernavn")
+    raekke.pop("af_brugernavn", None)
+
+
+def visitation_tidslinje(*, person: Person) -> list[dict]:
+    """The citizen's visitations for the page's timeline, newest first, as plain rows (the
+    model instances with three related objects cost a third of the page to build)."""
+    raekker = list(
+        Visitation.objects.filter(person=person)
+        .order_by("-gyldig_fra", "-registreret", "-id")
+        .values(
+            "gyldig_fra",
+            "samtale_id",
+            gruppe_navn=F("visitationsgruppe__navn"),
+            af_fornavn=F("registreret_af__first_name"),
+            af_efternavn=F("registreret_af__last_name"),
+            af_brugernavn=F("registreret_af__username"),
+            samtale_dato=F("samtale__dato"),
+            samtaletype_navn=F("samtale__samtaletype__navn"),
+        )
+    )
+    for r in raekker:
+        _registreret_af(r)
+    return raekker
+
+
 def aftale_gaeldende(*, person: Person) -> Samtale | None:
     """§ 28 nr. 5: the binding agreement on the most recently *held* (by ``dato``, then by
     registration time) non-cancelled conversation of the nr. 5 types."""
@@ -95,7 +124,7 @@ def samtale_raekker(*, person: Person, pks=None) -> list[dict]:
     raekker = list(qs if pks is None else qs.filter(pk__in=pks))
     efter_pk = {r["pk"]: r for r in raekker}
     for r in raekker:
-        r["registreret_af"] = f"{r.pop('af_fornavn')} {r.pop('af_efternavn')}".strip() or r["af_brugernavn"]
+        _registreret_af(r)
         r["deltagere"], r["visitationer"] = [], []
     if efter_pk:
         for d in (

@@ -84,7 +84,7 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
             "samtale_raekker": _samtale_raekker(person=person, kan_registrere=kan_registrere),
             "aftale": selectors.aftale_gaeldende(person=person),
             "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()),
-            "visitationer": selectors.visitationer_for_person(person=person),
+            "visitationer": selectors.visitation_tidslinje(person=person),
             "markeringer": selectors.markeringer_aktive(person=person),
             "cv_vurdering": selectors.cv_vurdering_seneste(person=person),
             "kan_registrere": kan_registrere,
