@@ -9,6 +9,7 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
@@ -148,7 +149,6 @@ class SamtaleForm(forms.Form):
         dato = self._dato()
         self.regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=samtaletype, dato=dato)
         self._regler_dato = dato
-        self.visitation_seneste = selectors.visitation_seneste(person=person)
         # The lists shown are those valid on the form's date. A callable is kept lazy by
         # Django (CallableChoiceIterator): read only when the page is rendered, once, so a
         # valid submit never reads them.
@@ -181,14 +181,18 @@ class SamtaleForm(forms.Form):
                 self.fields[felt].label = f"{self.fields[felt].label}*"
                 self.fields[felt].widget.attrs["aria-required"] = "true"
         if self.regler.visitation:
-            seneste = self.visitation_seneste
-            self.fields["visitationsgruppe"].help_text = (
-                _("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")
-                % {"gruppe": seneste.visitationsgruppe.navn, "dato": seneste.gyldig_fra.strftime("%d.%m.%Y")}
-                if seneste
-                else _("Borgeren har ingen registreret visitationsgruppe.")
-            )
+            # Lazy: the current group is read only when the page is shown, not on a valid submit.
+            self.fields["visitationsgruppe"].help_text = lazy(self._visitation_hjaelp, str)()
         self.order_fields(["dato", "samtaletype", "samtaleform"])
+
+    def _visitation_hjaelp(self) -> str:
+        seneste = selectors.visitation_seneste(person=self.person)
+        if seneste is None:
+            return str(_("Borgeren har ingen registreret visitationsgruppe."))
+        return str(_("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")) % {
+            "gruppe": seneste.visitationsgruppe.navn,
+            "dato": seneste.gyldig_fra.strftime("%d.%m.%Y"),
+        }
 
     @staticmethod
     def _valg_med_nuvaerende(qs, valgt, tom):

@@ -387,3 +387,14 @@ def test_registrering_uden_formsettets_styrefelter(klient, jobcenter):
     data.update({"deltagere-0-navn": "Mona", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"})
     assert klient.post(url("samtale-opret", person_pk=anden.pk), data).status_code == 302
     assert Samtale.objects.get(person=anden).deltagere.get().navn == "Mona"
+
+
+def test_formularen_viser_den_nuvaerende_visitationsgruppe(klient, jobcenter, sagsbehandler):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    adresse = url("samtale-opret", person_pk=person.pk)
+    assert "Borgeren har ingen registreret visitationsgruppe." in klient.get(adresse, {"samtaletype": "7"}).content.decode()
+    services.samtale_registrer(
+        person=person, data=factories.data(dato=selectors.idag() - datetime.timedelta(days=3), visitationsgruppe="jobparat"), bruger=sagsbehandler
+    )
+    html = klient.get(adresse, {"samtaletype": "7"}).content.decode()
+    assert f"Nuværende: Jobparat fra {selectors.idag():%d.%m.%Y}." in html
