@@ -118,6 +118,34 @@ def test_indberetninger_er_leveret_og_dokumenterne_er_gyldige(genereret):
         assert batch.antal == batch.haendelser.count() <= 500
 
 
+def test_haendelserne_er_dem_registreringen_ville_have_skrevet(genereret):
+    """Each event's content is what the registration service freezes for its conversation
+    (samtale_indhold; the a-kasse's part for the a-kasse), and its XML is haendelse_xml of
+    that content: the generator writes them from ready-made text, not through those functions."""
+    alle = Haendelse.objects.filter(samtale__person__in=genereret).select_related(
+        "samtale__person__akasse", "samtale__samtaletype", "samtale__samtaleform", "samtale__jobcenter", "samtale__kontaktgruppe", "samtale__akasse_deltagelse"
+    )
+    antal = {"opret": 0, "annuller": 0, "akasse": 0}
+    for h in [*alle.order_by("id")[:400], *alle.filter(handling="annuller")]:
+        s = h.samtale
+        if h.handling == "opret":
+            rs = regler.regelsaet(kontaktgruppe=s.kontaktgruppe, samtaletype=s.samtaletype, dato=s.dato)
+            data = dokument.samtale_indhold(samtale=s, handling="opret", regler=rs, visitation=Visitation.objects.filter(samtale=s).first())
+        else:
+            data = dokument.samtale_indhold(samtale=s, handling="annuller", begrundelse=s.annulleringsbegrundelse)
+        if h.modtager != "dfdg":
+            data = dokument.akasse_indhold(data)
+            assert h.modtager == f"akasse-{s.person.akasse.kode}" and h.akasse_id == s.person.akasse_id
+            antal["akasse"] += 1
+        assert h.data == data, h.pk
+        assert h.xml == dokument.haendelse_xml(
+            haendelse_id=h.id, samtale_id=s.pk, handling=h.handling, sekvens=h.sekvens, registreret=h.registreret, data=h.data
+        )
+        assert h.sekvens == (2 if h.handling == "annuller" else 1)
+        antal[h.handling] += 1
+    assert antal["opret"] and antal["annuller"] and antal["akasse"]
+
+
 def test_siderne_og_tjenesterne_laeser_de_genererede_data(genereret, client):
     sagsbehandler = Bruger.objects.get(username="sagsbehandler")  # demo_data, Jobcenter Aarhus
     client.force_login(sagsbehandler)

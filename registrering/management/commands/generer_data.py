@@ -23,7 +23,18 @@ secondary indexes and the foreign keys and unique constraints of the tables writ
 dropped first and rebuilt afterwards (as ``pg_restore`` does), all in one transaction:
 either everything is there, indexes and validated constraints included, or nothing.
 The rebuild is also the check: recreating ``samtale_en_pr_type_og_dato`` and the foreign
-keys fails the whole run if a generated row broke one.
+keys fails the whole run if a generated row broke one. ``-v 2`` prints the time of each
+rebuild statement.
+
+The rows are put together from text made once per run (:func:`_forbered`): dates and
+times in ISO form, and every code and fixed text already escaped for COPY, for the XML
+element and for the JSON. The events' XML and JSON are therefore not built by
+``haendelse_xml`` and ``json.dumps`` row by row, but they are the same text (the tests
+compare them with what the registration service writes); the batch documents are built
+by ``dokument_byg`` from those elements and hashed as they are. The random draws are the
+ones ``random.choices`` makes, so a seed still gives the same data. The server's COPY is
+the bottleneck now (about 1.3 million events of about 1 kB per million conversations):
+the workers build chunks faster than it takes them in.
 
 While it runs it holds exclusive locks on the tables it writes: run it on a benchmark or
 development database, not under load.
@@ -31,6 +42,7 @@ development database, not under load.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import itertools
@@ -38,6 +50,7 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import time
 
 from django.core.management import call_command
@@ -121,6 +134,11 @@ TABELLER = [
     "registrering_historicalvisitation",
     "registrering_historicalpersonmarkering",
 ]
+
+# Partial indexes left in place during the load: their predicate holds for no generated row
+# (every event generated is delivered, so none waits for a batch), so COPY adds nothing to
+# them, while a rebuild would read the whole event table once more for an empty index.
+UROERTE_INDEKSER = ["haendelse_afventer"]
 
 COPY_KOLONNER = {
     "gen_person": "(id, bruger_id)",
@@ -223,110 +241,244 @@ def _felt(tekst: str) -> str:
     return tekst.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+_UFELT = re.compile(r"\\([\\tnr])")
+_UFELT_TEGN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+def _ufelt(tekst: str) -> str:
+    """The inverse of :func:`_felt` (the stored text of a value from its COPY form)."""
+    if "\\" not in tekst:
+        return tekst
+    return _UFELT.sub(lambda m: _UFELT_TEGN[m[1]], tekst)
+
+
 def _vaegtet(vaegte: dict, tilladte) -> tuple[list, list]:
     """Codes and cumulative weights (``random.choices(cum_weights=...)`` skips summing each call)."""
     koder = [k for k in tilladte if vaegte.get(k, 1) > 0]
     return koder, list(itertools.accumulate(vaegte.get(k, 1) for k in koder))
 
 
-def _uuid4(rnd: random.Random) -> str:
-    """A version-4 UUID from the chunk's own generator: reproducible for a seed, and a
+def _vaelger(rnd: random.Random, koder: list, kum: list):
+    """``lambda: rnd.choices(koder, cum_weights=kum)[0]`` without building a list per call:
+    the same draw from the same ``random()`` (so the same data for a seed)."""
+    tilfaeldig, total, hoejst = rnd.random, kum[-1] + 0.0, len(koder) - 1
+    return lambda: koder[bisect.bisect(kum, tilfaeldig() * total, 0, hoejst)]
+
+
+_UUID_MASKE = ~(0xF << 76) & ~(0x3 << 62)
+_UUID_V4 = (0x4 << 76) | (0x2 << 62)
+
+
+def _uuid4_fabrik(rnd: random.Random):
+    """Version-4 UUIDs from the chunk's own generator: reproducible for a seed, and a
     fraction of the cost of ``uuid.uuid4()``."""
-    x = rnd.getrandbits(128) & ~(0xF << 76) & ~(0x3 << 62) | (0x4 << 76) | (0x2 << 62)
-    h = f"{x:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def uuid4(bits=rnd.getrandbits, maske=_UUID_MASKE, v4=_UUID_V4) -> str:
+        h = "%032x" % (bits(128) & maske | v4)
+        return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+
+    return uuid4
 
 
-def _tidspunkt(dato: datetime.date, sekunder: int) -> datetime.datetime:
-    # 07:00-13:00 UTC is 08:00-15:00 in Denmark in winter and summer alike, so the Danish
-    # registration date is ``dato`` (§ 28 stk. 2 counts Danish days).
-    return datetime.datetime(dato.year, dato.month, dato.day, 7, tzinfo=datetime.UTC) + datetime.timedelta(seconds=sekunder)
+# 07:00-13:00 UTC is 08:00-15:00 in Denmark in winter and summer alike, so the Danish
+# registration date is the conversation's date (§ 28 stk. 2 counts Danish days). A
+# registration is at 07:00 UTC + 0..21599 s, a cancellation two hours later.
+_REGISTRERING_SEKUNDER = 21600
+_ANNULLERING_EFTER = 7200
+
+
+def _forbered(k: dict) -> dict:
+    """What every chunk of a run shares, as ready-made text: dates and times in ISO form
+    (the same text as ``isoformat()``), and each code and text escaped once for COPY, for
+    the XML element (:func:`indberetning.dokument.haendelse_xml`) and for its JSON
+    (``json.dumps(..., ensure_ascii=False)``), instead of once per row."""
+    from indberetning import dokument
+
+    koder = k["koder"]
+    spaend = max(730, 2 * k["samtaler_pr_person"])
+    idag: datetime.date = k["idag"]
+    # "T07:00:00+00:00" ... "T14:59:59+00:00": datetime(..., 7, tzinfo=UTC) + seconds, isoformat()'s time part.
+    tider = [
+        f"T{7 + s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(_REGISTRERING_SEKUNDER + _ANNULLERING_EFTER)
+    ]
+    # Days back from today: conversations 1..spaend, a citizen created up to 60 days before the first.
+    dage = [(idag - datetime.timedelta(days=d)).isoformat() for d in range(spaend + 61)]
+    tekster = {""}
+    for liste in (AFTALER, FLEKSJOB_AFTALER, SAERLIGE_INDSATSER, PRAKTISKE, DELTAGER_NAVNE, ANNULLERINGSBEGRUNDELSER):
+        tekster.update(liste)
+    for kodeliste in koder.values():
+        tekster.update(str(x) for x in kodeliste)
+    tekster.update(kode for kode, _, _ in k["jobcentre"])
+    tekster.add("akassekonsulent")
+    return {
+        # True when no text holds a backslash, tab or carriage return (as here): then the
+        # only escape in the XML's COPY text is a line break's \\n, and one replace undoes it.
+        "kun_linjeskift": not any(t in x for x in tekster for t in "\\\t\r"),
+        "tider": tider,
+        "dage": dage,
+        "spaend": spaend,
+        "felt": {t: _felt(t) for t in tekster},  # COPY
+        "xt": {t: _felt(dokument._t(t)) for t in tekster},  # XML text, then COPY
+        "xa": {t: _felt(dokument._a(t)) for t in tekster},  # XML attribute, then COPY
+        "js": {t: _felt(json.dumps(t, ensure_ascii=False)) for t in tekster},  # JSON string, then COPY
+        "id": {n: {kode: str(v) for kode, v in d.items()} for n, d in koder.items()},
+        "cpr_datoer": [(CPR_FRA + datetime.timedelta(days=d)).strftime("%d%m%y") for d in range(CPR_DAGE)],
+    }
+
+
+def _cpr(i: int, cpr_datoer: list) -> str:
+    """:func:`cpr_for_indeks` with the birth dates formatted beforehand."""
+    dag, runde = i % CPR_DAGE, i // CPR_DAGE
+    if runde >= CPR_LOEBENUMRE:
+        raise CommandError("For mange borgere til CPR-nummerrummet (61 mio.).")
+    return f"{cpr_datoer[dag]}{(runde + dag * 37) % CPR_LOEBENUMRE:04d}"
 
 
 def byg_chunk(opgave: tuple[int, int, int]) -> dict:
-    """Rows for persons ``start .. start+antal-1``: COPY text per table, and counts."""
-    from indberetning.dokument import dokument_byg, haendelse_xml
+    """Rows for persons ``start .. start+antal-1``: COPY text per table, and counts.
+
+    Every row is written as COPY text straight away from text made once per run
+    (:func:`_forbered`); the report events' ``data`` (JSON) and ``xml`` are the same text
+    :func:`indberetning.dokument.haendelse_xml` and ``json.dumps`` give for the content
+    :func:`indberetning.dokument.samtale_indhold` freezes, and each delivered batch's
+    SHA-256 is that of the real document (:func:`indberetning.dokument.dokument_byg`) over
+    those elements."""
+    from indberetning.dokument import dokument_byg
 
     nr, start, antal = opgave
     k = _KONTEKST
+    f = k["forberedt"]
     M = k["samtaler_pr_person"]
     # Seeded by the first index too, so a second run (which continues the indexes) gets new ids.
     rnd = random.Random(f"{k['seed']}:{start}")
-    idag: datetime.date = k["idag"]
-    spaend = max(730, 2 * M)
+    tilfaeldig, vaelg, heltal = rnd.random, rnd.choice, rnd.randint
+    ny_uuid = _uuid4_fabrik(rnd)
     koder = k["koder"]
-    ud = {t: [] for t in COPY_KOLONNER}
-    haendelser_pr_modtager: dict[str, list] = {}
-    taeller = {"personer": 0, "samtaler": 0, "deltagere": 0, "visitationer": 0, "markeringer": 0, "haendelser": 0, "batches": 0, "annulleret": 0}
+    ider = f["id"]
+    tider, dage, spaend = f["tider"], f["dage"], f["spaend"]
+    FELT, XT, XA, JS = f["felt"], f["xt"], f["xa"], f["js"]
+    optagne, cpr_datoer = k["optagne"], f["cpr_datoer"]
 
-    kg_koder, kg_vaegte = _vaegtet(KONTAKTGRUPPE_VAEGT, k["kontaktgrupper"])
+    ud_gen, ud_person, ud_samtale, ud_deltager, ud_visitation, ud_markering = [], [], [], [], [], []
+    # Per recipient: [(registreret, id, the COPY row up to its batch_id, the XML element as COPY text)].
+    haendelser_pr_modtager: dict[str, list] = {}
+    modtager_akasse: dict[str, tuple] = {}
+    n_personer = n_samtaler = n_deltagere = n_visitationer = n_markeringer = n_annulleret = 0
+
+    kg_vaelg = _vaelger(rnd, *_vaegtet(KONTAKTGRUPPE_VAEGT, k["kontaktgrupper"]))
     form_koder, form_vaegte = _vaegtet(SAMTALEFORM_VAEGT, koder["samtaleform"])
+    form_vaelg = _vaelger(rnd, form_koder, form_vaegte)
     akasse_koder = list(koder["akasse"])
-    akasse_vaegte = list(itertools.accumulate(AKASSE_VAEGT_TOP.get(a, 2) for a in akasse_koder))
+    akasse_vaelg = _vaelger(rnd, akasse_koder, list(itertools.accumulate(AKASSE_VAEGT_TOP.get(a, 2) for a in akasse_koder)))
     jc = k["jobcentre"]
-    jc_vaegte = list(itertools.accumulate(v for _, _, v in jc))
+    jc_vaelg = _vaelger(rnd, jc, list(itertools.accumulate(v for _, _, v in jc)))
+    antal_d_vaelg = _vaelger(rnd, [0, 1, 2], [50, 85, 100])
     roller = list(koder["rolle"])
     deltagelse = list(koder["akasse_deltagelse"])
-    markering_id = koder["markering"]["tidlig_opfoelgning_fast_track"]
-    typer_pr_kg = {kg: _vaegtet(SAMTALETYPE_VAEGT, k["kontaktgrupper"][kg]["typer"]) for kg in kg_koder}
+    markering_kode = "tidlig_opfoelgning_fast_track"
+    markering_id = ider["markering"][markering_kode]
+    kg_info_alle = k["kontaktgrupper"]
+    type_vaelg = {kg: _vaelger(rnd, *_vaegtet(SAMTALETYPE_VAEGT, kg_info_alle[kg]["typer"])) for kg in kg_info_alle}
+    # Per samtaletype: its id and rules, and the XML and JSON of its code.
+    type_info = {
+        t: (ider["samtaletype"][t], r["aftale"], r["saerlig_indsats"], r["akasse_deltagelse"], r["praktiske_aftaler"], XT[t], JS[t])
+        for t, r in k["regler"].items()
+    }
+    # The groups a visitation may change to, from each group (None: the first one).
+    skift = {
+        kg: {fra: [g for g in info["visitationsgrupper"] if g != fra] for fra in [None, *info["visitationsgrupper"]]}
+        for kg, info in kg_info_alle.items()
+    }
+    aftale_xml = {a: f"<aftale>{XT[a]}</aftale>" if a else "" for a in ("", *AFTALER, *FLEKSJOB_AFTALER)}
+    aftale_js = {a: f', "aftale": {JS[a]}' if a else "" for a in aftale_xml}
+    saerlig_xml = {a: f"<saerligIndsats>{XT[a]}</saerligIndsats>" if a else "" for a in ("", *SAERLIGE_INDSATSER)}
+    saerlig_js = {a: f', "saerligIndsats": {JS[a]}' if a else "" for a in saerlig_xml}
+    praktisk_xml = {a: f"<praktiskeAftaler>{XT[a]}</praktiskeAftaler>" if a else "" for a in ("", *PRAKTISKE)}
+    praktisk_js = {a: f', "praktiskeAftaler": {JS[a]}' if a else "" for a in praktisk_xml}
+    deltagelse_xml = {a: f"<akasseDeltagelse>{XT[a]}</akasseDeltagelse>" if a else "" for a in (None, *deltagelse)}
+    deltagelse_js = {a: f', "akasseDeltagelse": {JS[a]}' if a else "" for a in deltagelse_xml}
+    deltagelse_id = {a: ider["akasse_deltagelse"][a] if a else "\\N" for a in deltagelse_xml}
+    begrundelse_xml = {a: f"<begrundelse>{XT[a]}</begrundelse>" for a in ANNULLERINGSBEGRUNDELSER}
+    cv_xml = {True: "<cvIkkeFyldestgoerende>true</cvIkkeFyldestgoerende>", False: "<cvIkkeFyldestgoerende>false</cvIkkeFyldestgoerende>"}
+    cv_js = {True: ', "cvIkkeFyldestgoerende": true', False: ', "cvIkkeFyldestgoerende": false'}
+    markering_xa = XA[markering_kode]
+    markering_js = JS[markering_kode]
 
     for i in range(start, start + antal):
-        cpr = cpr_for_indeks(i)
-        if cpr in k["optagne"]:
+        cpr = _cpr(i, cpr_datoer)
+        if cpr in optagne:
             cpr = cpr_reserve(i)
-            if cpr in k["optagne"]:
+            if cpr in optagne:
                 continue
-        person_id = _uuid4(rnd)
-        kg = rnd.choices(kg_koder, cum_weights=kg_vaegte)[0]
-        kg_info = k["kontaktgrupper"][kg]
-        akasse = rnd.choices(akasse_koder, cum_weights=akasse_vaegte)[0] if kg_info["akasse_videregivelse"] or rnd.random() < 0.3 else None
-        jc_kode, jc_id, _ = rnd.choices(jc, cum_weights=jc_vaegte)[0]
+        person_id = ny_uuid()
+        kg = kg_vaelg()
+        kg_info = kg_info_alle[kg]
+        akasse = akasse_vaelg() if kg_info["akasse_videregivelse"] or tilfaeldig() < 0.3 else None
+        jc_kode, jc_id, _ = jc_vaelg()
         brugere = k["brugere"][jc_kode]
-        navn = rnd.choice(FORNAVNE) + (" " + rnd.choice(MELLEMNAVNE) if rnd.random() < 0.3 else "") + " " + rnd.choice(EFTERNAVNE)
-        datoer = sorted(idag - datetime.timedelta(days=d) for d in rnd.sample(range(1, spaend + 1), M))
-        oprettet = _tidspunkt((datoer[0] if datoer else idag) - datetime.timedelta(days=rnd.randint(1, 60)), rnd.randint(0, 21599))
-        opretter = rnd.choice(brugere)
-        ud["gen_person"].append(f"{person_id}\t{opretter}\n")
-        akasse_felt = str(koder["akasse"][akasse]) if akasse else "\\N"
-        ud["registrering_person"].append(
-            f"{person_id}\t{cpr}\t{navn}\t{oprettet.isoformat()}\t{akasse_felt}\t{jc_id}\t{koder['kontaktgruppe'][kg]}\n"
-        )
-        taeller["personer"] += 1
-        typer, type_vaegte = typer_pr_kg[kg]
+        navn = vaelg(FORNAVNE) + (" " + vaelg(MELLEMNAVNE) if tilfaeldig() < 0.3 else "") + " " + vaelg(EFTERNAVNE)
+        # Days back, oldest first (the dates in ascending order).
+        dage_tilbage = sorted(rnd.sample(range(1, spaend + 1), M), reverse=True)
+        oprettet = dage[(dage_tilbage[0] if dage_tilbage else 0) + heltal(1, 60)] + tider[heltal(0, _REGISTRERING_SEKUNDER - 1)]
+        opretter = vaelg(brugere)
+        ud_gen.append(f"{person_id}\t{opretter}\n")
+        akasse_felt = ider["akasse"][akasse] if akasse else "\\N"
+        kg_id = ider["kontaktgruppe"][kg]
+        ud_person.append(f"{person_id}\t{cpr}\t{_felt(navn)}\t{oprettet}\t{akasse_felt}\t{jc_id}\t{kg_id}\n")
+        n_personer += 1
+        naeste_type = type_vaelg[kg]
+        visitationsgrupper = kg_info["visitationsgrupper"]
+        skift_kg = skift[kg]
+        cv_vurdering = kg_info["cv_vurdering"]
+        modtagere = [("dfdg", None)]
+        if kg_info["akasse_videregivelse"] and akasse:
+            modtagere.append((f"akasse-{akasse}", akasse))
+        for modtager, akasse_kode in modtagere:
+            if modtager not in haendelser_pr_modtager:
+                haendelser_pr_modtager[modtager] = []
+                modtager_akasse[modtager] = (akasse_kode, ider["akasse"][akasse_kode] if akasse_kode else "\\N")
+        # What every conversation of the citizen starts with.
+        samtale_hoved = f"\t{person_id}\t"
+        samtale_fod = f"\t{jc_id}\t{kg_id}\t"
+        xml_hoved = f"<cpr>{cpr}</cpr><jobcenter>{XT[jc_kode]}</jobcenter><kontaktgruppe>{XT[kg]}</kontaktgruppe><dato>"
+        js_hoved = f'{{"cpr": "{cpr}", "dato": "'
+        js_midte = f', "jobcenter": {JS[jc_kode]}, "kontaktgruppe": {JS[kg]}, "samtaleform": '
         visitationsgruppe = None  # the latest registered group
         markering = None  # (fra) of the citizen's active marking
 
-        for dato in datoer:
-            samtale_id = _uuid4(rnd)
-            type_kode = rnd.choices(typer, cum_weights=type_vaegte)[0]
-            regel = k["regler"][type_kode]
-            form = rnd.choices(form_koder, cum_weights=form_vaegte)[0]
-            bruger = rnd.choice(brugere)
-            registreret = _tidspunkt(dato, rnd.randint(0, 21599))
-            annulleret = rnd.random() < ANDEL_ANNULLERET
+        for d in dage_tilbage:
+            dato = dage[d]
+            samtale_id = ny_uuid()
+            type_kode = naeste_type()
+            type_id, aftaletype, regel_saerlig, regel_deltagelse, regel_praktisk, type_xt, type_js = type_info[type_kode]
+            form = form_vaelg()
+            bruger = vaelg(brugere)
+            sekunder = heltal(0, _REGISTRERING_SEKUNDER - 1)
+            registreret = dato + tider[sekunder]
+            annulleret = tilfaeldig() < ANDEL_ANNULLERET
             aftale = ""
-            if regel["aftale"] == "bindende":
-                aftale = rnd.choice(AFTALER)
-            elif regel["aftale"] == "fleksjob":
-                aftale = rnd.choice(FLEKSJOB_AFTALER)
-            saerlig = rnd.choice(SAERLIGE_INDSATSER) if regel["saerlig_indsats"] and rnd.random() < 0.2 else ""
-            deltagelse_kode = rnd.choice(deltagelse) if regel["akasse_deltagelse"] else None
-            praktisk = rnd.choice(PRAKTISKE) if regel["praktiske_aftaler"] else ""
-            tidlig = not annulleret and rnd.random() < ANDEL_TIDLIG
-            cv = kg_info["cv_vurdering"] and rnd.random() < ANDEL_CV
+            if aftaletype == "bindende":
+                aftale = vaelg(AFTALER)
+            elif aftaletype == "fleksjob":
+                aftale = vaelg(FLEKSJOB_AFTALER)
+            saerlig = vaelg(SAERLIGE_INDSATSER) if regel_saerlig and tilfaeldig() < 0.2 else ""
+            deltagelse_kode = vaelg(deltagelse) if regel_deltagelse else None
+            praktisk = vaelg(PRAKTISKE) if regel_praktisk else ""
+            tidlig = not annulleret and tilfaeldig() < ANDEL_TIDLIG
+            cv = cv_vurdering and tilfaeldig() < ANDEL_CV
 
             deltagere = []
-            antal_d = rnd.choices((0, 1, 2), cum_weights=(50, 85, 100))[0]
+            antal_d = antal_d_vaelg()
             if deltagelse_kode == "deltog":
-                deltagere.append((rnd.choice(DELTAGER_NAVNE), "akassekonsulent", form))
+                deltagere.append((vaelg(DELTAGER_NAVNE), "akassekonsulent", form))
                 antal_d = max(0, antal_d - 1)
             for _ in range(antal_d):
-                deltagere.append((rnd.choice(DELTAGER_NAVNE), rnd.choice(roller), form if rnd.random() < 0.8 else rnd.choice(form_koder)))
+                deltagere.append((vaelg(DELTAGER_NAVNE), vaelg(roller), form if tilfaeldig() < 0.8 else vaelg(form_koder)))
 
             visitation = None
-            if kg_info["visitationsgrupper"] and not annulleret:
-                if visitationsgruppe is None or rnd.random() < ANDEL_VISITATIONSSKIFT:
-                    ny = rnd.choice([g for g in kg_info["visitationsgrupper"] if g != visitationsgruppe])
+            if visitationsgrupper and not annulleret:
+                if visitationsgruppe is None or tilfaeldig() < ANDEL_VISITATIONSSKIFT:
+                    ny = vaelg(skift_kg[visitationsgruppe])
                     visitation = ny
                     visitationsgruppe = ny
             ny_markering = False
@@ -334,128 +486,139 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
                 markering = dato
                 ny_markering = True
 
-            annulleret_tid = registreret + datetime.timedelta(hours=2) if annulleret else None
-            begrundelse = rnd.choice(ANNULLERINGSBEGRUNDELSER) if annulleret else ""
-            ud["registrering_samtale"].append(
-                "\t".join(
-                    (
-                        samtale_id,
-                        person_id,
-                        dato.isoformat(),
-                        str(koder["samtaletype"][type_kode]),
-                        str(koder["samtaleform"][form]),
-                        regel["aftale"],
-                        _felt(aftale),
-                        saerlig,
-                        str(koder["akasse_deltagelse"][deltagelse_kode]) if deltagelse_kode else "\\N",
-                        praktisk,
-                        "t" if tidlig else "f",
-                        "t" if cv else "f",
-                        str(jc_id),
-                        str(koder["kontaktgruppe"][kg]),
-                        registreret.isoformat(),
-                        str(bruger),
-                        "\\N",
-                        annulleret_tid.isoformat() if annulleret else "\\N",
-                        begrundelse,
-                        "2" if annulleret else "1",
-                    )
-                )
-                + "\n"
+            annulleret_tid = dato + tider[sekunder + _ANNULLERING_EFTER] if annulleret else "\\N"
+            begrundelse = vaelg(ANNULLERINGSBEGRUNDELSER) if annulleret else ""
+            ud_samtale.append(
+                f"{samtale_id}{samtale_hoved}{dato}\t{type_id}\t{ider['samtaleform'][form]}\t{aftaletype}\t{FELT[aftale]}\t"
+                f"{FELT[saerlig]}\t{deltagelse_id[deltagelse_kode]}\t{FELT[praktisk]}\t{'t' if tidlig else 'f'}\t{'t' if cv else 'f'}"
+                f"{samtale_fod}{registreret}\t{bruger}\t\\N\t{annulleret_tid}\t{FELT[begrundelse]}\t{'2' if annulleret else '1'}\n"
             )
-            taeller["samtaler"] += 1
-            taeller["annulleret"] += annulleret
+            n_samtaler += 1
+            n_annulleret += annulleret
             for d_navn, rolle, d_form in deltagere:
-                ud["registrering_deltager"].append(
-                    f"{samtale_id}\t{d_navn}\t{koder['rolle'][rolle]}\t{koder['deltagelsesform'][d_form]}\tt\n"
-                )
-            taeller["deltagere"] += len(deltagere)
+                ud_deltager.append(f"{samtale_id}\t{FELT[d_navn]}\t{ider['rolle'][rolle]}\t{ider['deltagelsesform'][d_form]}\tt\n")
+            n_deltagere += len(deltagere)
             if visitation is not None:
-                ud["registrering_visitation"].append(
-                    f"{person_id}\t{koder['visitationsgruppe'][visitation]}\t{dato.isoformat()}\t{registreret.isoformat()}\t{bruger}\t{samtale_id}\n"
-                )
-                taeller["visitationer"] += 1
+                ud_visitation.append(f"{person_id}\t{ider['visitationsgruppe'][visitation]}\t{dato}\t{registreret}\t{bruger}\t{samtale_id}\n")
+                n_visitationer += 1
             if ny_markering:
-                ud["registrering_personmarkering"].append(f"{person_id}\t{markering_id}\t{dato.isoformat()}\t\\N\t{samtale_id}\n")
-                taeller["markeringer"] += 1
+                ud_markering.append(f"{person_id}\t{markering_id}\t{dato}\t\\N\t{samtale_id}\n")
+                n_markeringer += 1
 
-            # The report events, with the content indberetning.dokument.samtale_indhold gives.
-            data = {"cpr": cpr, "dato": dato.isoformat(), "samtaletype": type_kode, "jobcenter": jc_kode, "kontaktgruppe": kg, "samtaleform": form}
-            if aftale:
-                data["aftale"] = aftale
-            if saerlig:
-                data["saerligIndsats"] = saerlig
-            if praktisk:
-                data["praktiskeAftaler"] = praktisk
-            if deltagelse_kode:
-                data["akasseDeltagelse"] = deltagelse_kode
+            # The report events: the content indberetning.dokument.samtale_indhold gives (the
+            # a-kasse's without visitation, marking and participants), as JSON in its key
+            # order and as the XML element haendelse_xml makes (in the schema's order).
+            faelles_xml = (
+                f"{xml_hoved}{dato}</dato><samtaletype>{type_xt}</samtaletype><samtaleform>{XT[form]}</samtaleform>"
+                f"{aftale_xml[aftale]}{saerlig_xml[saerlig]}{deltagelse_xml[deltagelse_kode]}{praktisk_xml[praktisk]}"
+            )
+            faelles_js = (
+                f"{js_hoved}{dato}\", \"samtaletype\": {type_js}{js_midte}{JS[form]}"
+                f"{aftale_js[aftale]}{saerlig_js[saerlig]}{praktisk_js[praktisk]}{deltagelse_js[deltagelse_kode]}"
+            )
+            cv_x = cv_xml[cv] if cv_vurdering else ""
+            cv_j = cv_js[cv] if cv_vurdering else ""
+            dfdg_xml, dfdg_js = faelles_xml, faelles_js
             if visitation is not None:
-                data["visitation"] = {"visitationsgruppe": visitation, "gyldigFra": dato.isoformat()}
+                dfdg_xml += f'<visitation visitationsgruppe="{XA[visitation]}" gyldigFra="{dato}"/>'
+                dfdg_js += f', "visitation": {{"visitationsgruppe": {JS[visitation]}, "gyldigFra": "{dato}"}}'
             if tidlig and markering is not None:
-                data["persongruppemarkering"] = {"markering": "tidlig_opfoelgning_fast_track", "fra": markering.isoformat()}
-            if kg_info["cv_vurdering"]:
-                data["cvIkkeFyldestgoerende"] = cv
+                dfdg_xml += f'<persongruppemarkering markering="{markering_xa}" fra="{markering}"/>'
+                dfdg_js += f', "persongruppemarkering": {{"markering": {markering_js}, "fra": "{markering}"}}'
+            dfdg_xml += cv_x
+            dfdg_js += cv_j
             if deltagere:
-                data["deltager"] = [{"navn": n, "rolle": r, "deltagelsesform": f} for n, r, f in deltagere]
-            modtagere = [("dfdg", None)]
-            if kg_info["akasse_videregivelse"] and akasse:
-                modtagere.append((f"akasse-{akasse}", akasse))
-            haendelser = [("opret", 1, registreret, data)]
-            if annulleret:
-                haendelser.append(
-                    ("annuller", 2, annulleret_tid, {"cpr": cpr, "dato": dato.isoformat(), "samtaletype": type_kode, "begrundelse": begrundelse})
+                dfdg_xml += "".join(
+                    f"<deltager><navn>{XT[n]}</navn><rolle>{XT[r]}</rolle><deltagelsesform>{XT[df]}</deltagelsesform></deltager>"
+                    for n, r, df in deltagere
                 )
-            for handling, sekvens, tidspunkt, indhold in haendelser:
+                dfdg_js += ', "deltager": [' + ", ".join(
+                    f'{{"navn": {JS[n]}, "rolle": {JS[r]}, "deltagelsesform": {JS[df]}}}' for n, r, df in deltagere
+                ) + "]"
+            haendelser = [("opret", "1", registreret, (dfdg_xml + "</samtale>", dfdg_js + "}"), (faelles_xml + cv_x + "</samtale>", faelles_js + cv_j + "}"))]
+            if annulleret:
+                a_xml = f"<cpr>{cpr}</cpr><dato>{dato}</dato><samtaletype>{type_xt}</samtaletype></samtale>"
+                a_js = f'{{"cpr": "{cpr}", "dato": "{dato}", "samtaletype": {type_js}'
+                haendelser.append(
+                    ("annuller", "2", annulleret_tid, (a_xml + begrundelse_xml[begrundelse], f"{a_js}, \"begrundelse\": {JS[begrundelse]}}}"), (a_xml, a_js + "}"))
+                )
+            for handling, sekvens, tidspunkt, (d_xml, d_js), (a_xml, a_js) in haendelser:
                 for modtager, akasse_kode in modtagere:
-                    if akasse_kode is not None:
-                        indhold_m = {n: v for n, v in indhold.items() if n in k["akasse_felter"]}
+                    if akasse_kode is None:
+                        x, j, akasse_id = d_xml, d_js, "\\N"
                     else:
-                        indhold_m = indhold
-                    haendelse_id = _uuid4(rnd)
-                    xml = haendelse_xml(
-                        haendelse_id=haendelse_id, samtale_id=samtale_id, handling=handling, sekvens=sekvens, registreret=tidspunkt, data=indhold_m
+                        x, j, akasse_id = a_xml, a_js, modtager_akasse[modtager][1]
+                    haendelse_id = ny_uuid()
+                    xml = (
+                        f'<haendelse id="{haendelse_id}" handling="{handling}" sekvens="{sekvens}" registreret="{tidspunkt}">'
+                        f'<samtale id="{samtale_id}">{x}</haendelse>'
                     )
-                    haendelser_pr_modtager.setdefault(modtager, []).append(
-                        (tidspunkt, haendelse_id, samtale_id, akasse_kode, handling, sekvens, json.dumps(indhold_m, ensure_ascii=False), xml)
+                    haendelser_pr_modtager[modtager].append(
+                        (
+                            tidspunkt,
+                            haendelse_id,
+                            f"{haendelse_id}\t{samtale_id}\t{modtager}\t{akasse_id}\t{handling}\t{sekvens}\t{tidspunkt}\t{j}\t{xml}\t",
+                            xml,
+                        )
                     )
 
     # Delivered batches of at most 500 events per recipient, in registration order.
     stoerrelse = k["batch_stoerrelse"]
+    ufelt = (lambda t: t.replace("\\n", "\n")) if f["kun_linjeskift"] else _ufelt
+    ud_batch, ud_haendelse = [], []
+    n_haendelser = n_batches = 0
     for modtager, raekker in haendelser_pr_modtager.items():
-        raekker.sort(key=lambda r: (r[0], r[1]))  # as batch_dokument orders them: (registreret, id)
+        if not raekker:
+            continue
+        raekker.sort()  # as batch_dokument orders them: (registreret, id); the ISO times sort as the times do
+        akasse_kode, akasse_id = modtager_akasse[modtager]
         for b in range(0, len(raekker), stoerrelse):
             del_ = raekker[b : b + stoerrelse]
-            batch_id = _uuid4(rnd)
-            akasse_kode = del_[0][3]
-            oprettet = del_[-1][0] + datetime.timedelta(seconds=30)
+            batch_id = ny_uuid()
+            oprettet = datetime.datetime.fromisoformat(del_[-1][0]) + datetime.timedelta(seconds=30)
             kvitteret = oprettet + datetime.timedelta(seconds=1)
+            # The elements are COPY text; the document holds the stored text.
             dokument = dokument_byg(
-                batch_id=batch_id, modtager=modtager, akasse_kode=akasse_kode, dannet=oprettet, haendelser=(r[7] for r in del_)
+                batch_id=batch_id, modtager=modtager, akasse_kode=akasse_kode, dannet=oprettet,
+                haendelser=(ufelt("".join([r[3] for r in del_])),),
             )
-            akasse_id = str(koder["akasse"][akasse_kode]) if akasse_kode else "\\N"
-            ud["indberetning_batch"].append(
-                "\t".join(
-                    (
-                        batch_id, modtager, akasse_id, "kvitteret", str(len(del_)), oprettet.isoformat(), "1", oprettet.isoformat(),
-                        "\\N", oprettet.isoformat(), "200", "", f'<kvittering batchId="{batch_id}"/>', kvitteret.isoformat(),
-                        "generer_data", hashlib.sha256(dokument).hexdigest(), str(len(dokument)), "\\N", "\\N",
-                    )
-                )
-                + "\n"
+            o = oprettet.isoformat()
+            ud_batch.append(
+                f"{batch_id}\t{modtager}\t{akasse_id}\tkvitteret\t{len(del_)}\t{o}\t1\t{o}\t\\N\t{o}\t200\t\t"
+                f'<kvittering batchId="{batch_id}"/>\t{kvitteret.isoformat()}\tgenerer_data\t{hashlib.sha256(dokument).hexdigest()}\t'
+                f"{len(dokument)}\t\\N\t\\N\n"
             )
-            taeller["batches"] += 1
-            for tidspunkt, haendelse_id, samtale_id, akasse_kode, handling, sekvens, data_json, xml in del_:
-                ud["indberetning_haendelse"].append(
-                    f"{haendelse_id}\t{samtale_id}\t{modtager}\t{akasse_id}\t{handling}\t{sekvens}\t{tidspunkt.isoformat()}\t"
-                    f"{_felt(data_json)}\t{_felt(xml)}\t{batch_id}\n"
-                )
-            taeller["haendelser"] += len(del_)
+            n_batches += 1
+            slut = f"{batch_id}\n"
+            ud_haendelse += [r[2] + slut for r in del_]
+            n_haendelser += len(del_)
+    ud = {
+        "gen_person": ud_gen,
+        "registrering_person": ud_person,
+        "registrering_samtale": ud_samtale,
+        "registrering_deltager": ud_deltager,
+        "registrering_visitation": ud_visitation,
+        "registrering_personmarkering": ud_markering,
+        "indberetning_batch": ud_batch,
+        "indberetning_haendelse": ud_haendelse,
+    }
+    taeller = {
+        "personer": n_personer,
+        "samtaler": n_samtaler,
+        "deltagere": n_deltagere,
+        "visitationer": n_visitationer,
+        "markeringer": n_markeringer,
+        "haendelser": n_haendelser,
+        "batches": n_batches,
+        "annulleret": n_annulleret,
+    }
     return {"tekst": {t: "".join(r).encode() for t, r in ud.items()}, "taeller": taeller}
 
 
 def _init_arbejder(kontekst: dict) -> None:
     _KONTEKST.clear()
     _KONTEKST.update(kontekst)
+    _KONTEKST["forberedt"] = _forbered(kontekst)
 
 
 # --- the command --------------------------------------------------------------------------
@@ -512,6 +675,7 @@ class Command(BaseCommand):
                         if not tekst:
                             continue
                         with c.copy(f"COPY {tabel} {COPY_KOLONNER[tabel]} FROM STDIN") as cp:
+                            tekst = memoryview(tekst)
                             for i in range(0, len(tekst), 1 << 22):
                                 cp.write(tekst[i : i + (1 << 22)])
                     for n, v in resultat["taeller"].items():
@@ -526,7 +690,10 @@ class Command(BaseCommand):
 
             t0 = time.perf_counter()
             for sql in tqdm(genopbyg, desc="indekser og nøgler", unit=" stk", disable=not genopbyg):
+                t1 = time.perf_counter()
                 c.execute(sql)
+                if o["verbosity"] >= 2:
+                    self.stdout.write(f"{time.perf_counter() - t1:6.2f} s  {sql}")
             tider["indekser"] = time.perf_counter() - t0
             c.execute("DROP TABLE gen_person")
         t0 = time.perf_counter()
@@ -574,8 +741,9 @@ class Command(BaseCommand):
                FROM pg_index i
                WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
                  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+                 AND NOT i.indexrelid::regclass::text = ANY(%s)
                ORDER BY 1""",
-            [TABELLER],
+            [TABELLER, UROERTE_INDEKSER],
         )
         indekser = c.fetchall()
         # Random UUID primary keys cost the most to maintain row by row (and a full-page
