@@ -9,7 +9,9 @@
   document, delivers it and records the outcome.
 * :func:`batch_genudsend` — an operator sends a refused or failed batch again, same id.
 * :func:`koersel_udfoer` — one run of the engine (periodic or kick), leaving a
-  :class:`~indberetning.models.Koersel` row.
+  :class:`~indberetning.models.Koersel` row. When more than one batch is waiting, a run
+  first defers a kick, and a kick builds one batch per recipient, so every worker builds
+  and sends.
 
 Retries: a batch that met a 5xx, a timeout or a refused connection stays ``klar`` with
 ``naeste_forsoeg`` pushed out by exponential backoff with jitter; after
@@ -226,22 +228,71 @@ def batch_byg(*, modtager: str, stoerrelse: int | None = None) -> Batch | None:
     return batch
 
 
+# Both read the pending-events index from its newest end. Claims take the oldest events
+# first, so until vacuum runs the old end is a run of entries of claimed rows, which every
+# read from that end steps over (and must look up in the table while, say, an autoanalyze
+# holds an old snapshot). From the new end the first entries are live.
+#
+# Recipients with pending events: one index descent per recipient (a "loose index scan"),
+# not a read of every pending event.
+_MODTAGERE_SQL = """
+WITH RECURSIVE m(modtager) AS (
+    (SELECT modtager FROM indberetning_haendelse WHERE batch_id IS NULL ORDER BY modtager DESC LIMIT 1)
+    UNION ALL
+    SELECT (
+        SELECT h.modtager FROM indberetning_haendelse AS h
+        WHERE h.batch_id IS NULL AND h.modtager < m.modtager ORDER BY h.modtager DESC LIMIT 1
+    ) FROM m WHERE m.modtager IS NOT NULL
+)
+SELECT modtager FROM m WHERE modtager IS NOT NULL ORDER BY modtager
+"""
+
+# More than ``graense`` events pending for one recipient?
+_FLERE_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM indberetning_haendelse
+    WHERE batch_id IS NULL AND modtager = %(modtager)s
+    ORDER BY registreret DESC, id DESC OFFSET %(graense)s LIMIT 1
+)
+"""
+
+
 def modtagere_med_afventende() -> list[str]:
-    return list(
-        Haendelse.objects.filter(batch__isnull=True).order_by("modtager").values_list("modtager", flat=True).distinct()
-    )
+    """Recipients with events not yet in a batch, in order."""
+    with connection.cursor() as c:
+        c.execute(_MODTAGERE_SQL)
+        return [r[0] for r in c.fetchall()]
 
 
-def batches_byg(*, modtagere: Iterable[str] | None = None) -> list[Batch]:
-    """Build batches until no recipient has pending events left (that this worker can claim)."""
+def flere_end_en_batch(*, modtager: str, stoerrelse: int | None = None) -> bool:
+    """More events pending for ``modtager`` than one batch holds? (Events another worker is
+    claiming right now still count: at worst one kick too many, which finds nothing.)"""
+    with connection.cursor() as c:
+        c.execute(_FLERE_SQL, {"modtager": modtager, "graense": stoerrelse or batch_stoerrelse()})
+        return c.fetchone()[0]
+
+
+def batches_byg(
+    *,
+    modtagere: Iterable[str] | None = None,
+    maks_pr_modtager: int | None = None,
+    hver: Callable[[Batch], object] | None = None,
+) -> list[Batch]:
+    """Build batches until no recipient has pending events left (that this worker can claim),
+    or ``maks_pr_modtager`` per recipient. ``hver`` is called with each batch as soon as it
+    is committed (to hand it to a send job at once, while building goes on)."""
     stoerrelse = batch_stoerrelse()
     bygget = []
     for modtager in modtagere if modtagere is not None else modtagere_med_afventende():
-        while True:
+        antal = 0
+        while maks_pr_modtager is None or antal < maks_pr_modtager:
             batch = batch_byg(modtager=modtager, stoerrelse=stoerrelse)
             if batch is None:
                 break
             bygget.append(batch)
+            antal += 1
+            if hver is not None:
+                hver(batch)
             if batch.antal < stoerrelse:
                 break
     return bygget
@@ -387,16 +438,41 @@ def batch_genudsend(*, batch: Batch, bruger) -> Batch:
 # --- runs ---------------------------------------------------------------------------------
 
 
-def koersel_udfoer(*, kilde: str, send: Callable[[uuid.UUID], bool] = send_bestil) -> Koersel:
-    """Build every pending batch and hand each due batch to ``send`` (a job per batch)."""
+def koersel_udfoer(*, kilde: str, send: Callable[[uuid.UUID], bool] = send_bestil, en_runde: bool = False) -> Koersel:
+    """Build pending batches and hand each to ``send`` (a job per batch) the moment it is
+    committed, so that other workers send while this one builds; then hand over every
+    other due batch (retries, and batches whose worker died).
+
+    When a recipient has more than one batch waiting, a kick is deferred *before*
+    building, so an idle worker builds batches at the same time as this one (``SKIP
+    LOCKED`` keeps their events apart) instead of one worker building a whole backlog
+    while the others wait. ``en_runde`` (the kick itself): at most one batch per
+    recipient, the rest is left to that next kick; the chain ends with the kick that
+    finds at most one batch per recipient, and that one, like a lone kick, does the sweep
+    for other due batches (the links before it leave it, so a backlog of N batches does
+    not cost N sweeps). The periodic run still builds everything it can claim and always
+    sweeps, so a lost kick costs at most one period.
+    """
     koersel = Koersel.objects.create(kilde=kilde, vaert=_vaert())
+    overdraget: set[uuid.UUID] = set()
+
+    def overdrag(batch: Batch) -> None:
+        overdraget.add(batch.pk)
+        if send(batch.pk):
+            koersel.sendinger += 1
+
     try:
-        bygget = batches_byg()
+        modtagere = modtagere_med_afventende()
+        videre = any(flere_end_en_batch(modtager=m) for m in modtagere)
+        if videre:
+            kick_bestil()  # or a kick is already waiting: it continues the chain
+        bygget = batches_byg(modtagere=modtagere, maks_pr_modtager=1 if en_runde else None, hver=overdrag)
         koersel.batches_bygget = len(bygget)
         koersel.haendelser_batchet = sum(b.antal for b in bygget)
-        for batch_id in batches_forfaldne():
-            if send(batch_id):
-                koersel.sendinger += 1
+        if not (en_runde and videre):
+            for batch_id in batches_forfaldne():
+                if batch_id not in overdraget and send(batch_id):
+                    koersel.sendinger += 1
     except Exception as e:
         koersel.fejl = f"{e.__class__.__name__}: {e}"[:2000]
         raise

@@ -1,9 +1,13 @@
 """procrastinate tasks: thin wrappers around :mod:`indberetning.services`; ids, never objects.
 
 * ``indberetning.periodisk`` — every minute (deferred once per minute however many workers
-  run): build batches, defer one send job per due batch, leave a run row.
-* ``indberetning.kick`` — the same, deferred by a registration in its own transaction
-  (coalesced by a queueing lock), so a report normally leaves within seconds.
+  run): build batches, defer one send job per due batch (each new batch's job the moment
+  it is built, so other workers send while this one builds), leave a run row. With more
+  than one batch waiting it first defers a kick, so idle workers build at the same time.
+* ``indberetning.kick`` — deferred by a registration in its own transaction (coalesced by a
+  queueing lock), so a report normally leaves within seconds. It builds one batch per
+  recipient; when more is waiting it first defers the next kick, so that a backlog is
+  built and sent by every worker, not by one while the others wait.
 * ``indberetning.batch_send`` — send one batch; after a retryable failure it defers itself
   for the batch's next attempt time.
 * ``indberetning.genoptag_haengende`` — retry jobs whose worker stopped sending heartbeats.
@@ -32,7 +36,7 @@ def periodisk(timestamp: int) -> str:
 
 @app.task(name="indberetning.kick", queue=QUEUE)
 def kick() -> str:
-    return services.koersel_udfoer(kilde=Koersel.Kilde.KICK).beskrivelse
+    return services.koersel_udfoer(kilde=Koersel.Kilde.KICK, en_runde=True).beskrivelse
 
 
 @app.task(name="indberetning.batch_send", queue=QUEUE)

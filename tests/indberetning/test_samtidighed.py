@@ -125,3 +125,27 @@ def test_registrering_naar_modtageren_gennem_procrastinate_arbejderen(sagsbehand
     assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
     kick = Koersel.objects.get(kilde=Koersel.Kilde.KICK)
     assert (kick.batches_bygget, kick.haendelser_batchet, kick.sendinger) == (2, 2, 2) and kick.afsluttet
+
+
+def test_en_ophobning_leveres_af_en_kaede_af_kick_gennem_arbejderen(sagsbehandler, dfdg, akasse, settings):
+    """Seven kontaktgruppe 1 registrations with batches of three: the kicks hand the backlog
+    on to one another (one batch per recipient each) and the chain ends by itself;
+    everything arrives once."""
+    from procrastinate.contrib.django import app
+
+    settings.INDBERETNING_BATCH_STOERRELSE = 3
+    for dage in range(1, 8):
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+
+    def arbejder():
+        with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
+            arbejder_app.run_worker(wait=False, install_signal_handlers=False, queues=["indberetning"])
+
+    i_traad(arbejder).resultat()
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG))
+    assert sorted(akasse.haendelser()) == sorted(committede(modtager="akasse-HK"))
+    assert dfdg.dubletter() == akasse.dubletter() == []
+    assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
+    assert Batch.objects.count() == 6  # 3 + 3 + 1 per recipient
+    kick = Koersel.objects.filter(kilde=Koersel.Kilde.KICK)
+    assert kick.count() == 3 and all(k.batches_bygget == 2 for k in kick)

@@ -6,7 +6,7 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from indberetning import tasks
-from indberetning.models import Batch, Koersel
+from indberetning.models import Batch, Haendelse, Koersel
 from tests import factories
 
 from .conftest import igaar, registrer
@@ -50,3 +50,59 @@ def test_sendejob_bestiller_sig_selv_igen_til_naeste_forsoeg(sagsbehandler, dfdg
     job = ProcrastinateJob.objects.get(task_name="indberetning.batch_send", status="todo")
     assert job.args == {"batch_id": str(batch.pk)}
     assert job.scheduled_at == batch.naeste_forsoeg
+
+
+def test_kick_bygger_en_batch_og_bestiller_naeste_kick_foer_saa_ledige_arbejdere_hjaelper(sagsbehandler, settings):
+    """A backlog is built and sent by every worker, not by the one that took the kick while
+    the others wait: a kick builds one batch per recipient, hands it to a send job at once,
+    and, when more is waiting, has first deferred the next kick for an idle worker."""
+    settings.INDBERETNING_BATCH_STOERRELSE = 2
+    for dage in range(1, 6):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+    assert Haendelse.objects.filter(batch__isnull=True).count() == 5  # DFDG only
+
+    def kick_koerer():
+        # A worker has taken the waiting kick (it is running now).
+        with connection.cursor() as c:
+            c.execute("UPDATE procrastinate_jobs SET status = 'doing' WHERE task_name = 'indberetning.kick' AND status = 'todo'")
+        tasks.kick()
+
+    def ventende_kick() -> int:
+        return ProcrastinateJob.objects.filter(task_name="indberetning.kick", status="todo").count()
+
+    forventet = [(2, 3, 1), (2, 1, 1), (1, 0, 0)]  # (events in the new batch, left pending, next kick waiting)
+    for runde, (antal, tilbage, naeste) in enumerate(forventet, start=1):
+        kick_koerer()
+        batch = Batch.objects.order_by("-oprettet").first()
+        assert Batch.objects.count() == runde and batch.antal == antal
+        assert Haendelse.objects.filter(batch__isnull=True).count() == tilbage
+        assert ventende_kick() == naeste
+        assert ProcrastinateJob.objects.filter(
+            task_name="indberetning.batch_send", queueing_lock=f"indberetning-batch-{batch.pk}", status="todo"
+        ).exists()
+    # No event in two batches, every event in one.
+    assert sum(Batch.objects.values_list("antal", flat=True)) == Haendelse.objects.filter(batch__isnull=False).count() == 5
+    koersler = Koersel.objects.filter(kilde=Koersel.Kilde.KICK).order_by("startet")
+    assert [(k.batches_bygget, k.haendelser_batchet, k.sendinger) for k in koersler] == [(1, 2, 1), (1, 2, 1), (1, 1, 1)]
+
+
+def test_periodisk_med_en_ophobning_bestiller_et_kick_saa_andre_arbejdere_bygger_med(sagsbehandler, settings):
+    """The periodic run still builds everything it can claim and sweeps, but when more than
+    one batch is waiting it first defers a kick, so idle workers build at the same time."""
+    settings.INDBERETNING_BATCH_STOERRELSE = 2
+    for dage in range(1, 6):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+    with connection.cursor() as c:
+        c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
+    tasks.periodisk(timestamp=0)
+    assert ProcrastinateJob.objects.filter(task_name="indberetning.kick", status="todo").count() == 1
+    assert not Haendelse.objects.filter(batch__isnull=True).exists()
+    assert sorted(Batch.objects.values_list("antal", flat=True)) == [1, 2, 2]
+    # Nothing waiting: no kick.
+    with connection.cursor() as c:
+        c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(9))
+    with connection.cursor() as c:
+        c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
+    tasks.periodisk(timestamp=0)
+    assert not ProcrastinateJob.objects.filter(task_name="indberetning.kick").exists()
