@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -103,19 +104,23 @@ def kør(cmd: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
 
 
 def database_byg(ind: dict, navn: str, personer: int, m: int, tunge: int) -> dict:
-    """Build (or reuse) one data set; returns what generer_data reported."""
-    noegle = f"{personer}x{m}+{tunge}x40"
+    """Build (or reuse) one data set; returns what generer_data reported. A data set is
+    reused only if it was built by the same generer_data (its source is in the key), and
+    migrations added since are applied to it."""
+    kilde = (ROD / "registrering" / "management" / "commands" / "generer_data.py").read_bytes()
+    noegle = f"{personer}x{m}+{tunge}x40@{hashlib.sha256(kilde).hexdigest()[:12]}"
+    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "LOG_LEVEL": "WARNING"}
     if database_klar(ind, navn, noegle):
         with forbind(ind, navn) as c:
             (info,) = c.execute("SELECT info FROM bench_meta").fetchone()
         print(f"Genbruger {navn} ({noegle}).", flush=True)
+        kør([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
         return json.loads(info) | {"genbrugt": True}
     print(f"Bygger {navn} ({noegle}) …", flush=True)
     with forbind(ind, "postgres") as c:
         c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [navn])
         c.execute(f'DROP DATABASE IF EXISTS "{navn}"')
         c.execute(f'CREATE DATABASE "{navn}"')
-    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "LOG_LEVEL": "WARNING"}
     kør([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     info = {}
     for navn_, args in (("generer_data", ["--personer", str(personer), "--samtaler-pr-person", str(m)]),
