@@ -137,6 +137,11 @@ def database_byg(ind: dict, navn: str, personer: int, m: int, tunge: int) -> dic
             "udskrift": ud.strip(),
         }
     with forbind(ind, navn) as c:
+        # As a database in service would be: vacuumed (visibility map, hint bits), so that the
+        # first benchmark after a build does not pay for it or compete with autovacuum.
+        t0 = time.perf_counter()
+        c.execute("VACUUM (ANALYZE)")
+        print(f"VACUUM (ANALYZE): {time.perf_counter() - t0:.1f} s", flush=True)
         c.execute("CREATE TABLE bench_meta (noegle text, info text)")
         c.execute("INSERT INTO bench_meta VALUES (%s, %s)", [noegle, json.dumps(info)])
     return info | {"genbrugt": False}
@@ -303,7 +308,9 @@ def maal(resultat: dict) -> list[dict]:
         a, b = v(stor, "1", h, "p95"), v(lille, "1", h, "p95")
         tjek(f"vækst, {h}: p95 stor/lille ≤ 1,2", round(a / b, 2) if a and b else None, 1.2, a and b and a <= 1.2 * b, "gange")
     plan = resultat["stor"]["planer"]["visitationsgruppe_paa_dato"]
-    tjek("visitationsgruppe på dato D: indeksscanning", "Index Scan" in plan, True, "Index Scan" in plan and "Seq Scan on registrering_visitation" not in plan)
+    # The visitation table itself must be read by index (a tiny code list may be scanned).
+    indeks = "Index Scan using visitation_person_dato" in plan and not re.search(r"Seq Scan on registrering_visitation\s", plan)
+    tjek("visitationsgruppe på dato D: indeksscanning", indeks, True, indeks)
     sk = resultat.get("skalering", {})
     fk = sk.get("forsinket", {})
     if fk.get("forhold"):
@@ -315,9 +322,12 @@ def maal(resultat: dict) -> list[dict]:
     elif sk.get("forhold"):
         tjek("to arbejdere ≥ 1,6 × én (hændelser/s, modtager svarer straks)", sk["forhold"], 1.6, sk["forhold"] >= 1.6, "gange")
     for navn, info in resultat["stor"]["data"].items():
-        if isinstance(info, dict) and info.get("samtaler_pr_s_copy") and navn == "generer_data" and not resultat["stor"]["data"].get("genbrugt"):
+        if isinstance(info, dict) and info.get("samtaler_pr_s_copy") and navn == "generer_data":
+            # Measured when the data set was built (stored with it in bench_meta).
             tjek("generer_data ≥ 20.000 samtaler/s (COPY-fasen)", info["samtaler_pr_s_copy"], 20000, info["samtaler_pr_s_copy"] >= 20000, "/s")
-            tjek("generer_data: hele datasættet < 5 min", info["sekunder"], 300, info["sekunder"] < 300, "s")
+            if info.get("samtaler_pr_s_i_alt"):
+                tjek("generer_data ≥ 20.000 samtaler/s (hele kørslen, indekser og nøgler medregnet)", info["samtaler_pr_s_i_alt"], 20000, info["samtaler_pr_s_i_alt"] >= 20000, "/s")
+            tjek("generer_data: 1.000.000 samtaler < 5 min", info["sekunder"], 300, info["sekunder"] < 300, "s")
     return ud
 
 

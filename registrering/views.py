@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
+from . import kodecache, selectors, services
 from .forms import (
     DELTAGERE_PREFIX,
     VisitationPaaDatoForm,
@@ -92,19 +94,24 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     )
 
 
+_MAERKE = uuid.UUID(int=0xFEEDFACE_0000_4000_8000_000000000000)  # no conversation has this id
+
+
 def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
     """The citizen's conversations as rendered rows, newest held first.
 
     A conversation's row changes only with its ``sekvens`` (every correction and
-    cancellation counts it up), so a rendered row is cached under that version and never
+    cancellation counts it up) and with the code lists' names, so a rendered row is cached
+    under both (``kodecache.version()``, which every change of a code list renews) and never
     needs invalidating; only rows not in the cache are loaded and rendered. The page's cost
     then hardly grows with the citizen's history. The cache is per process (see CACHES);
-    its one-hour expiry bounds how long a renamed code list entry shows its old name.
+    the one-hour expiry only bounds its size.
     """
     sprog = get_language()
+    koder = kodecache.version()
 
     def noegle(pk, sekvens) -> str:
-        return f"samtale-raekke:{pk}:{sekvens}:{int(kan_registrere)}:{sprog}"
+        return f"samtale-raekke:{pk}:{sekvens}:{int(kan_registrere)}:{sprog}:{koder}"
 
     versioner = list(Samtale.objects.filter(person=person).order_by("-dato", "-registreret").values_list("pk", "sekvens"))
     cachede = cache.get_many([noegle(pk, sekvens) for pk, sekvens in versioner])
@@ -112,8 +119,11 @@ def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
     mangler = [pk for pk, _sekvens in versioner if pk not in raekker]
     if mangler:
         raekke = engines["jinja2"].env.get_template("registrering/_samtale_raekke.html").module.raekke
+        # Each route reversed once for all rows (a UUID never changes a URL's shape).
+        ret, annuller = (reverse(navn, kwargs={"pk": _MAERKE}) for navn in ("registrering:samtale-ret", "registrering:samtale-annuller"))
         nye = {}
         for s in selectors.samtale_raekker(person=person, pks=mangler):
+            s["ret_url"], s["annuller_url"] = ret.replace(str(_MAERKE), str(s["pk"])), annuller.replace(str(_MAERKE), str(s["pk"]))
             raekker[s["pk"]] = nye[noegle(s["pk"], s["sekvens"])] = raekke(s, kan_registrere)
         cache.set_many(nye, 3600)
     # The rows are Markup (Jinja2's autoescaped output), kept so through the cache's pickling:

@@ -102,3 +102,22 @@ def test_en_registrering_laeser_versionen_en_gang_og_ingen_regler(klient, jobcen
     # No query reads a rule table or a code list on its own (joins from the citizen's data may).
     tabeller = ("samtaletyperegel", "kontaktgrupperegel", "tilladtsamtaletype", "tilladtvisitationsgruppe", "samtaletype", "samtaleform", "deltagerrolle", "deltagelsesform", "visitationsgruppe")
     assert not [s for s in sql if any(f'FROM "registrering_{t}"' in s for t in tabeller)]
+
+
+def test_omdoebt_samtaletype_vises_med_nyt_navn_paa_borgerens_side(klient, jobcenter, sagsbehandler):
+    """The citizen's page caches rendered rows; a code list's new name still shows at once."""
+    from registrering import services
+
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(dato=selectors.idag() - datetime.timedelta(days=1)), bruger=sagsbehandler)
+    side = reverse("registrering:person-detalje", kwargs={"pk": person.pk})
+
+    def raekkens_titel() -> str:
+        import re
+
+        html = klient.get(side).content.decode()
+        return re.sub(r"<[^>]+>|\s+", " ", re.search(r'class="h6 mb-1 samtale-titel".*?</h3>', html, re.S).group(0))
+
+    assert "Jobsamtale" in raekkens_titel()
+    Samtaletype.objects.filter(kode="7").update(navn="Jobsamtale efter ny bekendtgørelse")
+    assert "Jobsamtale efter ny bekendtgørelse" in raekkens_titel()
