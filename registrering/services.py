@@ -95,12 +95,16 @@ def adgang_log(*, bruger: Bruger, personer, handling: str, detaljer: str = "", f
     """Append one access-log row per citizen (never a CPR number in ``detaljer``)."""
     formaal = formaal or formaal_for(bruger)
     nu = timezone.now()
-    Adgangslog.objects.bulk_create(
-        [
-            Adgangslog(tidspunkt=nu, person_id=getattr(p, "pk", p), bruger=bruger, handling=handling, formaal=formaal, detaljer=detaljer[:300])
-            for p in personer
-        ]
-    )
+    raekker = [
+        Adgangslog(tidspunkt=nu, person_id=getattr(p, "pk", p), bruger=bruger, handling=handling, formaal=formaal, detaljer=detaljer[:300])
+        for p in personer
+    ]
+    if len(raekker) == 1:
+        # One row (a citizen's page): a single INSERT, in the caller's transaction if any;
+        # bulk_create would wrap it in BEGIN … COMMIT of its own, two more round trips.
+        raekker[0].save(force_insert=True)
+    else:
+        Adgangslog.objects.bulk_create(raekker)
 
 
 # --- citizens ------------------------------------------------------------------------------
