@@ -115,13 +115,21 @@ def aftale_gaeldende(*, person: Person) -> Samtale | None:
     )
 
 
-def samtale_raekker(*, person: Person, pks=None) -> list[dict]:
+def samtale_raekker(*, person: Person, udfyld: bool = True) -> list[dict]:
     """The citizen's conversations as plain rows for the citizen's page, newest held first:
-    three queries (conversations with their code names, active participants, visitations)
-    and dicts instead of model instances, which cost more to build than the page's own work.
-    ``pks`` limits the rows (the page renders only those its row cache lacks)."""
-    qs = samtale_raekker_qs(person=person)
-    raekker = list(qs if pks is None else qs.filter(pk__in=pks))
+    dicts instead of model instances, which cost more to build than the page's own work.
+    One query for the conversations with their code names; with ``udfyld``, two more for
+    their active participants and visitations (:func:`samtale_raekker_udfyld`; the page
+    completes only the rows its row cache lacks)."""
+    raekker = list(samtale_raekker_qs(person=person))
+    if udfyld:
+        samtale_raekker_udfyld(raekker)
+    return raekker
+
+
+def samtale_raekker_udfyld(raekker: list[dict]) -> None:
+    """Add ``registreret_af`` (a name), ``deltagere`` and ``visitationer`` to rows of
+    :func:`samtale_raekker`: two queries, whatever the number of rows."""
     efter_pk = {r["pk"]: r for r in raekker}
     for r in raekker:
         _registreret_af(r)
@@ -139,7 +147,6 @@ def samtale_raekker(*, person: Person, pks=None) -> list[dict]:
             .values("samtale_id", "gyldig_fra", gruppe_navn=F("visitationsgruppe__navn"))
         ):
             efter_pk[v["samtale_id"]]["visitationer"].append(v)
-    return raekker
 
 
 def samtale_raekker_qs(*, person: Person) -> QuerySet:

@@ -103,9 +103,9 @@ def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
     A conversation's row changes only with its ``sekvens`` (every correction and
     cancellation counts it up) and with the code lists' names, so a rendered row is cached
     under both (``kodecache.version()``, which every change of a code list renews) and never
-    needs invalidating; only rows not in the cache are loaded and rendered. The page's cost
-    then hardly grows with the citizen's history. The cache is per process (see CACHES);
-    the one-hour expiry only bounds its size.
+    needs invalidating. The page reads every row (one query) and completes and renders only
+    those not in the cache, so its cost hardly grows with the citizen's history. The cache
+    is per process (see CACHES); the one-hour expiry only bounds its size.
     """
     sprog = get_language()
     koder = kodecache.version()
@@ -113,22 +113,23 @@ def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
     def noegle(pk, sekvens) -> str:
         return f"samtale-raekke:{pk}:{sekvens}:{int(kan_registrere)}:{sprog}:{koder}"
 
-    versioner = list(Samtale.objects.filter(person=person).order_by("-dato", "-registreret").values_list("pk", "sekvens"))
-    cachede = cache.get_many([noegle(pk, sekvens) for pk, sekvens in versioner])
-    raekker = {pk: cachede[noegle(pk, sekvens)] for pk, sekvens in versioner if noegle(pk, sekvens) in cachede}
-    mangler = [pk for pk, _sekvens in versioner if pk not in raekker]
+    raekker = selectors.samtale_raekker(person=person, udfyld=False)  # one query, also when all are cached
+    cachede = cache.get_many([noegle(r["pk"], r["sekvens"]) for r in raekker])
+    mangler = [r for r in raekker if noegle(r["pk"], r["sekvens"]) not in cachede]
     if mangler:
+        selectors.samtale_raekker_udfyld(mangler)
         raekke = engines["jinja2"].env.get_template("registrering/_samtale_raekke.html").module.raekke
         # Each route reversed once for all rows (a UUID never changes a URL's shape).
         ret, annuller = (reverse(navn, kwargs={"pk": _MAERKE}) for navn in ("registrering:samtale-ret", "registrering:samtale-annuller"))
         nye = {}
-        for s in selectors.samtale_raekker(person=person, pks=mangler):
+        for s in mangler:
             s["ret_url"], s["annuller_url"] = ret.replace(str(_MAERKE), str(s["pk"])), annuller.replace(str(_MAERKE), str(s["pk"]))
-            raekker[s["pk"]] = nye[noegle(s["pk"], s["sekvens"])] = raekke(s, kan_registrere)
+            nye[noegle(s["pk"], s["sekvens"])] = raekke(s, kan_registrere)
         cache.set_many(nye, 3600)
+        cachede |= nye
     # The rows are Markup (Jinja2's autoescaped output), kept so through the cache's pickling:
     # Django's template does not escape them again, and nothing is marked safe by hand.
-    return [raekker[pk] for pk, _sekvens in versioner if pk in raekker]
+    return [cachede[noegle(r["pk"], r["sekvens"])] for r in raekker]
 
 
 def _fejl_paa_form(form, fejl: ValidationError) -> None:
