@@ -9,7 +9,6 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
@@ -30,6 +29,25 @@ from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_til
 from .services import DeltagerData, SamtaleData
 
 MAKS_TEKST = 4000
+
+
+class NaarDenVises:
+    """A text computed the first time it is shown. (Django's ``lazy`` does not do for a help
+    text: every BoundField tests the help text's truth, which would compute it on every
+    submit; this one is always true and computes only in ``str()``.)"""
+
+    def __init__(self, beregn):
+        self._beregn = beregn
+
+    def __bool__(self) -> bool:
+        return True
+
+    @functools.cached_property
+    def _tekst(self) -> str:
+        return str(self._beregn())
+
+    def __str__(self) -> str:
+        return self._tekst
 
 
 class KodeValg(forms.ModelChoiceField):
@@ -181,8 +199,8 @@ class SamtaleForm(forms.Form):
                 self.fields[felt].label = f"{self.fields[felt].label}*"
                 self.fields[felt].widget.attrs["aria-required"] = "true"
         if self.regler.visitation:
-            # Lazy: the current group is read only when the page is shown, not on a valid submit.
-            self.fields["visitationsgruppe"].help_text = lazy(self._visitation_hjaelp, str)()
+            # Read only when the page is shown, not on a valid submit.
+            self.fields["visitationsgruppe"].help_text = NaarDenVises(self._visitation_hjaelp)
         self.order_fields(["dato", "samtaletype", "samtaleform"])
 
     def _visitation_hjaelp(self) -> str:
