@@ -36,7 +36,8 @@ def iso(d: datetime.date | None) -> str:
 
 
 def environment(**options) -> Environment:
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    options.pop("autoescape", None)  # always on, whatever a setting says
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     # Old-style gettext: ``_()`` is Django's gettext itself, with no formatting on top.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals["url"] = url

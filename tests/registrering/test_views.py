@@ -398,3 +398,19 @@ def test_formularen_viser_den_nuvaerende_visitationsgruppe(klient, jobcenter, sa
     )
     html = klient.get(adresse, {"samtaletype": "7"}).content.decode()
     assert f"Nuværende: Jobparat fra {selectors.idag():%d.%m.%Y}." in html
+
+
+def test_borgerens_side_escaper_det_indtastede(klient, jobcenter, sagsbehandler):
+    """The rows are rendered by a Jinja2 macro and cached: typed text is still escaped once."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    ondt = '<script>alert("x")</script> & <b>fed</b>'
+    services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=selectors.idag() - datetime.timedelta(days=1), aftale=ondt, deltagere=[factories.deltager(navn=ondt)]),
+        bruger=sagsbehandler,
+    )
+    for _ in range(2):  # rendered, then from the row cache
+        html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
+        assert "<script>alert" not in html and "<b>fed</b>" not in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html
+        assert "&amp;amp;" not in html  # not escaped twice
