@@ -414,3 +414,4 @@ def test_borgerens_side_escaper_det_indtastede(klient, jobcenter, sagsbehandler)
         assert "<script>alert" not in html and "<b>fed</b>" not in html
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html
         assert "&amp;amp;" not in html  # not escaped twice
+        assert '<article class="list-group-item' in html  # and the row's own markup is markup
