@@ -25,16 +25,7 @@ class KodeAdmin(SimpleHistoryAdmin):
     search_fields = ("kode", "navn")
 
 
-for model in (
-    models.Kontaktgruppe,
-    models.Samtaletype,
-    models.Samtaleform,
-    models.Deltagelsesform,
-    models.Deltagerrolle,
-    models.Visitationsgruppe,
-    models.AkasseDeltagelse,
-    models.Persongruppemarkering,
-):
+for model in models.KODELISTER:
     admin.site.register(model, KodeAdmin)
 
 

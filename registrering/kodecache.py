@@ -84,21 +84,7 @@ def forbind() -> None:
 
     request_started.connect(_request_start, dispatch_uid="kodecache-start")
     request_finished.connect(_request_slut, dispatch_uid="kodecache-slut")
-    for model in (
-        models.Kontaktgruppe,
-        models.Samtaletype,
-        models.Samtaleform,
-        models.Deltagelsesform,
-        models.Deltagerrolle,
-        models.Visitationsgruppe,
-        models.AkasseDeltagelse,
-        models.Persongruppemarkering,
-        models.Akasse,
-        models.SamtaletypeRegel,
-        models.KontaktgruppeRegel,
-        models.TilladtSamtaletype,
-        models.TilladtVisitationsgruppe,
-    ):
+    for model in models.VERSIONEREDE:
         post_save.connect(_aendret, sender=model, dispatch_uid=f"kodecache-gem-{model.__name__}")
         post_delete.connect(_aendret, sender=model, dispatch_uid=f"kodecache-slet-{model.__name__}")
 

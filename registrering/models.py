@@ -245,6 +245,23 @@ class TilladtVisitationsgruppe(Gyldighed):
 # --- users, citizens and conversations ----------------------------------------------------
 
 
+# The code lists an administrator edits with KodeAdmin, and every table the § 28 rules are
+# read from (kodecache.py keeps these per process; migration 0008 versions exactly these
+# tables, and tests/registrering/test_kodecache.py checks that the two lists agree).
+KODELISTER = (
+    Kontaktgruppe,
+    Samtaletype,
+    Samtaleform,
+    Deltagelsesform,
+    Deltagerrolle,
+    Visitationsgruppe,
+    AkasseDeltagelse,
+    Persongruppemarkering,
+)
+REGELTABELLER = (SamtaletypeRegel, KontaktgruppeRegel, TilladtSamtaletype, TilladtVisitationsgruppe)
+VERSIONEREDE = (*KODELISTER, Akasse, *REGELTABELLER)
+
+
 class Bruger(AbstractUser):
     """A user of the system. Staff belong to a jobcenter; a citizen user links to a Person."""
 

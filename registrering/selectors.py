@@ -74,6 +74,13 @@ def visitationer_for_person(*, person: Person) -> QuerySet[Visitation]:
     )
 
 
+_REGISTRERET_AF = {
+    "af_fornavn": F("registreret_af__first_name"),
+    "af_efternavn": F("registreret_af__last_name"),
+    "af_brugernavn": F("registreret_af__username"),
+}
+
+
 def _registreret_af(raekke: dict) -> None:
     """The user's full name, or their username (as ``get_full_name|default:username``)."""
     navn = f"{raekke.pop('af_fornavn')} {raekke.pop('af_efternavn')}".strip()
@@ -91,9 +98,7 @@ def visitation_tidslinje(*, person: Person) -> list[dict]:
             "gyldig_fra",
             "samtale_id",
             gruppe_navn=F("visitationsgruppe__navn"),
-            af_fornavn=F("registreret_af__first_name"),
-            af_efternavn=F("registreret_af__last_name"),
-            af_brugernavn=F("registreret_af__username"),
+            **_REGISTRERET_AF,
             samtale_dato=F("samtale__dato"),
             samtaletype_navn=F("samtale__samtaletype__navn"),
         )
@@ -161,9 +166,7 @@ def samtale_raekker_qs(*, person: Person) -> QuerySet:
             samtaletype_navn=F("samtaletype__navn"),
             samtaleform_navn=F("samtaleform__navn"),
             akasse_deltagelse_navn=F("akasse_deltagelse__navn"),
-            af_fornavn=F("registreret_af__first_name"),
-            af_efternavn=F("registreret_af__last_name"),
-            af_brugernavn=F("registreret_af__username"),
+            **_REGISTRERET_AF,
         )
     )
 

@@ -121,3 +121,14 @@ def test_omdoebt_samtaletype_vises_med_nyt_navn_paa_borgerens_side(klient, jobce
     assert "Jobsamtale" in raekkens_titel()
     Samtaletype.objects.filter(kode="7").update(navn="Jobsamtale efter ny bekendtgørelse")
     assert "Jobsamtale efter ny bekendtgørelse" in raekkens_titel()
+
+
+def test_hver_kodeliste_og_regeltabel_har_en_versionstrigger():
+    """A new code list or rule table must be versioned too, or its changes would not reach
+    the other processes: the trigger is in the database, the list in the code."""
+    from registrering.models import VERSIONEREDE
+
+    with connection.cursor() as c:
+        c.execute("SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE '%%_kodeversion'")
+        med_trigger = {r[0] for r in c.fetchall()}
+    assert med_trigger == {m._meta.db_table for m in VERSIONEREDE}
