@@ -132,6 +132,17 @@ def samtale_raekker(*, person: Person, udfyld: bool = True) -> list[dict]:
     return raekker
 
 
+def aftale_og_cv_af_raekker(raekker: list[dict]) -> tuple[dict | None, dict | None]:
+    """From the rows of :func:`samtale_raekker` (newest held first): the current binding
+    agreement (§ 28 nr. 5) and the latest CV judgement (stk. 4), the same answers as
+    :func:`aftale_gaeldende` and :func:`cv_vurdering_seneste` give (a test holds them equal),
+    without their two queries on a page that has read the rows anyway."""
+    aktive = [r for r in raekker if r["annulleret"] is None]
+    aftale = next((r for r in aktive if r["aftaletype"] == SamtaletypeRegel.Aftale.BINDENDE), None)
+    cv = next((r for r in aktive if r["cv_ikke_fyldestgoerende"]), None)
+    return aftale, cv
+
+
 def samtale_raekker_udfyld(raekker: list[dict]) -> None:
     """Add ``registreret_af`` (a name), ``deltagere`` and ``visitationer`` to rows of
     :func:`samtale_raekker`: two queries, whatever the number of rows."""

@@ -78,17 +78,19 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
     kan_registrere = request.user.has_perm("registrering.add_samtale")
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Borgerens side"))
+    raekker = selectors.samtale_raekker(person=person, udfyld=False)
+    aftale, cv_vurdering = selectors.aftale_og_cv_af_raekker(raekker)
     return render(
         request,
         "registrering/person_detalje.html",
         {
             "person": person,
-            "samtale_raekker": _samtale_raekker(person=person, kan_registrere=kan_registrere),
-            "aftale": selectors.aftale_gaeldende(person=person),
+            "samtale_raekker": _samtale_raekker(raekker, kan_registrere=kan_registrere),
+            "aftale": aftale,
             "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()),
             "visitationer": selectors.visitation_tidslinje(person=person),
             "markeringer": selectors.markeringer_aktive(person=person),
-            "cv_vurdering": selectors.cv_vurdering_seneste(person=person),
+            "cv_vurdering": cv_vurdering,
             "kan_registrere": kan_registrere,
         },
     )
@@ -97,14 +99,15 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
 _MAERKE = uuid.UUID(int=0xFEEDFACE_0000_4000_8000_000000000000)  # no conversation has this id
 
 
-def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
-    """The citizen's conversations as rendered rows, newest held first.
+def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
+    """The citizen's conversations (rows of ``selectors.samtale_raekker``, not yet completed)
+    as rendered rows, newest held first.
 
     A conversation's row changes only with its ``sekvens`` (every correction and
     cancellation counts it up) and with the code lists' names, so a rendered row is cached
     under both (``kodecache.version()``, which every change of a code list renews) and never
-    needs invalidating. The page reads every row (one query) and completes and renders only
-    those not in the cache, so its cost hardly grows with the citizen's history. The cache
+    needs invalidating. The page reads every row (one query, also when all are cached) and
+    completes and renders only those not in the cache, so its cost hardly grows with the citizen's history. The cache
     is per process (see CACHES); the one-hour expiry only bounds its size.
     """
     sprog = get_language()
@@ -113,7 +116,6 @@ def _samtale_raekker(*, person, kan_registrere: bool) -> list[str]:
     def noegle(pk, sekvens) -> str:
         return f"samtale-raekke:{pk}:{sekvens}:{int(kan_registrere)}:{sprog}:{koder}"
 
-    raekker = selectors.samtale_raekker(person=person, udfyld=False)  # one query, also when all are cached
     cachede = cache.get_many([noegle(r["pk"], r["sekvens"]) for r in raekker])
     mangler = [r for r in raekker if noegle(r["pk"], r["sekvens"]) not in cachede]
     if mangler:

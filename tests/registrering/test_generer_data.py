@@ -171,3 +171,20 @@ def test_endnu_en_koersel_tilfoejer_uden_kollisioner(genereret):
     call_command("generer_data", personer=50, samtaler_pr_person=2, processer=1, seed=7, stdout=open("/dev/null", "w"))
     assert Person.objects.exclude(cpr__in=DEMO_CPR).count() == 290
     assert Samtale.objects.filter(dato__gte=datetime.date(2000, 1, 1)).count() >= 290 * 2
+
+
+def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
+    """The citizen's page derives the current binding agreement (§ 28 nr. 5) and the latest CV
+    judgement (stk. 4) from the rows it has read; they must be what the selectors answer,
+    also after the latest agreement is cancelled and an older one applies again."""
+    sb = Bruger.objects.get(username="sagsbehandler")
+    med_aftale = list(Person.objects.filter(pk__in=genereret, samtaler__aftaletype="bindende").distinct()[:15])
+    for person in med_aftale[:5]:
+        services.samtale_annuller(samtale=selectors.aftale_gaeldende(person=person), begrundelse="Registreret på forkert borger", bruger=sb)
+    personer = list(genereret[:120]) + med_aftale
+    assert Samtale.objects.filter(person__in=personer, cv_ikke_fyldestgoerende=True, annulleret__isnull=True).exists()
+    for person in personer:
+        aftale, cv = selectors.aftale_og_cv_af_raekker(selectors.samtale_raekker(person=person, udfyld=False))
+        forventet_aftale, forventet_cv = selectors.aftale_gaeldende(person=person), selectors.cv_vurdering_seneste(person=person)
+        assert (aftale and aftale["pk"]) == (forventet_aftale and forventet_aftale.pk), person
+        assert (cv and cv["pk"]) == (forventet_cv and forventet_cv.pk), person
