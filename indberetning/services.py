@@ -193,37 +193,50 @@ def _bestil(defer: Callable[[], object]) -> bool:
 _KRAEV_SQL = """
 WITH valgte AS (
     SELECT id FROM indberetning_haendelse
-    WHERE batch_id IS NULL AND modtager = %(modtager)s
+    WHERE batch_id IS NULL AND modtager = %(modtager)s {efter}
     ORDER BY registreret, id
     LIMIT %(graense)s
     FOR UPDATE SKIP LOCKED
 )
 UPDATE indberetning_haendelse AS h SET batch_id = %(batch)s
 FROM valgte WHERE h.id = valgte.id
-RETURNING h.akasse_id
+RETURNING h.akasse_id, h.registreret, h.id
 """
+# A run that builds several batches for one recipient starts each claim after the last
+# event it claimed: the entries of claimed rows stay in the pending index until vacuum,
+# and a claim from the index's start would step over all of them (the cost of a backlog
+# grew with its square). An event left behind that position (locked by another builder,
+# or committed late with an earlier time) is claimed by the run's last look, from the
+# start (``batches_byg``), or by the next run.
+_KRAEV_EFTER = "AND (registreret, id) > (%(efter_tid)s, %(efter_id)s)"
 
 
-def batch_byg(*, modtager: str, stoerrelse: int | None = None) -> Batch | None:
+def batch_byg(*, modtager: str, stoerrelse: int | None = None, efter: tuple | None = None) -> Batch | None:
     """Claim up to ``stoerrelse`` pending events of one recipient into a new batch.
 
     ``FOR UPDATE SKIP LOCKED`` makes concurrent builders take disjoint events: a row
     another transaction has claimed is skipped while it is locked and, once committed,
     no longer matches ``batch_id IS NULL`` (PostgreSQL re-checks the condition on the
-    newest row version). Returns ``None`` when nothing was left to claim.
+    newest row version). Returns ``None`` when nothing was left to claim. ``efter``
+    (``(registreret, id)``) claims only events after that position; the batch's
+    ``sidste_krav`` is the position of its last event (see ``_KRAEV_EFTER``).
     """
     graense = stoerrelse or batch_stoerrelse()
     batch_id = uuid.uuid4()
+    parametre = {"modtager": modtager, "graense": graense, "batch": batch_id}
+    if efter is not None:
+        parametre["efter_tid"], parametre["efter_id"] = efter
     with transaction.atomic():
         with connection.cursor() as c:
             # The foreign key to the batch is checked at commit (Django's PostgreSQL
             # foreign keys are DEFERRABLE INITIALLY DEFERRED), after the batch row exists.
-            c.execute(_KRAEV_SQL, {"modtager": modtager, "graense": graense, "batch": batch_id})
+            c.execute(_KRAEV_SQL.format(efter=_KRAEV_EFTER if efter is not None else ""), parametre)
             raekker = c.fetchall()
         if not raekker:
             return None
         batch = Batch(id=batch_id, modtager=modtager, akasse_id=raekker[0][0], antal=len(raekker))
         batch.save(force_insert=True)
+    batch.sidste_krav = max((tid, id_) for _akasse, tid, id_ in raekker)
     logger.info("indberetning: batch %s bygget til %s med %s hændelser", batch.pk, modtager, batch.antal)
     return batch
 
@@ -285,16 +298,20 @@ def batches_byg(
     bygget = []
     for modtager in modtagere if modtagere is not None else modtagere_med_afventende():
         antal = 0
+        efter = None  # claim after the last claimed event; None: from the start
         while maks_pr_modtager is None or antal < maks_pr_modtager:
-            batch = batch_byg(modtager=modtager, stoerrelse=stoerrelse)
-            if batch is None:
-                break
-            bygget.append(batch)
-            antal += 1
-            if hver is not None:
-                hver(batch)
-            if batch.antal < stoerrelse:
-                break
+            batch = batch_byg(modtager=modtager, stoerrelse=stoerrelse, efter=efter)
+            if batch is not None:
+                bygget.append(batch)
+                antal += 1
+                if hver is not None:
+                    hver(batch)
+            if batch is None or batch.antal < stoerrelse:
+                if efter is None:
+                    break  # a claim from the start found no more
+                efter = None  # one more look from the start, for events left behind
+                continue
+            efter = batch.sidste_krav
     return bygget
 
 

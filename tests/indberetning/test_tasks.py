@@ -106,3 +106,37 @@ def test_periodisk_med_en_ophobning_bestiller_et_kick_saa_andre_arbejdere_bygger
         c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
     tasks.periodisk(timestamp=0)
     assert not ProcrastinateJob.objects.filter(task_name="indberetning.kick").exists()
+
+
+def test_en_ophobning_bygges_i_raekkefoelge_og_intet_efterlades_bag_positionen(sagsbehandler, settings):
+    """A run building several batches for one recipient claims each after the last event it
+    claimed (so a backlog is not read from the start for every batch); an event that turns
+    up behind that position during the run (committed late with an earlier time) is still
+    claimed by the same run."""
+    import datetime
+
+    from indberetning.models import DFDG
+    from indberetning.services import batches_byg
+
+    settings.INDBERETNING_BATCH_STOERRELSE = 2
+    for dage in range(1, 6):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+    foerste = Haendelse.objects.filter(modtager=DFDG).order_by("registreret", "id").first()
+    efternoeler = []
+
+    def efter_foerste_batch(batch):
+        if not efternoeler:
+            r = registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(9))
+            h = Haendelse.objects.get(samtale=r.samtale, modtager=DFDG)
+            Haendelse.objects.filter(pk=h.pk).update(registreret=foerste.registreret - datetime.timedelta(seconds=1))
+            efternoeler.append(h.pk)
+
+    bygget = batches_byg(modtagere=[DFDG], hver=efter_foerste_batch)
+    assert not Haendelse.objects.filter(modtager=DFDG, batch__isnull=True).exists()
+    assert Haendelse.objects.get(pk=efternoeler[0]).batch_id == bygget[-1].pk  # taken by the last look, from the start
+    # Batches before it follow each other in time: each one's events come after the previous one's.
+    graenser = [
+        (Haendelse.objects.filter(batch=b).order_by("registreret").first().registreret, Haendelse.objects.filter(batch=b).order_by("-registreret").first().registreret)
+        for b in bygget[:-1]
+    ]
+    assert all(forrige[1] <= naeste[0] for forrige, naeste in zip(graenser, graenser[1:]))
