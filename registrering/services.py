@@ -28,7 +28,6 @@ from .models import (
     Deltagelsesform,
     Deltager,
     Deltagerrolle,
-    Jobcenter,
     Kontaktgruppe,
     Person,
     Persongruppemarkering,

@@ -83,3 +83,28 @@ def data(
         deltagere=deltagere or [],
         **felter,
     )
+
+
+# --- the registration form as posted (CONTRACT.md's field names) ------------------------------
+
+
+def formular(**felter) -> dict:
+    """POST data of the registration form: a jobsamtale with an agreement, held yesterday.
+    A field given as None is left out."""
+    data = {
+        "dato": (selectors.idag() - datetime.timedelta(days=1)).isoformat(),
+        "samtaletype": "7",
+        "samtaleform": "1",
+        "aftale": "Søge 2 job om ugen",
+        "deltagere-TOTAL_FORMS": "0",
+        "deltagere-INITIAL_FORMS": "0",
+    }
+    data.update(felter)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def feltnavne(svar) -> set[str]:
+    """The names of the form fields on a page."""
+    import re
+
+    return set(re.findall(r'name="([a-z_]+)"', svar.content.decode()))

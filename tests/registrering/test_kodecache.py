@@ -18,38 +18,25 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def _felter(svar) -> set[str]:
-    import re
-
-    return set(re.findall(r'name="([a-z_]+)"', svar.content.decode()))
-
-
 def test_regel_aendret_med_ren_sql_gaelder_fra_naeste_forespoergsel(klient, jobcenter):
     """Another machine (or a DBA with psql) changes the rule table: no Django signal reaches
     this process, only the version the database trigger gives the change."""
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
-    assert "aftale" in _felter(klient.get(adresse, {"samtaletype": "7"}))
+    assert "aftale" in factories.feltnavne(klient.get(adresse, {"samtaletype": "7"}))
     with connection.cursor() as c:
         c.execute(
             "UPDATE registrering_samtaletyperegel SET aftale = '', praktiske_aftaler = true "
             "WHERE samtaletype_id = (SELECT id FROM registrering_samtaletype WHERE kode = '7')"
         )
-    felter = _felter(klient.get(adresse, {"samtaletype": "7"}))
+    felter = factories.feltnavne(klient.get(adresse, {"samtaletype": "7"}))
     assert "aftale" not in felter and "praktiske_aftaler" in felter
 
 
 def test_kodeliste_aendret_i_admin_gaelder_fra_naeste_forespoergsel(klient, jobcenter):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
-    data = {
-        "dato": (selectors.idag() - datetime.timedelta(days=1)).isoformat(),
-        "samtaletype": "7",
-        "samtaleform": "3",
-        "aftale": "Søge 2 job om ugen",
-        "deltagere-TOTAL_FORMS": "0",
-        "deltagere-INITIAL_FORMS": "0",
-    }
+    data = factories.formular(samtaleform="3")
     form = Samtaleform.objects.get(kode="3")
     form.gyldig_til = selectors.idag() - datetime.timedelta(days=10)
     form.save()
@@ -82,17 +69,10 @@ def test_rullet_tilbage_aendring_naar_aldrig_cachen():
 def test_en_registrering_laeser_versionen_en_gang_og_ingen_regler(klient, jobcenter):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
-    data = {
-        "dato": (selectors.idag() - datetime.timedelta(days=2)).isoformat(),
-        "samtaletype": "7",
-        "samtaleform": "1",
-        "aftale": "Søge 2 job om ugen",
-        "deltagere-TOTAL_FORMS": "1",
-        "deltagere-INITIAL_FORMS": "0",
-        "deltagere-0-navn": "Mona Mentor",
-        "deltagere-0-rolle": "mentor",
-        "deltagere-0-deltagelsesform": "1",
-    }
+    data = factories.formular(
+        dato=(selectors.idag() - datetime.timedelta(days=2)).isoformat(),
+        **{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "Mona Mentor", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"},
+    )
     assert klient.post(adresse, data).status_code == 302  # the process has read the tables
     data["dato"] = (selectors.idag() - datetime.timedelta(days=3)).isoformat()  # another date, same tables
     with CaptureQueriesContext(connection) as q:

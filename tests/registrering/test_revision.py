@@ -6,7 +6,7 @@ import io
 import logging
 
 import pytest
-from django.db import IntegrityError, InternalError, transaction
+from django.db import transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
 

@@ -17,17 +17,7 @@ def url(navn, **kw):
     return reverse(f"registrering:{navn}", kwargs=kw or None)
 
 
-def formular(**felter):
-    data = {
-        "dato": (selectors.idag() - datetime.timedelta(days=1)).isoformat(),
-        "samtaletype": "7",
-        "samtaleform": "1",
-        "aftale": "Søge 2 job om ugen",
-        "deltagere-TOTAL_FORMS": "0",
-        "deltagere-INITIAL_FORMS": "0",
-    }
-    data.update(felter)
-    return {k: v for k, v in data.items() if v is not None}
+formular = factories.formular
 
 
 def fejl_ved(svar, felt: str) -> str:
@@ -119,8 +109,7 @@ def test_samme_cpr_kan_ikke_oprettes_to_gange(klient, jobcenter):
 # --- the registration form follows the type and the kontaktgruppe ----------------------------------------
 
 
-def felter(svar) -> set[str]:
-    return set(re.findall(r'name="([a-z_]+)"', svar.content.decode()))
+felter = factories.feltnavne
 
 
 def test_formularen_viser_kun_felter_der_gaelder_for_typen(klient, jobcenter):
