@@ -120,16 +120,12 @@ def aftale_gaeldende(*, person: Person) -> Samtale | None:
     )
 
 
-def samtale_raekker(*, person: Person, udfyld: bool = True) -> list[dict]:
+def samtale_raekker(*, person: Person) -> list[dict]:
     """The citizen's conversations as plain rows for the citizen's page, newest held first:
     dicts instead of model instances, which cost more to build than the page's own work.
-    One query for the conversations with their code names; with ``udfyld``, two more for
-    their active participants and visitations (:func:`samtale_raekker_udfyld`; the page
-    completes only the rows its row cache lacks)."""
-    raekker = list(samtale_raekker_qs(person=person))
-    if udfyld:
-        samtale_raekker_udfyld(raekker)
-    return raekker
+    One query for the conversations with their code names; :func:`samtale_raekker_udfyld`
+    adds participants and visitations (the page does so only for rows its cache lacks)."""
+    return list(samtale_raekker_qs(person=person))
 
 
 def aftale_og_cv_af_raekker(raekker: list[dict]) -> tuple[dict | None, dict | None]:

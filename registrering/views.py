@@ -78,7 +78,7 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
     kan_registrere = request.user.has_perm("registrering.add_samtale")
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Borgerens side"))
-    raekker = selectors.samtale_raekker(person=person, udfyld=False)
+    raekker = selectors.samtale_raekker(person=person)
     aftale, cv_vurdering = selectors.aftale_og_cv_af_raekker(raekker)
     return render(
         request,

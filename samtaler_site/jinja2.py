@@ -2,25 +2,20 @@
 citizen's conversation rows (registrering/jinja2/). Django's template language renders
 everything else; the README's design section says why.
 
-What a fragment may use: ``_()`` (Django's gettext, so ``makemessages`` finds the strings),
-``url(name, **kwargs)`` (Django's ``reverse``), and the filters ``dato`` (d.m.Y),
-``tidspunkt`` (d.m.Y H:i in the current time zone, as Django's ``date`` filter shows a
-datetime) and ``iso`` (Y-m-d). Autoescaping is on (Django's Jinja2 backend turns it on) and
-the output is ``Markup``, which Django's templates do not escape again.
+What a fragment may use: ``_()`` (Django's gettext, so ``makemessages`` finds the strings)
+and the filters ``dato`` (d.m.Y), ``tidspunkt`` (d.m.Y H:i in the current time zone, as
+Django's ``date`` filter shows a datetime) and ``iso`` (Y-m-d). URLs come from the view.
+Autoescaping is always on, and the output is ``Markup``, which Django's templates do not
+escape again.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
-
-
-def url(navn: str, **kwargs) -> str:
-    return reverse(navn, kwargs=kwargs)
 
 
 def dato(d: datetime.date | None) -> str:
@@ -40,6 +35,5 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     # Old-style gettext: ``_()`` is Django's gettext itself, with no formatting on top.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.globals["url"] = url
     env.filters.update(dato=dato, tidspunkt=tidspunkt, iso=iso)
     return env

@@ -184,7 +184,7 @@ def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
     personer = list(genereret[:120]) + med_aftale
     assert Samtale.objects.filter(person__in=personer, cv_ikke_fyldestgoerende=True, annulleret__isnull=True).exists()
     for person in personer:
-        aftale, cv = selectors.aftale_og_cv_af_raekker(selectors.samtale_raekker(person=person, udfyld=False))
+        aftale, cv = selectors.aftale_og_cv_af_raekker(selectors.samtale_raekker(person=person))
         forventet_aftale, forventet_cv = selectors.aftale_gaeldende(person=person), selectors.cv_vurdering_seneste(person=person)
         assert (aftale and aftale["pk"]) == (forventet_aftale and forventet_aftale.pk), person
         assert (cv and cv["pk"]) == (forventet_cv and forventet_cv.pk), person
