@@ -54,7 +54,7 @@ SAMTALE_FELTER = (
 AKASSE_UDELADT = frozenset({"visitation", "persongruppemarkering", "deltager"})
 AKASSE_FELTER = frozenset(SAMTALE_FELTER) - AKASSE_UDELADT
 
-_CPR = re.compile(r"^\d{10}$")
+_CPR = re.compile(r"^[0-9]{10}$")  # ASCII, as the schema: \d matches every Unicode digit
 
 
 class DokumentFejl(Exception):
@@ -66,7 +66,7 @@ class DokumentFejl(Exception):
 
 def cpr_10_cifre(cpr: str) -> str:
     """§ 28 nr. 1: always ten digits in the document (a stored dash is dropped)."""
-    cifre = re.sub(r"\D", "", cpr or "")
+    cifre = re.sub(r"[^0-9]", "", cpr or "")
     if not _CPR.match(cifre):
         # The message deliberately does not repeat the number.
         raise DokumentFejl("CPR-nummeret har ikke 10 cifre.")

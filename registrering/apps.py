@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,10 @@ class RegistreringConfig(AppConfig):
     verbose_name = _("Registrering af samtaler")
 
     def ready(self):
+        from samtaler_site.append_only import efter_migrate
+
         from . import kodecache
 
         kodecache.forbind()
+        # Every history table, also one a later migration adds, is append-only (ASVS 7.3).
+        post_migrate.connect(efter_migrate, sender=self, dispatch_uid="samtaler_append_only")

@@ -10,8 +10,6 @@ import functools
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import ValidationError as StdnumError
 
 from . import kodecache, selectors
 from .models import (
@@ -24,6 +22,7 @@ from .models import (
     Samtaleform,
     Samtaletype,
     Visitationsgruppe,
+    valider_cpr,
 )
 from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
 from .services import DeltagerData, SamtaleData
@@ -82,15 +81,11 @@ class KodeValg(forms.ModelChoiceField):
 
 
 def cpr_normaliser(vaerdi: str) -> str:
-    """§ 28 nr. 1: ten digits with a real birth date; no modulus-11 check (numbers failing it
-    have been issued since 2007)."""
+    """§ 28 nr. 1: ten ASCII digits once spaces and hyphens are taken out, with a real birth
+    date (``models.valider_cpr``). A fullwidth or Arabic-Indic digit is refused, not
+    converted: the number is typed again from the source."""
     tal = "".join(ch for ch in (vaerdi or "") if ch not in " -")
-    if len(tal) != 10 or not tal.isdigit():
-        raise ValidationError(_("Et CPR-nummer har 10 cifre (ddmmåå-xxxx)."))
-    try:
-        stdnum_cpr.get_birth_date(tal)
-    except StdnumError:
-        raise ValidationError(_("De første seks cifre i CPR-nummeret er ikke en gyldig fødselsdato."))
+    valider_cpr(tal)
     return tal
 
 
@@ -108,10 +103,9 @@ class PersonForm(forms.Form):
         self.fields["cpr"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
 
     def clean_cpr(self):
-        cpr = cpr_normaliser(self.cleaned_data["cpr"])
-        if Person.objects.filter(cpr=cpr).exists():
-            raise ValidationError(_("Der findes allerede en borger med dette CPR-nummer."))
-        return cpr
+        # A number already registered is refused by services.person_opret, which logs the
+        # attempt with the user (issue 15, probing across jobcentres).
+        return cpr_normaliser(self.cleaned_data["cpr"])
 
     def clean(self):
         data = super().clean()

@@ -9,9 +9,11 @@ registration is checked against what was valid on the conversation's date
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -277,11 +279,31 @@ class Bruger(AbstractUser):
         verbose_name_plural = _("brugere")
 
 
+# § 28 nr. 1 and the receivers' schema (``[0-9]{10}``): exactly ten ASCII digits. Not ``\d``
+# or ``str.isdigit()``, which accept every Unicode digit (fullwidth, Arabic-Indic, …).
+CPR_TI_CIFRE = re.compile(r"[0-9]{10}")
+
+
+def valider_cpr(vaerdi: str) -> None:
+    """The stored CPR number: ten ASCII digits with a real birth date (no modulus 11:
+    numbers failing it have been issued since 2007). Forms normalise first
+    (``forms.cpr_normaliser``); the admin and ``full_clean`` meet this validator."""
+    from stdnum.dk import cpr as stdnum_cpr
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    if not isinstance(vaerdi, str) or not CPR_TI_CIFRE.fullmatch(vaerdi):
+        raise ValidationError(_("Et CPR-nummer har 10 cifre (ddmmåå-xxxx)."), code="cpr_cifre")
+    try:
+        stdnum_cpr.get_birth_date(vaerdi)
+    except StdnumError:
+        raise ValidationError(_("De første seks cifre i CPR-nummeret er ikke en gyldig fødselsdato."), code="cpr_dato")
+
+
 class Person(models.Model):
     """A citizen. Addressed by an opaque UUID; the CPR number never goes in a URL or a log."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True)
+    cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True, validators=[valider_cpr])
     navn = models.CharField(_("navn"), max_length=200)
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, verbose_name=_("kontaktgruppe"))
     akasse = models.ForeignKey(Akasse, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("a-kasse"))
@@ -296,6 +318,15 @@ class Person(models.Model):
         permissions = [("se_alle_jobcentre", _("Kan se borgere i alle jobcentre"))]
         indexes = [
             models.Index(fields=["jobcenter", "navn"]),
+        ]
+        constraints = [
+            # The database refuses anything but ten ASCII digits, whatever writes (COPY too).
+            # Migration 0010 adds it NOT VALID: rows from before are reported, not refused.
+            models.CheckConstraint(
+                condition=Q(cpr__regex=r"^[0-9]{10}$"),
+                name="person_cpr_ti_ascii_cifre",
+                violation_error_message=_("Et CPR-nummer har 10 cifre (ddmmåå-xxxx)."),
+            ),
         ]
 
     def __str__(self):
@@ -454,10 +485,15 @@ class Adgangslog(models.Model):
         HISTORIK = "historik", _("revisionsvisning")
         EKSPORT = "eksport", _("eksport")
         INDSIGT = "indsigt", _("borgerens egen indsigt")
+        # Somebody tried to create a citizen with this CPR number: they learnt that the
+        # citizen exists (also in another jobcenter), so the auditor sees who asked.
+        OPRET_AFVIST = "opret_afvist", _("forsøg på oprettelse (findes allerede)")
 
     tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("borger"))
     bruger = models.ForeignKey(Bruger, on_delete=models.PROTECT, related_name="+", verbose_name=_("bruger"))
+    # The user's name as it was when the row was written (a name changes; the log does not).
+    bruger_navn = models.CharField(_("brugerens navn"), max_length=300, blank=True, default="")
     handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
     formaal = models.CharField(_("formål"), max_length=200)
     detaljer = models.CharField(_("detaljer"), max_length=300, blank=True)

@@ -12,7 +12,8 @@ from .models import Bruger, Person
 
 class BorgerOIDCBackend(OIDCAuthenticationBackend):
     def _cpr(self, claims) -> str:
-        return "".join(ch for ch in str(claims.get(settings.OIDC_CPR_CLAIM, "")) if ch.isdigit())
+        # ASCII digits only: str.isdigit() accepts every Unicode digit.
+        return "".join(ch for ch in str(claims.get(settings.OIDC_CPR_CLAIM, "")) if ch in "0123456789")
 
     def verify_claims(self, claims) -> bool:
         return len(self._cpr(claims)) == 10

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Deltager, Person, PersonMarkering, Samtale, SamtaletypeRegel, Visitation
 from .regler import DANSK_TID
 
-CPR_SOEG = re.compile(r"^\s*(\d{6})-?(\d{4})\s*$")
+# ASCII digits only ([0-9], not \d): a fullwidth or Arabic-Indic "CPR number" finds nobody.
+CPR_SOEG = re.compile(r"^\s*([0-9]{6})-?([0-9]{4})\s*$")
 
 
 def personer_synlige(*, bruger) -> QuerySet[Person]:

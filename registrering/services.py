@@ -93,9 +93,18 @@ def formaal_for(bruger: Bruger) -> str:
 def adgang_log(*, bruger: Bruger, personer, handling: str, detaljer: str = "", formaal: str | None = None) -> None:
     """Append one access-log row per citizen (never a CPR number in ``detaljer``)."""
     formaal = formaal or formaal_for(bruger)
+    navn = (bruger.get_full_name() or bruger.username)[:300]
     nu = timezone.now()
     raekker = [
-        Adgangslog(tidspunkt=nu, person_id=getattr(p, "pk", p), bruger=bruger, handling=handling, formaal=formaal, detaljer=detaljer[:300])
+        Adgangslog(
+            tidspunkt=nu,
+            person_id=getattr(p, "pk", p),
+            bruger=bruger,
+            bruger_navn=navn,
+            handling=handling,
+            formaal=formaal,
+            detaljer=detaljer[:300],
+        )
         for p in personer
     ]
     if len(raekker) == 1:
@@ -109,10 +118,39 @@ def adgang_log(*, bruger: Bruger, personer, handling: str, detaljer: str = "", f
 # --- citizens ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: Akasse | None, bruger: Bruger) -> Person:
+    """Create a citizen in the user's jobcenter.
+
+    A CPR number that is already registered is refused, and the attempt is written to that
+    citizen's access log first, in its own statement, so the refusal does not roll it back:
+    a caseworker who tries numbers learns that a citizen exists (also in another jobcenter),
+    and the auditor sees who asked (ASVS 7.1). The message names no jobcenter and shows
+    nothing of the citizen; it says how to get the citizen moved.
+    """
     if bruger.jobcenter_id is None:
         raise ValidationError(_("Din bruger er ikke knyttet til et jobcenter."))
+    eksisterende = Person.objects.filter(cpr=cpr).values_list("pk", "jobcenter_id").first()
+    if eksisterende is not None:
+        pk, jobcenter_id = eksisterende
+        adgang_log(bruger=bruger, personer=[pk], handling=Adgangslog.Handling.OPRET_AFVIST, detaljer=_("CPR-nummeret findes allerede"))
+        if jobcenter_id == bruger.jobcenter_id:
+            raise ValidationError({"cpr": [_("Der findes allerede en borger med dette CPR-nummer. Søg borgeren frem i stedet.")]})
+        raise ValidationError(
+            {
+                "cpr": [
+                    _(
+                        "Borgeren er allerede oprettet i et andet jobcenter. Bed en teamleder eller en administrator i "
+                        "borgerens jobcenter om at flytte borgeren til dit jobcenter med »Flyt borger«. Forsøget er "
+                        "skrevet i borgerens adgangslog."
+                    )
+                ]
+            }
+        )
+    return _person_opret(cpr=cpr, navn=navn, kontaktgruppe=kontaktgruppe, akasse=akasse, bruger=bruger)
+
+
+@transaction.atomic
+def _person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: Akasse | None, bruger: Bruger) -> Person:
     person = Person(cpr=cpr, navn=navn.strip(), kontaktgruppe=kontaktgruppe, akasse=akasse, jobcenter_id=bruger.jobcenter_id)
     if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=selectors.idag())["akasse_videregivelse"]:
         # § 28 stk. 5: the information is forwarded to the citizen's a-kasse.

@@ -149,7 +149,7 @@ def _med_formset_styring(data):
     management fields (or no participants at all): count the rows instead of refusing."""
     if f"{DELTAGERE_PREFIX}-TOTAL_FORMS" in data:
         return data
-    numre = [int(m.group(1)) for k in data for m in [re.match(rf"^{DELTAGERE_PREFIX}-(\d+)-", k)] if m]
+    numre = [int(m.group(1)) for k in data for m in [re.match(rf"^{DELTAGERE_PREFIX}-([0-9]+)-", k)] if m]
     data = data.copy()
     data[f"{DELTAGERE_PREFIX}-TOTAL_FORMS"] = str(min(max(numre) + 1, 30) if numre else 0)
     data[f"{DELTAGERE_PREFIX}-INITIAL_FORMS"] = "0"

@@ -78,7 +78,10 @@ def test_genopbygget_dokument_er_byte_for_byte_det_samme(sagsbehandler):
 def test_ugyldigt_dokument_sendes_ikke_og_beskeden_viser_ikke_vaerdien(sagsbehandler, dfdg):
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
     h = Haendelse.objects.get()
-    Haendelse.objects.filter(pk=h.pk).update(xml=h.xml.replace(f"<cpr>{h.data['cpr']}</cpr>", "<cpr>12345</cpr>"))
+    # An event cannot be changed (a trigger refuses it): a broken one is written beside it.
+    ny = uuid.uuid4()
+    xml = h.xml.replace(f"<cpr>{h.data['cpr']}</cpr>", "<cpr>12345</cpr>").replace(str(h.pk), str(ny))
+    Haendelse.objects.create(id=ny, samtale_id=h.samtale_id, modtager=h.modtager, handling="ret", sekvens=2, registreret=h.registreret, data=h.data, xml=xml)
     (batch,) = services.batches_byg()
     services.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
