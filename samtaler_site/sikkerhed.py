@@ -1,0 +1,163 @@
+"""Sessions, caching and login throttling (OWASP ASVS 2.2, 3.3, 8.2).
+
+* :func:`klient_ip` — the client's address: ``REMOTE_ADDR``, or the address the trusted
+  proxy saw (``X-Forwarded-For``) when, and only when, the request comes from a proxy in
+  ``TRUSTED_PROXIES``. Otherwise anybody could choose their own address per attempt, and
+  behind the proxy every client would share one address. django-axes uses it
+  (``AXES_CLIENT_IP_CALLABLE``), so its per-user lockout (username *and* address) locks
+  out the attacker's address, not the user everywhere.
+* :class:`LoginDroesling` — credential spraying (many usernames from one address) and
+  attacks on one account from many addresses are slowed down, not locked out: after
+  ``LOGIN_FRIE_FEJL_PR_IP`` failed logins from one address (``LOGIN_FRIE_FEJL_PR_BRUGER``
+  for one username, from anywhere) within ``AXES_COOLOFF_TIME``, each further attempt must
+  wait 1, 2, 4 … seconds (at most ``LOGIN_MAKS_VENTETID``) after the last failure; an
+  attempt too early gets 429 with ``Retry-After``. The failures are django-axes' own
+  failure log (``AccessFailureLog``), shared by every worker process.
+* :class:`SessionTidsgraenser` — a session ends after ``SESSION_INAKTIV_MINUTTER``
+  without a request (idle timeout) and ``SESSION_COOKIE_AGE`` after login (absolute),
+  whichever comes first. Django's session expiry alone slides with every save.
+* :class:`IngenCache` — every response to a logged-in user is ``Cache-Control: no-store``:
+  pages and exports with personal data are not kept by browsers or proxies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import ipaddress
+import math
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.db.models import Count, Max, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+# --- the client's address ---------------------------------------------------------------------
+
+
+@functools.cache
+def _proxynet(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _betroet(adresse: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return False
+    return any(ip in net for net in _proxynet(tuple(settings.TRUSTED_PROXIES)))
+
+
+def klient_ip(request) -> str:
+    """The address the login throttling counts (see the module's docstring).
+
+    From a trusted proxy, the rightmost ``X-Forwarded-For`` entry that is not itself a
+    trusted proxy: entries to its left were written by the client and prove nothing.
+    """
+    fjern = request.META.get("REMOTE_ADDR", "")
+    if not _betroet(fjern):
+        return fjern
+    kaede = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for adresse in reversed(kaede):
+        if _betroet(adresse):
+            continue
+        try:
+            return str(ipaddress.ip_address(adresse))
+        except ValueError:
+            return fjern
+    return fjern
+
+
+# --- login throttling -------------------------------------------------------------------------
+
+
+def ventetid(*, fejl: int, frie: int) -> float:
+    """Seconds an attempt must wait after the last failure: 0 up to ``frie`` failures, then
+    1, 2, 4 … capped at ``LOGIN_MAKS_VENTETID``."""
+    if fejl < frie:
+        return 0.0
+    return float(min(2 ** min(fejl - frie, 30), settings.LOGIN_MAKS_VENTETID))
+
+
+def _login_stier() -> set[str]:
+    return {reverse("login"), reverse("admin:login")}
+
+
+class LoginDroesling:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and settings.AXES_ENABLED and request.path in _login_stier():
+            vent = self._vent(request)
+            if vent > 0:
+                svar = render(request, "registration/login_vent.html", {"sekunder": math.ceil(vent)}, status=429)
+                svar["Retry-After"] = str(math.ceil(vent))
+                return svar
+        return self.get_response(request)
+
+    def _vent(self, request) -> float:
+        from axes.models import AccessFailureLog
+
+        ip = klient_ip(request)
+        brugernavn = request.POST.get("username", "")
+        nu = timezone.now()
+        vindue = nu - settings.AXES_COOLOFF_TIME
+        # One query on axes' indexes (address, username) for both limits.
+        tal = AccessFailureLog.objects.filter(Q(ip_address=ip) | Q(username=brugernavn), attempt_time__gte=vindue).aggregate(
+            ip_fejl=Count("id", filter=Q(ip_address=ip)),
+            ip_sidst=Max("attempt_time", filter=Q(ip_address=ip)),
+            bruger_fejl=Count("id", filter=Q(username=brugernavn)),
+            bruger_sidst=Max("attempt_time", filter=Q(username=brugernavn)),
+        )
+        vent = 0.0
+        for fejl, sidst, frie in (
+            (tal["ip_fejl"], tal["ip_sidst"], settings.LOGIN_FRIE_FEJL_PR_IP),
+            (tal["bruger_fejl"], tal["bruger_sidst"], settings.LOGIN_FRIE_FEJL_PR_BRUGER),
+        ):
+            if sidst is None:
+                continue
+            tilbage = (sidst + datetime.timedelta(seconds=ventetid(fejl=fejl, frie=frie)) - nu).total_seconds()
+            vent = max(vent, tilbage)
+        return vent
+
+
+# --- sessions and caching ---------------------------------------------------------------------
+
+SIDST_AKTIV = "_sidst_aktiv"
+LOGGET_IND = "_logget_ind"
+# The idle clock is written to the session at most this often (each write is an UPDATE).
+SKRIV_HVERT = 60
+
+
+class SessionTidsgraenser:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            nu = time.time()
+            session = request.session
+            sidst = session.get(SIDST_AKTIV)
+            logget_ind = session.setdefault(LOGGET_IND, nu)
+            if (sidst is not None and nu - sidst > settings.SESSION_INAKTIV_MINUTTER * 60) or nu - logget_ind > settings.SESSION_COOKIE_AGE:
+                # The view then sees an anonymous user: login_required sends to the login page.
+                logout(request)
+            elif sidst is None or nu - sidst >= SKRIV_HVERT:
+                session[SIDST_AKTIV] = nu
+        return self.get_response(request)
+
+
+class IngenCache:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
