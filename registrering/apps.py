@@ -8,10 +8,15 @@ class RegistreringConfig(AppConfig):
     verbose_name = _("Registrering af samtaler")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from samtaler_site.append_only import efter_migrate
+        from samtaler_site.sikkerhed import ved_login
 
         from . import kodecache
 
         kodecache.forbind()
         # Every history table, also one a later migration adds, is append-only (ASVS 7.3).
         post_migrate.connect(efter_migrate, sender=self, dispatch_uid="samtaler_append_only")
+        # The session's idle and absolute clocks start at login (samtaler_site/sikkerhed.py).
+        user_logged_in.connect(ved_login, dispatch_uid="samtaler_session_ur")

@@ -134,6 +134,15 @@ LOGGET_IND = "_logget_ind"
 SKRIV_HVERT = 60
 
 
+def ved_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: both clocks start at login (also for ``Client.force_login``), so
+    the first pages after it write nothing to the session."""
+    if request is not None and hasattr(request, "session"):
+        nu = time.time()
+        request.session[LOGGET_IND] = nu
+        request.session[SIDST_AKTIV] = nu
+
+
 class SessionTidsgraenser:
     def __init__(self, get_response):
         self.get_response = get_response
