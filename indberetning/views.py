@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
 from .models import Batch
@@ -19,7 +19,7 @@ drift_paakraevet = permission_required("indberetning.se_drift", raise_exception=
 
 @login_required
 @drift_paakraevet
-@require_GET
+@require_safe  # read-only: GET and HEAD
 def drift(request: HttpRequest) -> HttpResponse:
     nu = timezone.now()
     afventende = {r["modtager"]: r for r in selectors.afventende_pr_modtager()}

@@ -305,6 +305,7 @@ def test_visningssider_svarer_405_og_logger_intet_paa_andet_end_get(client, jobc
         (admin, reverse("registrering:person-historik", kwargs={"pk": person.pk})),
         (admin, reverse("registrering:person-adgangslog", kwargs={"pk": person.pk})),
         (admin, reverse("registrering:forside")),
+        (admin, reverse("indberetning:drift")),
         (borger, reverse("registrering:mine-samtaler")),
     ]
     for bruger, side in sider:
@@ -315,8 +316,8 @@ def test_visningssider_svarer_405_og_logger_intet_paa_andet_end_get(client, jobc
     assert not Adgangslog.objects.exists()
     # GET and HEAD still answer (and log).
     client.force_login(admin)
-    assert client.head(sider[0][1]).status_code == 200
-    assert client.get(sider[0][1]).status_code == 200
+    for _bruger, side in sider[:-1]:
+        assert client.head(side).status_code in (200, 302), side
 
 
 # --- finding 11: names outside the body (ASVS 8.3.1) --------------------------------------------
