@@ -196,11 +196,11 @@ def test_x_forwarded_for_tales_kun_fra_den_betroede_proxy(rf, settings):
     assert ip("10.0.0.1") == "10.0.0.1"
 
 
-def test_proxyen_er_en_indstilling_fra_miljoeet():
-    env = {**os.environ, "TRUSTED_PROXIES": "10.9.8.7, 10.20.0.0/16"}
-    kode = "from django.conf import settings; print(settings.TRUSTED_PROXIES, settings.AXES_CLIENT_IP_CALLABLE)"
+def test_proxyen_og_inaktivitetsgraensen_er_indstillinger_fra_miljoeet():
+    env = {**os.environ, "TRUSTED_PROXIES": "10.9.8.7, 10.20.0.0/16", "SESSION_INAKTIV_MINUTTER": "45"}
+    kode = "from django.conf import settings as s; print(s.TRUSTED_PROXIES, s.AXES_CLIENT_IP_CALLABLE, s.SESSION_INAKTIV_MINUTTER)"
     res = subprocess.run([sys.executable, "manage.py", "shell", "-c", kode], cwd=ROD, env=env, capture_output=True, text=True, timeout=120)
-    assert "['10.9.8.7', '10.20.0.0/16'] samtaler_site.sikkerhed.klient_ip" in res.stdout, res.stderr
+    assert "['10.9.8.7', '10.20.0.0/16'] samtaler_site.sikkerhed.klient_ip 45" in res.stdout, res.stderr
 
 
 # --- finding 7: idle timeout and caching (ASVS 3.3.1, 3.3.2, 8.2.1) ----------------------------
