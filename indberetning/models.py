@@ -26,9 +26,24 @@ DFDG = "dfdg"
 AKASSE_PRAEFIKS = "akasse-"
 
 
+# Receivers' answers: a refusal of content is split until each refused event stands
+# alone; a refusal of credentials is not (every batch would meet it).
+INDHOLD_AFVIST = frozenset({400, 422})
+ADGANG_NAEGTET = frozenset({401, 403})
+
+
 def modtager_akasse(kode: str) -> str:
     """The recipient key (and drop-folder name) of one a-kasse: ``akasse-<code>``."""
     return f"{AKASSE_PRAEFIKS}{kode}"
+
+
+def modtager_navn(modtager: str) -> str:
+    """The recipient as people name it: "DFDG (STAR)", "A-kassen 3F"."""
+    if modtager == DFDG:
+        return str(_("DFDG (STAR)"))
+    if modtager.startswith(AKASSE_PRAEFIKS):
+        return str(_("A-kassen %(kode)s")) % {"kode": modtager.removeprefix(AKASSE_PRAEFIKS)}
+    return modtager
 
 
 class Handling(models.TextChoices):
@@ -47,6 +62,11 @@ class Batch(models.Model):
         KVITTERET = "kvitteret", _("kvitteret")
         AFVIST = "afvist", _("afvist")
         FEJLET = "fejlet", _("fejlet")
+        # A refused batch of several events whose events went on in smaller batches
+        # (new ids): it holds no events any more.
+        OPDELT = "opdelt", _("delt op")
+        # A refused or held-back event that a later correction or cancellation replaced.
+        ERSTATTET = "erstattet", _("erstattet af rettelse")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     modtager = models.CharField(_("modtager"), max_length=60, db_index=True)
@@ -71,6 +91,9 @@ class Batch(models.Model):
     adresse = models.CharField(_("sendt til"), max_length=500, blank=True)
     dokument_sha256 = models.CharField(_("dokumentets SHA-256"), max_length=64, blank=True)
     dokument_bytes = models.PositiveIntegerField(_("dokumentets størrelse"), null=True, blank=True)
+    opdelt_fra = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="dele", verbose_name=_("delt ud af")
+    )
     genudsendt = models.DateTimeField(_("genudsendt"), null=True, blank=True)
     genudsendt_af = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -92,11 +115,24 @@ class Batch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.modtager} {self.id}"
+        return f"{modtager_navn(self.modtager)} {self.id}"
 
     @property
     def er_akasse(self) -> bool:
         return self.modtager != DFDG
+
+    @property
+    def modtager_navn(self) -> str:
+        return modtager_navn(self.modtager)
+
+    @property
+    def kraever_handling(self) -> bool:
+        return self.status in {self.Status.AFVIST, self.Status.FEJLET}
+
+    @property
+    def adgang_naegtet(self) -> bool:
+        """Refused for credentials or authorisation (401/403): splitting cannot help."""
+        return self.status == self.Status.AFVIST and self.sidste_http_status in ADGANG_NAEGTET
 
 
 class Haendelse(models.Model):
@@ -142,9 +178,9 @@ class Koersel(models.Model):
     """One run of the reporting engine and what it did."""
 
     class Kilde(models.TextChoices):
-        PERIODISK = "periodisk", _("periodisk (hvert minut)")
-        KICK = "kick", _("efter registrering")
-        KOMMANDO = "kommando", _("manage.py indberet")
+        PERIODISK = "periodisk", _("Fast kørsel hvert minut")
+        KICK = "kick", _("Straks efter en registrering")
+        KOMMANDO = "kommando", _("Kørt i hånden (kommandoen indberet)")
 
     kilde = models.CharField(_("kilde"), max_length=12, choices=Kilde.choices)
     startet = models.DateTimeField(_("startet"), default=timezone.now)
@@ -156,6 +192,7 @@ class Koersel(models.Model):
     kvitteret = models.PositiveIntegerField(_("kvitteret"), default=0)
     afvist = models.PositiveIntegerField(_("afvist"), default=0)
     fejlet = models.PositiveIntegerField(_("fejlet"), default=0)
+    opdelt = models.PositiveIntegerField(_("delt op"), default=0)
     fejl = models.TextField(_("fejl"), blank=True)
 
     class Meta:
@@ -169,14 +206,24 @@ class Koersel(models.Model):
 
     @property
     def beskrivelse(self) -> str:
-        return _(
-            "%(bygget)s batches med %(haendelser)s hændelser bygget; %(sendinger)s sat til afsendelse; "
-            "%(kvitteret)s kvitteret, %(afvist)s afvist, %(fejlet)s fejlet"
-        ) % {
-            "bygget": self.batches_bygget,
-            "haendelser": self.haendelser_batchet,
-            "sendinger": self.sendinger,
-            "kvitteret": self.kvitteret,
-            "afvist": self.afvist,
-            "fejlet": self.fejlet,
-        }
+        """What the run did, in words (no machine names)."""
+        dele = []
+        if self.haendelser_batchet:
+            dele.append(
+                _("%(haendelser)s nye indberetninger samlet i %(bygget)s forsendelser")
+                % {"haendelser": self.haendelser_batchet, "bygget": self.batches_bygget}
+            )
+        if self.sendinger:
+            dele.append(_("%(n)s forsendelser sendt af sted") % {"n": self.sendinger})
+        if self.kvitteret:
+            dele.append(_("%(n)s modtaget") % {"n": self.kvitteret})
+        if self.opdelt:
+            dele.append(_("%(n)s afviste forsendelser delt op for at finde den afviste samtale") % {"n": self.opdelt})
+        if self.afvist:
+            dele.append(_("%(n)s afvist af modtageren") % {"n": self.afvist})
+        if self.fejlet:
+            dele.append(_("%(n)s ikke leveret endnu") % {"n": self.fejlet})
+        if not dele:
+            return str(_("Intet nyt at sende."))
+        tekst = "; ".join(str(d) for d in dele)
+        return tekst[0].upper() + tekst[1:] + "."

@@ -1,44 +1,321 @@
-"""Reads for the operations page and the admin."""
+"""Reads for the operations page, the citizen's page and the health status.
+
+Scope: a report event belongs to the jobcenter of its conversation's citizen. Every read
+here takes ``jobcenter_id``: ``None`` for all jobcentres (administrators, the health
+status), a jobcenter's id for a team lead (see :func:`jobcenter_omfang`). A batch is in a
+jobcenter's scope when it holds at least one of that jobcenter's events; a receiver's
+message is shown to a team lead only when every event of the batch is their jobcenter's.
+
+* :func:`advarsler` — what needs attention now (a stalled queue, no worker, refused or
+  failed deliveries), in plain Danish with what to do. The operations page shows them in
+  ``id="indberetning-advarsel"``; the health status may call it with no jobcenter.
+* :func:`samtale_tilstand_sql` / :func:`samtale_tilstand` — each conversation's reporting
+  state per recipient, read as a column of the citizen page's one row query.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Min, QuerySet, Sum
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
 
-from .models import Batch, Haendelse, Koersel
+from django.conf import settings
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ADGANG_NAEGTET, Batch, Haendelse, Koersel, modtager_navn
+
+ALLE = None
 
 
-def afventende_pr_modtager() -> list[dict]:
-    """Per recipient: events not yet in a batch, and when the oldest was registered
-    (read from the partial index of pending events)."""
+def jobcenter_omfang(bruger) -> int | None:
+    """``None`` (every jobcentre) for superusers and users with
+    ``registrering.se_alle_jobcentre`` (administrators); otherwise the user's own
+    jobcenter's id, or 0 (nothing) when they have none."""
+    if bruger.is_superuser or bruger.has_perm("registrering.se_alle_jobcentre"):
+        return ALLE
+    return bruger.jobcenter_id or 0
+
+
+def _egne(jobcenter_id: int | None, felt: str = "samtale__person__jobcenter_id") -> Q:
+    return Q() if jobcenter_id is ALLE else Q(**{felt: jobcenter_id})
+
+
+def _batches_i_omfang(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batch]:
+    if jobcenter_id is ALLE:
+        return qs
+    return qs.filter(Exists(Haendelse.objects.filter(batch=OuterRef("pk"), samtale__person__jobcenter_id=jobcenter_id)))
+
+
+def alarm_minutter() -> float:
+    return float(getattr(settings, "INDBERETNING_ALARM_MINUTTER", 15))
+
+
+# --- the operations page ------------------------------------------------------------------
+
+
+def afventende_pr_modtager(*, jobcenter_id: int | None = ALLE) -> list[dict]:
+    """Per recipient: events not yet in a batch, and when the oldest was registered."""
     return list(
-        Haendelse.objects.filter(batch__isnull=True)
+        Haendelse.objects.filter(_egne(jobcenter_id), batch__isnull=True)
         .values("modtager")
         .annotate(antal=Count("id"), aeldste=Min("registreret"))
         .order_by("modtager")
     )
 
 
-def batches_pr_modtager_og_status() -> dict[str, dict[str, dict]]:
-    """``{modtager: {status: {"batches": n, "haendelser": m}}}``."""
-    resultat: dict[str, dict[str, dict]] = {}
-    raekker = Batch.objects.values("modtager", "status").annotate(batches=Count("id"), haendelser=Sum("antal")).order_by()
+STATUS_DAGE = 7
+
+
+def haendelser_pr_modtager_og_status(*, jobcenter_id: int | None = ALLE, dage: int = STATUS_DAGE) -> dict[str, dict[str, int]]:
+    """``{modtager: {batch status: events}}`` for batches built in the last ``dage`` days."""
+    siden = timezone.now() - datetime.timedelta(days=dage)
+    resultat: dict[str, dict[str, int]] = {}
+    raekker = (
+        Haendelse.objects.filter(_egne(jobcenter_id), batch__oprettet__gte=siden)
+        .values("modtager", "batch__status")
+        .annotate(antal=Count("id"))
+        .order_by()
+    )
     for r in raekker:
-        resultat.setdefault(r["modtager"], {})[r["status"]] = {"batches": r["batches"], "haendelser": r["haendelser"]}
+        resultat.setdefault(r["modtager"], {})[r["batch__status"]] = r["antal"]
     return resultat
 
 
-def batches_til_opfoelgning() -> QuerySet[Batch]:
-    """Refused and failed batches (an operator must act) and batches waiting for a retry."""
-    return (
-        Batch.objects.filter(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET])
-        .union(Batch.objects.filter(status__in=[Batch.Status.KLAR, Batch.Status.SENDES], forsoeg__gt=0))
-        .order_by("oprettet")
+def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batch]:
+    """Each batch with its (first) event's conversation and citizen, for a link when the
+    batch holds one event, and whether it holds another jobcenter's events."""
+    foerste = Haendelse.objects.filter(batch=OuterRef("pk")).order_by("registreret", "id")
+    qs = qs.annotate(
+        samtale_id=Subquery(foerste.values("samtale_id")[:1]),
+        person_id=Subquery(foerste.values("samtale__person_id")[:1]),
+        samtale_dato=Subquery(foerste.values("samtale__dato")[:1]),
+        samtaletype_navn=Subquery(foerste.values("samtale__samtaletype__navn")[:1]),
     )
+    if jobcenter_id is not ALLE:
+        qs = qs.annotate(
+            fremmede=Exists(Haendelse.objects.filter(batch=OuterRef("pk")).exclude(samtale__person__jobcenter_id=jobcenter_id))
+        )
+    return qs
 
 
-def batches_seneste(*, graense: int = 25) -> QuerySet[Batch]:
-    return Batch.objects.order_by("-oprettet")[:graense]
+def batches_til_opfoelgning(*, jobcenter_id: int | None = ALLE, graense: int = 200) -> list[Batch]:
+    """Refused and failed batches (someone must act) and batches waiting for a retry."""
+    qs = Batch.objects.filter(
+        Q(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET]) | Q(status__in=[Batch.Status.KLAR, Batch.Status.SENDES], forsoeg__gt=0)
+    )
+    qs = _med_samtale(_batches_i_omfang(qs, jobcenter_id), jobcenter_id).order_by("oprettet")[:graense]
+    return list(qs)
+
+
+def batches_seneste(*, jobcenter_id: int | None = ALLE, graense: int = 25) -> list[Batch]:
+    qs = _batches_i_omfang(Batch.objects.exclude(status=Batch.Status.OPDELT), jobcenter_id)
+    return list(_med_samtale(qs, jobcenter_id).order_by("-oprettet")[:graense])
+
+
+def batch_i_omfang(*, pk, jobcenter_id: int | None) -> QuerySet[Batch]:
+    """The batch ``pk`` if the scope may see it (for the detail page and resend)."""
+    return _med_samtale(_batches_i_omfang(Batch.objects.filter(pk=pk), jobcenter_id), jobcenter_id)
+
+
+def batch_haendelser(*, batch: Batch, jobcenter_id: int | None, graense: int = 1000) -> list[dict]:
+    """The batch's events in the scope, with their conversation and citizen (for links)."""
+    return list(
+        Haendelse.objects.filter(_egne(jobcenter_id), batch=batch)
+        .order_by("registreret", "id")
+        .values(
+            "id", "handling", "sekvens", "registreret", "samtale_id",
+            person_id=F("samtale__person_id"),
+            samtale_dato=F("samtale__dato"),
+            samtaletype_navn=F("samtale__samtaletype__navn"),
+        )[:graense]
+    )
 
 
 def koersler_seneste(*, graense: int = 15) -> QuerySet[Koersel]:
     return Koersel.objects.order_by("-startet")[:graense]
+
+
+# --- warnings -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Advarsel:
+    """One thing that needs attention: ``kode`` for machines, ``tekst`` says what is wrong,
+    ``handling`` what to do (both plain Danish)."""
+
+    kode: str
+    tekst: str
+    handling: str
+
+
+def arbejder_set(*, siden: datetime.datetime) -> bool:
+    """A worker sent a heartbeat (procrastinate's own worker table) or a run of the engine
+    (periodic, kick or the command, which a cron-only site uses) started since ``siden``."""
+    from procrastinate.contrib.django.models import ProcrastinateWorker
+
+    return (
+        Koersel.objects.filter(startet__gte=siden).exists()
+        or ProcrastinateWorker.objects.filter(last_heartbeat__gte=siden).exists()
+    )
+
+
+def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None = None) -> list[Advarsel]:
+    """What needs attention in reporting now, for the scope (``None``: everything).
+
+    * the oldest waiting event (not yet in a batch, or in a batch not yet delivered) is
+      older than ``INDBERETNING_ALARM_MINUTTER``;
+    * no worker has been seen within that time;
+    * a batch is refused for access (401/403), a conversation is refused, or a batch failed.
+
+    At most five queries whatever the size of the outbox. Used by the operations page and
+    meant for the health status (``advarsler()`` with no arguments: every jobcentre).
+    """
+    nu = nu or timezone.now()
+    minutter = alarm_minutter()
+    graense = nu - datetime.timedelta(minutes=minutter)
+    resultat: list[Advarsel] = []
+
+    aeldste_haendelse = Haendelse.objects.filter(_egne(jobcenter_id), batch__isnull=True).aggregate(t=Min("registreret"))["t"]
+    aeldste_batch = _batches_i_omfang(
+        Batch.objects.filter(status__in=[Batch.Status.KLAR, Batch.Status.SENDES]), jobcenter_id
+    ).aggregate(t=Min("oprettet"))["t"]
+    aeldste = min((t for t in (aeldste_haendelse, aeldste_batch) if t is not None), default=None)
+    if aeldste is not None and aeldste < graense:
+        resultat.append(
+            Advarsel(
+                "venter",
+                _("Indberetninger har ventet i mere end %(min)s minutter: den ældste siden %(tid)s.")
+                % {"min": f"{minutter:g}", "tid": timezone.localtime(aeldste).strftime("%d.%m.%Y %H:%M")},
+                _(
+                    "Tjek at indberetningens arbejder kører, og se listen \"Kræver opmærksomhed\" nedenfor. "
+                    "Hjælper det ikke, så kontakt driften (IT)."
+                ),
+            )
+        )
+    if not arbejder_set(siden=graense):
+        resultat.append(
+            Advarsel(
+                "ingen_arbejder",
+                _("Ingen arbejder har meldt sig i de seneste %(min)s minutter, så intet bliver sendt.") % {"min": f"{minutter:g}"},
+                _(
+                    "Bed driften (IT) starte indberetningens arbejder (python manage.py procrastinate worker) "
+                    "eller køre python manage.py indberet."
+                ),
+            )
+        )
+    tal = {"adgang": 0, "afvist": 0, "fejlet": 0}
+    for r in (
+        _batches_i_omfang(Batch.objects.filter(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET]), jobcenter_id)
+        .values("status", "sidste_http_status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        if r["status"] == Batch.Status.FEJLET:
+            tal["fejlet"] += r["n"]
+        elif r["sidste_http_status"] in ADGANG_NAEGTET:
+            tal["adgang"] += r["n"]
+        else:
+            tal["afvist"] += r["n"]
+    if tal["adgang"]:
+        resultat.append(
+            Advarsel(
+                "adgang_naegtet",
+                _("Modtageren har nægtet adgang til %(n)s forsendelser (HTTP 401/403): intet kommer igennem, før det er løst.")
+                % {"n": tal["adgang"]},
+                _(
+                    "Bed administratoren kontrollere certifikat, adgangsoplysninger og modtagerens adresse. "
+                    "Send derefter forsendelserne igen nedenfor."
+                ),
+            )
+        )
+    if tal["afvist"]:
+        resultat.append(
+            Advarsel(
+                "afvist",
+                _("Modtageren har afvist %(n)s indberetninger.") % {"n": tal["afvist"]},
+                _(
+                    "Åbn samtalen fra listen nedenfor, læs modtagerens besked og ret samtalen. "
+                    "Rettelsen sendes af sig selv; de øvrige samtaler er sendt."
+                ),
+            )
+        )
+    if tal["fejlet"]:
+        resultat.append(
+            Advarsel(
+                "fejlet",
+                _("%(n)s forsendelser er ikke leveret: holdt tilbage eller opgivet efter gentagne forsøg.") % {"n": tal["fejlet"]},
+                _(
+                    "Læs begrundelsen nedenfor. Er en samtales data ugyldige, så ret samtalen; "
+                    "er modtageren nede, så send igen, når den svarer."
+                ),
+            )
+        )
+    return resultat
+
+
+# --- the citizen's page -------------------------------------------------------------------
+
+# Reporting states of a conversation, worst first: the row shows the worst across its
+# recipients (CONTRACT.md).
+AFVIST, AFVENTER, SENDT, KVITTERET = "afvist", "afventer", "sendt", "kvitteret"
+RANG = {AFVIST: 0, AFVENTER: 1, SENDT: 2, KVITTERET: 3}
+TILSTAND_TEKST = {
+    AFVIST: _("afvist"),
+    AFVENTER: _("venter på afsendelse"),
+    SENDT: _("sendt, venter på svar"),
+    KVITTERET: _("modtaget"),
+}
+
+
+def samtale_tilstand_sql(samtale_kolonne: str = '"registrering_samtale"."id"') -> str:
+    """SQL for one column of a conversation query: per recipient, the batch state of the
+    newest event (a correction supersedes a refused event), as JSON. One index probe per
+    conversation on the events' (samtale, modtager, sekvens) constraint."""
+    return f"""(
+        SELECT COALESCE(json_agg(json_build_array(t.modtager, t.status, t.forsoeg, t.batch_id, t.besked) ORDER BY t.modtager), '[]')
+        FROM (
+            SELECT DISTINCT ON (h.modtager) h.modtager, b.status, b.forsoeg, b.id AS batch_id,
+                   CASE WHEN b.status IN ('afvist', 'fejlet') THEN left(b.sidste_besked, 1000) END AS besked
+            FROM indberetning_haendelse h LEFT JOIN indberetning_batch b ON b.id = h.batch_id
+            WHERE h.samtale_id = {samtale_kolonne}
+            ORDER BY h.modtager, h.sekvens DESC
+        ) t
+    )"""
+
+
+def _tilstand(status: str | None, forsoeg: int | None) -> str:
+    if status in (Batch.Status.AFVIST, Batch.Status.FEJLET):
+        return AFVIST
+    if status == Batch.Status.KVITTERET:
+        return KVITTERET
+    if status == Batch.Status.SENDES or (status == Batch.Status.KLAR and forsoeg):
+        return SENDT
+    return AFVENTER
+
+
+def samtale_tilstand(raa) -> dict:
+    """From the column of :func:`samtale_tilstand_sql`: ``indberetning`` (the worst state,
+    or ``""`` when nothing is reported), ``indberetning_modtagere`` (per recipient: name,
+    state, words, the receiver's message when refused) and ``indberetning_noegle`` (changes
+    whenever any of it may change: for the row cache)."""
+    if isinstance(raa, str):
+        raa = json.loads(raa)
+    modtagere = []
+    for modtager, status, forsoeg, batch_id, besked in raa or []:
+        tilstand = _tilstand(status, forsoeg)
+        modtagere.append(
+            {
+                "navn": modtager_navn(modtager),
+                "tilstand": tilstand,
+                "tekst": TILSTAND_TEKST[tilstand],
+                "besked": besked or "",
+            }
+        )
+    modtagere.sort(key=lambda m: (m["navn"] != modtager_navn("dfdg"), m["navn"]))
+    vaerst = min((m["tilstand"] for m in modtagere), key=RANG.__getitem__, default="")
+    noegle = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b in raa or [])
+    noegle = hashlib.sha1(noegle.encode(), usedforsecurity=False).hexdigest()[:16] if noegle else "-"
+    return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": noegle}

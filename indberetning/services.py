@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import dokument, transport
-from .models import DFDG, Batch, Haendelse, Koersel, modtager_akasse
+from .models import DFDG, INDHOLD_AFVIST, Batch, Haendelse, Koersel, modtager_akasse
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, regler=None, visitati
         )
         haendelser.append(h)
     Haendelse.objects.bulk_create(haendelser)
+    _afviste_erstat(samtale=samtale, modtagere=list(modtagere))
     kick_bestil()
     logger.info(
         "indberetning: %s sekvens %s for samtale %s til %s",
@@ -144,6 +145,19 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, regler=None, visitati
         ", ".join(modtagere),
     )
     return haendelser
+
+
+def _afviste_erstat(*, samtale, modtagere: list[str]) -> int:
+    """A correction or cancellation replaces this conversation's refused or held-back event
+    for the same recipient: its one-event batch stops waiting for an operator (the new
+    event goes in a new batch). Batches of several events (refused for credentials, say)
+    still wait: they hold other conversations' events too."""
+    return Batch.objects.filter(
+        status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET],
+        antal=1,
+        modtager__in=modtagere,
+        haendelser__samtale=samtale,
+    ).update(status=Batch.Status.ERSTATTET, sendes_til=None)
 
 
 def kick_bestil() -> bool:
@@ -357,6 +371,9 @@ def batch_dokument(*, batch: Batch) -> bytes:
     )
 
 
+OPDELT = "opdelt"  # batch_send's result when a refused batch went on in smaller batches
+
+
 def batch_send(*, batch_id, straks: bool = False) -> transport.Udfald | None:
     """Send one batch if it is due and nobody else is sending it; record what happened.
 
@@ -364,20 +381,42 @@ def batch_send(*, batch_id, straks: bool = False) -> transport.Udfald | None:
     and the outcome is recorded in a second transaction after the receiver answered. A
     worker that dies in between leaves the batch ``sendes``; after the deadline it is sent
     again with the same id, and the receiver answers 412 ("already have it").
-    Returns ``None`` when the batch was not due or another worker has it.
+
+    An event whose element fails the schema is taken out into a batch of its own
+    (``fejlet``, with the reason) before the rest is sent; a receiver's refusal of content
+    (400/422) of several events splits the batch (:func:`_batch_opdel`), and the result
+    is then ``OPDELT``. Returns ``None`` when the batch was not due or another worker has it.
     """
     forsoeg = _batch_kraev(batch_id=batch_id, straks=straks)
     if forsoeg is None:
         return None
     batch = Batch.objects.select_related("akasse").get(pk=batch_id)
     try:
-        indhold = batch_dokument(batch=batch)
-        dokument.dokument_valider(indhold)
+        indhold = _gyldigt_dokument(batch=batch)
     except dokument.DokumentFejl as e:
-        udfald = transport.Udfald(transport.AFVIST, besked=_("Ikke sendt: %(fejl)s") % {"fejl": e})
-        _udfald_gem(batch=batch, forsoeg=forsoeg, udfald=udfald, adresse=None, sha="", stoerrelse=None, fejlet=True)
-        logger.error("indberetning: batch %s er ikke gyldig efter skemaet og er ikke sendt", batch.pk)
-        return udfald
+        fejl = e
+        indhold = None
+        if batch.antal > 1 and not batch.dokument_sha256 and _ugyldige_udskil(batch=batch, forsoeg=forsoeg):
+            batch.refresh_from_db()
+            try:
+                indhold = _gyldigt_dokument(batch=batch)
+            except dokument.DokumentFejl as e2:
+                fejl = e2
+        if indhold is None:
+            udfald = transport.Udfald(transport.AFVIST, besked=_("Holdt tilbage, ikke sendt: %(fejl)s") % {"fejl": fejl})
+            _udfald_gem(batch=batch, forsoeg=forsoeg, udfald=udfald, adresse=None, sha="", stoerrelse=None, fejlet=True)
+            logger.error("indberetning: batch %s er ikke gyldig efter skemaet og er ikke sendt", batch.pk)
+            return udfald
+    return _send_gyldig(batch=batch, forsoeg=forsoeg, indhold=indhold)
+
+
+def _gyldigt_dokument(*, batch: Batch) -> bytes:
+    indhold = batch_dokument(batch=batch)
+    dokument.dokument_valider(indhold)
+    return indhold
+
+
+def _send_gyldig(*, batch: Batch, forsoeg: int, indhold: bytes) -> transport.Udfald:
     sha = hashlib.sha256(indhold).hexdigest()
     if batch.dokument_sha256 and batch.dokument_sha256 != sha:
         logger.warning("indberetning: batch %s: dokumentet afviger fra det først sendte (ny programversion?)", batch.pk)
@@ -387,8 +426,93 @@ def batch_send(*, batch_id, straks: bool = False) -> transport.Udfald | None:
     except Exception as e:  # a transport bug must not leave the batch hanging until the deadline
         logger.exception("indberetning: batch %s: uventet fejl under afsendelse", batch.pk)
         udfald = transport.Udfald(transport.PROEV_IGEN, besked=f"Uventet fejl: {e.__class__.__name__}")
+    if udfald.resultat == transport.AFVIST and udfald.http_status in INDHOLD_AFVIST and batch.antal > 1:
+        if _batch_opdel(batch=batch, forsoeg=forsoeg, udfald=udfald, adresse=adresse, sha=sha, stoerrelse=len(indhold)):
+            return transport.Udfald(OPDELT, besked=udfald.besked, http_status=udfald.http_status)
     _udfald_gem(batch=batch, forsoeg=forsoeg, udfald=udfald, adresse=adresse, sha=sha, stoerrelse=len(indhold))
     return udfald
+
+
+def _nye_dele(*, batch: Batch, grupper: list[list], **felter) -> list[Batch]:
+    """New batches (new ids) for groups of ``batch``'s events; in the caller's transaction."""
+    dele = []
+    for gruppe in grupper:
+        del_ = Batch(modtager=batch.modtager, akasse_id=batch.akasse_id, antal=len(gruppe), opdelt_fra=batch, **felter)
+        del_.save(force_insert=True)
+        Haendelse.objects.filter(pk__in=gruppe).update(batch=del_)
+        dele.append(del_)
+    return dele
+
+
+def _batch_opdel(*, batch: Batch, forsoeg: int, udfald: transport.Udfald, adresse, sha: str, stoerrelse: int) -> bool:
+    """The receiver refused the content (400/422) of a batch of several events: its events
+    go on in two new batches (new ids, so the receiver never sees one id with two
+    contents), each sent at once. Halving again on each refusal, a refused event ends
+    alone in a batch of one, where it is shown at its conversation, and every other event
+    is delivered. The refused batch itself becomes ``opdelt`` and holds no events."""
+    with transaction.atomic():
+        if not Batch.objects.select_for_update().filter(pk=batch.pk, status=Batch.Status.SENDES, forsoeg=forsoeg).exists():
+            logger.warning("indberetning: batch %s: en anden arbejder havde overtaget forsøget", batch.pk)
+            return False
+        ids = list(Haendelse.objects.filter(batch=batch).order_by("registreret", "id").values_list("id", flat=True))
+        if len(ids) < 2:
+            return False
+        midte = len(ids) // 2
+        dele = _nye_dele(batch=batch, grupper=[ids[:midte], ids[midte:]])
+        Batch.objects.filter(pk=batch.pk).update(
+            status=Batch.Status.OPDELT,
+            sendes_til=None,
+            sidste_besked=udfald.besked,
+            sidste_http_status=udfald.http_status,
+            adresse=str(adresse)[:500],
+            dokument_sha256=batch.dokument_sha256 or sha,
+            dokument_bytes=batch.dokument_bytes or stoerrelse,
+        )
+        for del_ in dele:
+            send_bestil(del_.pk)
+    batch.status = Batch.Status.OPDELT
+    logger.info(
+        "indberetning: batch %s til %s afvist (HTTP %s) og delt i %s",
+        batch.pk, batch.modtager, udfald.http_status, ", ".join(str(d.pk) for d in dele),
+    )
+    return True
+
+
+def _ugyldige_udskil(*, batch: Batch, forsoeg: int) -> bool:
+    """The batch's document failed the schema: each event that fails on its own is moved
+    to a batch of its own, ``fejlet`` with the reason (shown at its conversation), so it
+    never holds back the others. False when no single event is to blame."""
+    haendelser = list(Haendelse.objects.filter(batch=batch).order_by("registreret", "id").values_list("id", "xml"))
+    ugyldige: dict = {}
+    for haendelse_id, xml in haendelser:
+        alene = dokument.dokument_byg(
+            batch_id=batch.pk,
+            modtager=batch.modtager,
+            akasse_kode=batch.modtager.removeprefix("akasse-") if batch.er_akasse else None,
+            dannet=batch.oprettet,
+            haendelser=[xml],
+        )
+        try:
+            dokument.dokument_valider(alene)
+        except dokument.DokumentFejl as e:
+            ugyldige[haendelse_id] = str(e)
+    if not ugyldige or len(ugyldige) == len(haendelser):
+        return False
+    nu = timezone.now()
+    with transaction.atomic():
+        if not Batch.objects.select_for_update().filter(pk=batch.pk, status=Batch.Status.SENDES, forsoeg=forsoeg).exists():
+            return False
+        for haendelse_id, fejl in ugyldige.items():
+            _nye_dele(
+                batch=batch,
+                grupper=[[haendelse_id]],
+                status=Batch.Status.FEJLET,
+                sidste_besked=_("Holdt tilbage, ikke sendt: %(fejl)s") % {"fejl": fejl},
+                sidst_forsoegt=nu,
+            )
+        Batch.objects.filter(pk=batch.pk).update(antal=len(haendelser) - len(ugyldige))
+    logger.error("indberetning: batch %s: %s hændelser er ikke gyldige efter skemaet og holdes tilbage", batch.pk, len(ugyldige))
+    return True
 
 
 def _udfald_gem(*, batch: Batch, forsoeg: int, udfald: transport.Udfald, adresse, sha: str, stoerrelse, fejlet=False) -> None:
@@ -406,7 +530,8 @@ def _udfald_gem(*, batch: Batch, forsoeg: int, udfald: transport.Udfald, adresse
     if udfald.resultat == transport.KVITTERET:
         felter.update(status=Batch.Status.KVITTERET, kvittering=udfald.kvittering, kvitteret=nu)
     elif udfald.resultat == transport.AFVIST:
-        felter["status"] = Batch.Status.FEJLET if fejlet else Batch.Status.AFVIST
+        # Not the receiver's answer (held back before sending): ``fejlet``.
+        felter["status"] = Batch.Status.FEJLET if fejlet or udfald.http_status is None else Batch.Status.AFVIST
     elif forsoeg >= maks_forsoeg():
         felter["status"] = Batch.Status.FEJLET
         felter["sidste_besked"] = _("Opgivet efter %(n)s forsøg. Seneste: %(besked)s") % {
@@ -439,7 +564,7 @@ def batch_genudsend(*, batch: Batch, bruger) -> Batch:
     can tell a repeat (412) from a new delivery."""
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.status not in {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR}:
-        raise ValidationError(_("Kun afviste, fejlede og ventende batches kan sendes igen."))
+        raise ValidationError(_("Kun afviste, fejlede og ventende forsendelser kan sendes igen."))
     batch.status = Batch.Status.KLAR
     batch.forsoeg = 0
     batch.naeste_forsoeg = timezone.now()
@@ -499,29 +624,39 @@ def koersel_udfoer(*, kilde: str, send: Callable[[uuid.UUID], bool] = send_besti
     return koersel
 
 
-def koersel_synkron(*, fremskridt: Callable[[list], Iterable] = iter) -> tuple[Koersel, list[Batch]]:
-    """``manage.py indberet``: build and send everything now, in this process.
+def koersel_synkron(*, fremskridt: Callable[[list], Iterable] = iter, maks_runder: int = 200) -> tuple[Koersel, list[Batch]]:
+    """``manage.py indberet``: build and send everything now, in this process, and keep
+    going until nothing more can be sent: the halves of a split batch are sent in the next
+    round, and so on until each refused event stands alone. A batch that met a retryable
+    error is tried once per run (not again at once: its backoff stands).
 
     Returns the run and the batches still needing attention (refused or failed, from this
     run or earlier, and those left waiting for a retry by this run).
     """
     koersel = Koersel.objects.create(kilde=Koersel.Kilde.KOMMANDO, vaert=_vaert())
     ikke_leveret: list[uuid.UUID] = []
+    proevet: set[uuid.UUID] = set()
     try:
-        bygget = batches_byg()
-        koersel.batches_bygget = len(bygget)
-        koersel.haendelser_batchet = sum(b.antal for b in bygget)
-        koersel.save()
-        ids = batches_forfaldne(straks=True)
-        for batch_id in fremskridt(ids):
-            udfald = batch_send(batch_id=batch_id, straks=True)
-            if udfald is None:
-                continue
-            koersel.sendinger += 1
-            if udfald.resultat == transport.KVITTERET:
-                koersel.kvitteret += 1
-            else:
-                ikke_leveret.append(batch_id)
+        for _runde in range(maks_runder):
+            bygget = batches_byg()
+            koersel.batches_bygget += len(bygget)
+            koersel.haendelser_batchet += sum(b.antal for b in bygget)
+            koersel.save()
+            ids = [i for i in batches_forfaldne(straks=True) if i not in proevet]
+            if not ids:
+                break
+            for batch_id in fremskridt(ids):
+                proevet.add(batch_id)
+                udfald = batch_send(batch_id=batch_id, straks=True)
+                if udfald is None:
+                    continue
+                koersel.sendinger += 1
+                if udfald.resultat == transport.KVITTERET:
+                    koersel.kvitteret += 1
+                elif udfald.resultat == OPDELT:
+                    koersel.opdelt += 1
+                else:
+                    ikke_leveret.append(batch_id)
     except Exception as e:
         koersel.fejl = f"{e.__class__.__name__}: {e}"[:2000]
         raise

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import ipaddress
 import os
 import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -56,6 +58,35 @@ class Udfald:
     http_status: int | None = None
 
 
+# Drop-folder files hold CPR numbers: readable by the owner and its group (the reader of
+# the folder), never by everyone, whatever the process's umask.
+FIL_TILSTAND = 0o640
+MAPPE_TILSTAND = 0o750
+
+
+def _loopback(vaert: str) -> bool:
+    if vaert == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(vaert).is_loopback
+    except ValueError:
+        return False
+
+
+def adresse_fejl(url: str) -> str | None:
+    """Why ``url`` may not receive reports (CPR numbers), or ``None`` when it may: only
+    HTTPS, except a loopback address (a receiver on this machine, the tests) or when
+    ``INDBERETNING_TILLAD_HTTP`` is set (test set-ups only)."""
+    if not url:
+        return None
+    dele = urlsplit(url)
+    if dele.scheme == "https" and dele.hostname:
+        return None
+    if dele.scheme == "http" and dele.hostname and (_loopback(dele.hostname) or getattr(settings, "INDBERETNING_TILLAD_HTTP", False)):
+        return None
+    return "Adressen skal begynde med https:// (indberetninger indeholder CPR-numre og sendes aldrig ukrypteret)."
+
+
 def adresse_for(*, modtager: str, akasse=None) -> Adresse:
     """DFDG: ``INDBERETNING_DFDG_URL``; an a-kasse: its ``endpoint_url`` from the admin.
     Empty: the recipient's drop folder."""
@@ -67,6 +98,11 @@ def adresse_for(*, modtager: str, akasse=None) -> Adresse:
 
 def send(*, adresse: Adresse, batch_id, dokument: bytes) -> Udfald:
     if adresse.url:
+        fejl = adresse_fejl(adresse.url)
+        if fejl:
+            # Not a refusal by the receiver: nothing left this machine. An operator must
+            # correct the address; the batch waits (``fejlet`` via AFVIST without status).
+            return Udfald(AFVIST, besked=f"Ikke sendt: {fejl}")
         return http_send(url=adresse.url, batch_id=batch_id, dokument=dokument)
     return mappe_send(mappe=adresse.mappe, batch_id=batch_id, dokument=dokument)
 
@@ -146,11 +182,13 @@ _aabner = urllib.request.build_opener(urllib.request.ProxyHandler({}), _IngenOmd
 def mappe_send(*, mappe: Path, batch_id, dokument: bytes) -> Udfald:
     mappe = Path(mappe)
     try:
-        mappe.mkdir(parents=True, exist_ok=True)
+        mappe.mkdir(mode=MAPPE_TILSTAND, parents=True, exist_ok=True)
         endelig = mappe / f"{batch_id}.xml"
         # Hidden and without the .xml ending, so a reader globbing *.xml never picks it up.
         midlertidig = mappe / f".{batch_id}.{os.getpid()}.tmp"
-        with open(midlertidig, "wb") as f:
+        fd = os.open(midlertidig, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FIL_TILSTAND)
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), FIL_TILSTAND)  # also when the file was left by an earlier attempt
             f.write(dokument)
             f.flush()
             os.fsync(f.fileno())

@@ -6,5 +6,6 @@ app_name = "indberetning"
 
 urlpatterns = [
     path("drift/", views.drift, name="drift"),
+    path("drift/batches/<uuid:pk>/", views.batch_detalje, name="batch-detalje"),
     path("drift/batches/<uuid:pk>/genudsend/", views.batch_genudsend, name="batch-genudsend"),
 ]

@@ -1,50 +1,85 @@
-"""The operations page for team leads: what waits, what failed and why, and resend."""
+"""The operations page for team leads: what waits, what was refused and why, and resend.
+
+Scoped by :func:`indberetning.selectors.jobcenter_omfang`: a team lead sees their own
+jobcenter's events, conversations and batches; an administrator sees all."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
-from .models import Batch
+from .models import DFDG, Batch, modtager_navn
 
 drift_paakraevet = permission_required("indberetning.se_drift", raise_exception=True)
+
+VIST_STATUS = [Batch.Status.KVITTERET, Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR, Batch.Status.SENDES]
 
 
 @login_required
 @drift_paakraevet
 @require_safe  # read-only: GET and HEAD
 def drift(request: HttpRequest) -> HttpResponse:
+    jc = selectors.jobcenter_omfang(request.user)
     nu = timezone.now()
-    afventende = {r["modtager"]: r for r in selectors.afventende_pr_modtager()}
-    pr_status = selectors.batches_pr_modtager_og_status()
+    afventende = {r["modtager"]: r for r in selectors.afventende_pr_modtager(jobcenter_id=jc)}
+    pr_status = selectors.haendelser_pr_modtager_og_status(jobcenter_id=jc)
     modtagere = []
-    for modtager in sorted(set(afventende) | set(pr_status), key=lambda m: (m != "dfdg", m)):
+    for modtager in sorted(set(afventende) | set(pr_status), key=lambda m: (m != DFDG, m)):
         a = afventende.get(modtager)
         modtagere.append(
             {
                 "modtager": modtager,
+                "navn": modtager_navn(modtager),
                 "afventer": a["antal"] if a else 0,
                 "aeldste": a["aeldste"] if a else None,
                 "alder": (nu - a["aeldste"]) if a else None,
-                "status": [pr_status.get(modtager, {}).get(s, {}).get("batches", 0) for s in Batch.Status.values],
+                "status": [pr_status.get(modtager, {}).get(s, 0) for s in VIST_STATUS],
             }
         )
     return render(
         request,
         "indberetning/drift.html",
         {
+            "advarsler": selectors.advarsler(jobcenter_id=jc, nu=nu),
+            "alle_jobcentre": jc is None,
             "modtagere": modtagere,
-            "statusser": Batch.Status.choices,
-            "til_opfoelgning": list(selectors.batches_til_opfoelgning()),
-            "seneste": list(selectors.batches_seneste()),
+            "statusser": [(s.value, s.label) for s in VIST_STATUS],
+            "status_dage": selectors.STATUS_DAGE,
+            "til_opfoelgning": selectors.batches_til_opfoelgning(jobcenter_id=jc),
+            "seneste": selectors.batches_seneste(jobcenter_id=jc),
             "koersler": list(selectors.koersler_seneste()),
+            "kan_genudsende": {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR},
+        },
+    )
+
+
+def _batch(request: HttpRequest, pk) -> tuple[Batch, int | None]:
+    jc = selectors.jobcenter_omfang(request.user)
+    batch = selectors.batch_i_omfang(pk=pk, jobcenter_id=jc).first()
+    if batch is None:
+        raise Http404
+    return batch, jc
+
+
+@login_required
+@drift_paakraevet
+@require_GET
+def batch_detalje(request: HttpRequest, pk) -> HttpResponse:
+    batch, jc = _batch(request, pk)
+    return render(
+        request,
+        "indberetning/batch_detalje.html",
+        {
+            "b": batch,
+            "haendelser": selectors.batch_haendelser(batch=batch, jobcenter_id=jc),
+            "dele": list(Batch.objects.filter(opdelt_fra=batch).order_by("oprettet")) if jc is None else [],
             "kan_genudsende": {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR},
         },
     )
@@ -54,11 +89,15 @@ def drift(request: HttpRequest) -> HttpResponse:
 @drift_paakraevet
 @require_POST
 def batch_genudsend(request: HttpRequest, pk) -> HttpResponse:
-    batch = get_object_or_404(Batch, pk=pk)
+    batch, _jc = _batch(request, pk)
     try:
         services.batch_genudsend(batch=batch, bruger=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, _("Batch %(id)s sendes igen med samme id.") % {"id": batch.pk})
+        messages.success(
+            request,
+            _("Forsendelsen til %(modtager)s sendes igen (samme id, så modtageren ikke får den to gange).")
+            % {"modtager": batch.modtager_navn},
+        )
     return redirect("indberetning:drift")

@@ -147,6 +147,16 @@ class Akasse(Kode):
     )
     history = HistoricalRecords()
 
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        from indberetning.transport import adresse_fejl
+
+        fejl = adresse_fejl(self.endpoint_url)
+        if fejl:
+            raise ValidationError({"endpoint_url": fejl})
+
     class Meta(Kode.Meta):
         verbose_name = _("a-kasse")
         verbose_name_plural = _("a-kasser")

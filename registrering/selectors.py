@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,8 +126,15 @@ def samtale_raekker(*, person: Person) -> list[dict]:
     """The citizen's conversations as plain rows for the citizen's page, newest held first:
     dicts instead of model instances, which cost more to build than the page's own work.
     One query for the conversations with their code names; :func:`samtale_raekker_udfyld`
-    adds participants and visitations (the page does so only for rows its cache lacks)."""
-    return list(samtale_raekker_qs(person=person))
+    adds participants and visitations (the page does so only for rows its cache lacks).
+    Each row also carries its reporting state (``indberetning``, the worst across its
+    recipients, and ``indberetning_modtagere``), read as a column of the same query."""
+    from indberetning.selectors import samtale_tilstand
+
+    raekker = list(samtale_raekker_qs(person=person))
+    for r in raekker:
+        r.update(samtale_tilstand(r.pop("indberetning_raa")))
+    return raekker
 
 
 def aftale_og_cv_af_raekker(raekker: list[dict]) -> tuple[dict | None, dict | None]:
@@ -164,13 +172,16 @@ def samtale_raekker_udfyld(raekker: list[dict]) -> None:
 
 def samtale_raekker_qs(*, person: Person) -> QuerySet:
     """The query behind :func:`samtale_raekker`'s rows (bench/plan.py prints its plan)."""
+    from indberetning.selectors import samtale_tilstand_sql
+
     return (
         Samtale.objects.filter(person=person)
+        .annotate(indberetning_raa=RawSQL(samtale_tilstand_sql(), ()))
         .order_by("-dato", "-registreret")
         .values(
             "pk", "sekvens", "dato", "aftaletype", "aftale", "saerlig_indsats", "praktiske_aftaler",
             "tidlig_opfoelgning", "cv_ikke_fyldestgoerende", "registreret", "rettet", "annulleret",
-            "annulleringsbegrundelse",
+            "annulleringsbegrundelse", "indberetning_raa",
             samtaletype_navn=F("samtaletype__navn"),
             samtaleform_navn=F("samtaleform__navn"),
             akasse_deltagelse_navn=F("akasse_deltagelse__navn"),

@@ -107,8 +107,9 @@ def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
     as rendered rows, newest held first.
 
     A conversation's row changes only with its ``sekvens`` (every correction and
-    cancellation counts it up) and with the code lists' names, so a rendered row is cached
-    under both (``kodecache.version()``, which every change of a code list renews) and never
+    cancellation counts it up), its reporting state (``indberetning_noegle``, read in the
+    same row query) and the code lists' names, so a rendered row is cached under all three
+    (``kodecache.version()``, which every change of a code list renews) and never
     needs invalidating. The page reads every row (one query, also when all are cached) and
     completes and renders only those not in the cache, so its cost hardly grows with the citizen's history. The cache
     is per process (see CACHES); the one-hour expiry only bounds its size.
@@ -116,11 +117,12 @@ def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
     sprog = get_language()
     koder = kodecache.version()
 
-    def noegle(pk, sekvens) -> str:
-        return f"samtale-raekke:{pk}:{sekvens}:{int(kan_registrere)}:{sprog}:{koder}"
+    def noegle(r) -> str:
+        # The reporting state changes without a new sekvens (sent, receipted, refused): its key is part of the row's.
+        return f"samtale-raekke:{r['pk']}:{r['sekvens']}:{r['indberetning_noegle']}:{int(kan_registrere)}:{sprog}:{koder}"
 
-    cachede = cache.get_many([noegle(r["pk"], r["sekvens"]) for r in raekker])
-    mangler = [r for r in raekker if noegle(r["pk"], r["sekvens"]) not in cachede]
+    cachede = cache.get_many([noegle(r) for r in raekker])
+    mangler = [r for r in raekker if noegle(r) not in cachede]
     if mangler:
         selectors.samtale_raekker_udfyld(mangler)
         raekke = engines["jinja2"].env.get_template("registrering/_samtale_raekke.html").module.raekke
@@ -129,12 +131,12 @@ def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
         nye = {}
         for s in mangler:
             s["ret_url"], s["annuller_url"] = ret.replace(str(_MAERKE), str(s["pk"])), annuller.replace(str(_MAERKE), str(s["pk"]))
-            nye[noegle(s["pk"], s["sekvens"])] = raekke(s, kan_registrere)
+            nye[noegle(s)] = raekke(s, kan_registrere)
         cache.set_many(nye, 3600)
         cachede |= nye
     # The rows are Markup (Jinja2's autoescaped output), kept so through the cache's pickling:
     # Django's template does not escape them again, and nothing is marked safe by hand.
-    return [cachede[noegle(r["pk"], r["sekvens"])] for r in raekker]
+    return [cachede[noegle(r)] for r in raekker]
 
 
 def _fejl_paa_form(form, fejl: ValidationError) -> None:

@@ -250,6 +250,11 @@ INDBERETNING_MAKS_FORSOEG = int(os.environ.get("INDBERETNING_MAKS_FORSOEG", 12))
 INDBERETNING_BACKOFF_SEKUNDER = float(os.environ.get("INDBERETNING_BACKOFF_SEKUNDER", 15))
 INDBERETNING_BACKOFF_LOFT = float(os.environ.get("INDBERETNING_BACKOFF_LOFT", 1800))
 INDBERETNING_KOERSEL_DAGE = int(os.environ.get("INDBERETNING_KOERSEL_DAGE", 30))
+# Minutes after which a waiting event or a silent worker raises the operations page's warning.
+INDBERETNING_ALARM_MINUTTER = float(os.environ.get("INDBERETNING_ALARM_MINUTTER", 15))
+# Reports hold CPR numbers: endpoints must be HTTPS (loopback excepted). Only a test set-up
+# may allow plain HTTP to other hosts.
+INDBERETNING_TILLAD_HTTP = os.environ.get("INDBERETNING_TILLAD_HTTP", "0") == "1"
 # procrastinate: tasks are found in each app's tasks.py; workers poll every few seconds
 # besides LISTEN/NOTIFY, so a scheduled retry is not late.
 PROCRASTINATE_WORKER_DEFAULTS = {"fetch_job_polling_interval": 2.0}

@@ -57,7 +57,7 @@ def test_driftssiden_viser_ventende_alder_status_og_besked(client, teamleder, sa
     assert "Ukendt samtaletype" in html and "Send igen" in html
     (afvist,) = [b for b in svar.context["til_opfoelgning"] if b.status == Batch.Status.AFVIST]
     assert reverse("indberetning:batch-genudsend", kwargs={"pk": afvist.pk}) in html
-    assert "periodisk" in html.lower()
+    assert "Fast kørsel hvert minut" in html and "DFDG (STAR)" in html and "A-kassen HK" in html
 
 
 def test_ventende_haendelser_og_den_aeldstes_alder(client, teamleder, sagsbehandler):
