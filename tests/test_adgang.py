@@ -31,6 +31,7 @@ REGLER = {
     "registrering:person-adgangslog": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
     "registrering:mine-samtaler": dict(anonym=LOGIN, borger=200, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=403, administrator=403),
     "indberetning:drift": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
+    "indberetning:batch-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
     # The resend action only answers POST; a GET is refused for everyone who may reach it.
     "indberetning:batch-genudsend": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=405, revisor=403, administrator=405),
 }
@@ -66,9 +67,9 @@ def verden(jobcenter, andet_jobcenter):
         "revisor": factories.bruger("revisor", rolle="revisor"),
         "administrator": factories.bruger("admin", rolle="administrator", is_staff=True, is_superuser=True),
     }
-    from indberetning.models import Batch
+    from indberetning import services as indberetning_services
 
-    batch = Batch.objects.first()
+    batch = indberetning_services.batch_byg(modtager="dfdg")
     kwargs = {
         "registrering:person-detalje": {"pk": person.pk},
         "registrering:samtale-opret": {"person_pk": person.pk},
@@ -77,6 +78,7 @@ def verden(jobcenter, andet_jobcenter):
         "registrering:person-historik": {"pk": person.pk},
         "registrering:person-adgangslog": {"pk": person.pk},
         "indberetning:batch-genudsend": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
+        "indberetning:batch-detalje": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
     }
     return brugere, kwargs
 

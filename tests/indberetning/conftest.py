@@ -40,6 +40,8 @@ class Modtager:
     an int is an HTTP status, ``"timeout"`` stores the batch and answers too late."""
 
     plan: list = field(default_factory=list)
+    # Event ids the receiver refuses (400, naming the event) in any batch that holds one.
+    afvis: set = field(default_factory=set)
     forsinkelse: float = 1.5
     batches: dict[str, Modtaget] = field(default_factory=dict)
     anmodninger: list[tuple[str, bytes]] = field(default_factory=list)
@@ -56,6 +58,9 @@ class Modtager:
         if batch_id in self.batches:
             return Response("Batchen er allerede modtaget", status=412)
         rod = etree.fromstring(krop)
+        afviste = [h.get("id") for h in rod.findall("i:haendelse", NS) if h.get("id") in self.afvis]
+        if afviste:
+            return Response(f"Samtalen i hændelse {afviste[0]} har en ukendt samtaletype", status=400)
         assert rod.get("batchId") == batch_id
         self.batches[batch_id] = Modtaget(
             batch_id=batch_id,

@@ -1,0 +1,186 @@
+"""The operations page scoped to one jobcenter, its warning, and transport security
+(issue 12.1, 12.2, 15.6)."""
+
+import datetime
+import os
+import stat
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from indberetning import selectors, services, transport
+from indberetning.apps import dfdg_adresse_tjek
+from indberetning.models import Batch, Haendelse, Koersel
+from registrering import services as registrering_services
+from registrering.models import Akasse
+from tests import factories
+
+from .conftest import igaar, registrer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def to_jobcentre(jobcenter, andet_jobcenter, dfdg):
+    """One refused conversation in each jobcenter (a single-event batch each)."""
+    sb_aarhus = factories.bruger("sb-aarhus", jc=jobcenter)
+    sb_odense = factories.bruger("sb-odense", jc=andet_jobcenter)
+    aarhus = registrer(factories.person(kontaktgruppe="2", jc=jobcenter, navn="Aase Aarhus"), sb_aarhus).samtale
+    odense = registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter, navn="Otto Odense"), sb_odense).samtale
+    dfdg.afvis = {str(h.pk) for h in Haendelse.objects.all()}
+    services.koersel_synkron()
+    return aarhus, odense
+
+
+def test_teamleder_i_aarhus_ser_intet_fra_odense(client, jobcenter, to_jobcentre):
+    aarhus, odense = to_jobcentre
+    odense_batch = Haendelse.objects.get(samtale=odense).batch
+    aarhus_batch = Haendelse.objects.get(samtale=aarhus).batch
+    assert odense_batch.status == aarhus_batch.status == Batch.Status.AFVIST
+
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    svar = client.get(reverse("indberetning:drift"))
+    html = svar.content.decode()
+    assert [b.pk for b in svar.context["til_opfoelgning"]] == [aarhus_batch.pk]
+    assert [b.pk for b in svar.context["seneste"]] == [aarhus_batch.pk]
+    assert str(odense.pk) not in html and str(odense_batch.pk) not in html
+    assert f"hændelse {Haendelse.objects.get(samtale=odense).pk}" not in html  # Odense's refusal message
+    assert f"hændelse {Haendelse.objects.get(samtale=aarhus).pk}" in html
+    assert client.get(reverse("indberetning:batch-detalje", kwargs={"pk": odense_batch.pk})).status_code == 404
+    assert client.post(reverse("indberetning:batch-genudsend", kwargs={"pk": odense_batch.pk})).status_code == 404
+    assert client.get(reverse("indberetning:batch-detalje", kwargs={"pk": aarhus_batch.pk})).status_code == 200
+    odense_batch.refresh_from_db()
+    assert odense_batch.status == Batch.Status.AFVIST  # not resent by Aarhus
+
+
+def test_administrator_ser_begge(client, to_jobcentre):
+    client.force_login(factories.bruger("adm", rolle="administrator", is_staff=True))
+    svar = client.get(reverse("indberetning:drift"))
+    assert len(svar.context["til_opfoelgning"]) == 2
+
+
+def test_blandet_batch_viser_ikke_modtagerens_besked_til_teamleder(client, jobcenter, andet_jobcenter, dfdg):
+    dfdg.plan = [403]
+    registrer(factories.person(kontaktgruppe="2", jc=jobcenter), factories.bruger("a", jc=jobcenter))
+    registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter), factories.bruger("o", jc=andet_jobcenter))
+    services.koersel_synkron()
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    (batch,) = client.get(reverse("indberetning:drift")).context["til_opfoelgning"]
+    assert batch.fremmede
+    html = client.get(reverse("indberetning:batch-detalje", kwargs={"pk": batch.pk})).content.decode()
+    assert "Modtageren svarer 403" not in html and "andre jobcentres" in html
+    assert html.count("#samtale-raekke-") == 1  # only the own jobcenter's conversation is listed
+
+
+def _arbejder_set():
+    Koersel.objects.create(kilde=Koersel.Kilde.PERIODISK)
+
+
+def test_ingen_advarsel_naar_alt_er_vel(client, jobcenter, sagsbehandler, settings):
+    settings.INDBERETNING_ALARM_MINUTTER = 15
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)  # waiting, but only just
+    _arbejder_set()
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    html = client.get(reverse("indberetning:drift")).content.decode()
+    assert 'id="indberetning-advarsel"' not in html
+    assert selectors.advarsler() == []
+
+
+def test_gammel_ventende_haendelse_giver_advarsel(client, jobcenter, andet_jobcenter, sagsbehandler, settings):
+    settings.INDBERETNING_ALARM_MINUTTER = 15
+    registrering_services.samtale_registrer(
+        person=factories.person(kontaktgruppe="2"),
+        data=factories.data(dato=igaar()),
+        bruger=sagsbehandler,
+        tidspunkt=timezone.now() - datetime.timedelta(minutes=16),
+    )
+    _arbejder_set()
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    html = client.get(reverse("indberetning:drift")).content.decode()
+    assert 'id="indberetning-advarsel"' in html and "mere end 15 minutter" in html
+    assert [a.kode for a in selectors.advarsler()] == ["venter"]
+    # Odense's team lead has nothing waiting.
+    client.force_login(factories.bruger("tl2", rolle="teamleder", jc=andet_jobcenter))
+    assert 'id="indberetning-advarsel"' not in client.get(reverse("indberetning:drift")).content.decode()
+
+
+def test_ingen_arbejder_set_giver_advarsel(client, jobcenter, settings):
+    settings.INDBERETNING_ALARM_MINUTTER = 15
+    Koersel.objects.create(kilde=Koersel.Kilde.PERIODISK, startet=timezone.now() - datetime.timedelta(minutes=20))
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    html = client.get(reverse("indberetning:drift")).content.decode()
+    assert 'id="indberetning-advarsel"' in html and "Ingen arbejder" in html
+    assert [a.kode for a in selectors.advarsler()] == ["ingen_arbejder"]
+
+
+@pytest.mark.parametrize("antal", [1, 20])
+def test_driftssiden_har_fast_antal_forespoergsler_for_teamleder(client, jobcenter, sagsbehandler, dfdg, django_assert_max_num_queries, antal):
+    for i in range(antal):
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(i % 28 + 1), samtaletype=("7" if i < 28 else "4"))
+    dfdg.afvis = {str(h.pk) for h in Haendelse.objects.filter(modtager="dfdg")}
+    services.koersel_synkron()
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    with django_assert_max_num_queries(15):
+        svar = client.get(reverse("indberetning:drift"))
+    assert len(svar.context["til_opfoelgning"]) == antal
+
+
+# --- transport security (issue 15.6) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url,tilladt",
+    [
+        ("https://star.example.dk/dfdg", True),
+        ("http://star.example.dk/dfdg", False),
+        ("ftp://star.example.dk/dfdg", False),
+        ("http://127.0.0.1:8080/dfdg", True),
+        ("http://localhost/dfdg", True),
+        ("http://[::1]/dfdg", True),
+        ("", True),
+    ],
+)
+def test_kun_https_undtagen_loopback(url, tilladt, settings):
+    settings.INDBERETNING_TILLAD_HTTP = False
+    assert (transport.adresse_fejl(url) is None) == tilladt
+
+
+def test_akasse_med_http_adresse_afvises_i_validering(settings):
+    settings.INDBERETNING_TILLAD_HTTP = False
+    akasse = Akasse.objects.get(kode="HK")
+    akasse.endpoint_url = "http://akasse.example.dk/ind"
+    with pytest.raises(ValidationError) as e:
+        akasse.full_clean()
+    assert "endpoint_url" in e.value.message_dict
+    akasse.endpoint_url = "https://akasse.example.dk/ind"
+    akasse.full_clean()
+    settings.INDBERETNING_TILLAD_HTTP = True  # explicit test set-ups only
+    akasse.endpoint_url = "http://akasse.example.dk/ind"
+    akasse.full_clean()
+
+
+def test_dfdg_http_adresse_stopper_start_og_sendes_ikke(settings, sagsbehandler):
+    settings.INDBERETNING_TILLAD_HTTP = False
+    settings.INDBERETNING_DFDG_URL = "http://star.example.dk/dfdg"
+    assert [f.id for f in dfdg_adresse_tjek()] == ["indberetning.E001"]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    services.koersel_synkron()
+    batch = Batch.objects.get()
+    assert batch.status == Batch.Status.FEJLET and "https://" in batch.sidste_besked
+    settings.INDBERETNING_DFDG_URL = "https://star.example.dk/dfdg"
+    assert dfdg_adresse_tjek() == []
+
+
+def test_drop_mappens_filer_kan_ikke_laeses_af_alle(sagsbehandler, drop_mappe):
+    gammel = os.umask(0o022)
+    try:
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+        services.koersel_synkron()
+    finally:
+        os.umask(gammel)
+    (fil,) = (drop_mappe / "dfdg").glob("*.xml")
+    tilstand = stat.S_IMODE(fil.stat().st_mode)
+    assert tilstand & stat.S_IROTH == 0 and tilstand & stat.S_IWOTH == 0
+    assert tilstand in (0o640, 0o600)
