@@ -386,11 +386,14 @@ class Samtale(models.Model):
         verbose_name = _("samtale")
         verbose_name_plural = _("samtaler")
         ordering = ["-dato", "-registreret"]
+        permissions = [("se_statistik", _("Kan se statistik over jobcentrets samtaler"))]
         indexes = [
             models.Index(fields=["person", "-dato", "-registreret"], name="samtale_person_dato"),
             # The admin's change list at national scale: its ordering (Meta.ordering plus the
             # primary key Django adds) read from an index, not a sort of every conversation.
             models.Index(fields=["-dato", "-registreret", "-id"], name="samtale_dato"),
+            # The team lead's statistics: one jobcenter's conversations in a date range.
+            models.Index(fields=["jobcenter", "dato"], name="samtale_jobcenter_dato"),
             models.Index(
                 fields=["person", "-dato", "-registreret"],
                 condition=Q(annulleret__isnull=True, aftaletype="bindende"),

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from samtaler_site.csv_export import excel_csv_response
 
+from samtaler_site.csv_export import excel_csv_response
+
 from . import kodecache, selectors, services
 from .forms import (
     DELTAGERE_PREFIX,
@@ -457,3 +459,40 @@ def mine_samtaler(request: HttpRequest) -> HttpResponse:
             "aftale": selectors.aftale_gaeldende(person=person),
         },
     )
+
+
+@login_required
+@permission_required("registrering.se_statistik", raise_exception=True)
+@require_http_methods(["GET", "HEAD"])
+def statistik(request: HttpRequest) -> HttpResponse:
+    """The team lead's statistics for their own jobcenter; auditors and administrators may
+    choose one (or all). Counts only, no citizen: nothing for the access log."""
+    from . import statistik as stat
+
+    vaelg = request.user.is_superuser or request.user.has_perm("registrering.se_alle_jobcentre")
+    if not vaelg and request.user.jobcenter_id is None:
+        raise PermissionDenied
+    form = stat.StatistikForm(request.GET or None, vaelg_jobcenter=vaelg, idag=selectors.idag())
+    fra, til = form.periode()
+    if vaelg:
+        valgt = form.cleaned_data.get("jobcenter") if form.is_valid() else None
+    else:
+        valgt = request.user.jobcenter
+    s = stat.statistik(jobcenter_id=valgt.pk if valgt else None, fra=fra, til=til)
+    if request.GET.get("format") == "csv":
+        return excel_csv_response(
+            filename=f"samtaler-pr-samtaletype-{fra:%Y%m%d}-{til:%Y%m%d}.csv",
+            header=["samtaletype", "navn", "antal"],
+            rows=[(t["kode"], t["navn"], t["antal"]) for t in s.pr_type],
+        )
+    return render(
+        request,
+        "registrering/statistik.html",
+        {"form": form, "s": s, "jobcenter": valgt, "diagram": stat.soejler(s.uger), "csv_query": _med_format_csv(request)},
+    )
+
+
+def _med_format_csv(request: HttpRequest) -> str:
+    q = request.GET.copy()
+    q["format"] = "csv"
+    return q.urlencode()

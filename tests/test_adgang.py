@@ -30,6 +30,7 @@ REGLER = {
     "registrering:person-historik": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
     "registrering:person-adgangslog": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
     "registrering:mine-samtaler": dict(anonym=LOGIN, borger=200, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=403, administrator=403),
+    "registrering:statistik": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=200, administrator=200),
     "indberetning:drift": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
     "indberetning:batch-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
     # The resend action only answers POST; a GET is refused for everyone who may reach it.
