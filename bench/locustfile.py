@@ -9,6 +9,8 @@ Every user logs in first with Django's own login form (``login`` is left out of 
 * ``Registrering``, ``Borgerside``, ``CprSoegning`` — one action each, for throughput.
 * ``BarIndsaettelse``, ``TrivielLaesning`` — the framework's floors (bench/views.py).
 * ``AdminListe``, ``AdminTilfoej`` — the Django admin's change list and add view for Samtale.
+* ``Statistik`` — the team lead's statistics page, the default 12 weeks of their jobcenter
+  (demo user ``teamleder``, Jobcenter Aarhus; issue 12's target: p95 ≤ 300 ms at 1,000,000).
 """
 
 from __future__ import annotations
@@ -161,3 +163,13 @@ class AdminTilfoej(Basis):
     @task
     def t(self):
         self.client.get("/admin/registrering/samtale/add/", name="admin: tilføj samtale")
+
+
+class Statistik(Basis):
+    brugernavn = "teamleder"
+
+    @task
+    def t(self):
+        with self.client.get("/statistik/", name="statistik (12 uger)", catch_response=True) as svar:
+            if svar.status_code != 200 or 'id="statistik-tabel"' not in svar.text:
+                svar.failure(f"ingen statistik ({svar.status_code})")
