@@ -214,7 +214,7 @@ class Koersel(models.Model):
                 % {"haendelser": self.haendelser_batchet, "bygget": self.batches_bygget}
             )
         if self.sendinger:
-            dele.append(_("%(n)s forsendelser sendt af sted") % {"n": self.sendinger})
+            dele.append(_("%(n)s forsendelser sat til afsendelse") % {"n": self.sendinger})
         if self.kvitteret:
             dele.append(_("%(n)s modtaget") % {"n": self.kvitteret})
         if self.opdelt:

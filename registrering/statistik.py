@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django import forms
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
+from django.utils.translation import gettext_lazy as _
 
-from .models import Samtale, Visitation
+from .models import Jobcenter, Samtale, Visitation
 
 STANDARD_UGER = 12
 
@@ -136,11 +138,6 @@ def soejler(uger: list[dict], *, bredde: int = 640, hoejde: int = 220) -> dict:
 
 
 # --- the page's GET parameters ---------------------------------------------------------------
-
-from django import forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from .models import Jobcenter  # noqa: E402
 
 
 class StatistikForm(forms.Form):

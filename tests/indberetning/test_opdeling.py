@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def raekke(client, person, samtale) -> str:
     """The conversation's row element on the citizen's page."""
     html = client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).content.decode()
-    m = re.search(rf'<article[^>]*id="samtale-raekke-{samtale.pk}"[^>]*>.*?</article>', html, re.S)
+    m = re.search(rf'<article[^>]*id="samtale-raekke-{samtale.pk}"[^>]*>.*?</article>', html, re.DOTALL)
     assert m, "rækken mangler"
     return m.group(0)
 
@@ -93,7 +93,7 @@ def test_adgang_naegtet_deles_ikke_og_giver_advarsel(client, sagsbehandler, dfdg
     dfdg.plan = [401]
     for i in range(3):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
-    koersel, problemer = services.koersel_synkron()
+    koersel, _problemer = services.koersel_synkron()
     (batch,) = Batch.objects.all()
     assert batch.status == Batch.Status.AFVIST and batch.antal == 3 and batch.adgang_naegtet
     assert koersel.opdelt == 0 and len(dfdg.anmodninger) == 1
@@ -116,7 +116,7 @@ def test_ugyldig_haendelse_holdes_tilbage_alene(klient, sagsbehandler, dfdg, mon
     monkeypatch.setattr(dokument, "haendelse_xml", aegte)
     registrer(personer[2], sagsbehandler, dato=igaar(3))
 
-    koersel, problemer = services.koersel_synkron()
+    _koersel, problemer = services.koersel_synkron()
     (holdt,) = problemer
     assert holdt.status == Batch.Status.FEJLET and holdt.antal == 1 and "Holdt tilbage" in holdt.sidste_besked
     assert list(holdt.haendelser.values_list("samtale_id", flat=True)) == [daarlig.pk]
@@ -136,3 +136,20 @@ def test_batch_id_er_det_samme_ved_genudsendelse_efter_deling(sagsbehandler, dfd
     ids = [a[0] for a in dfdg.anmodninger]
     assert len(ids) == 4 and len(set(ids)) == 3  # split once, the retried half under its own id
     et_id_et_indhold(dfdg)
+
+
+def test_arbejderen_deler_og_bestiller_begge_halvdele(sagsbehandler, dfdg):
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    for i in range(3):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
+    dfdg.afvis = {str(Haendelse.objects.order_by("registreret", "id").last().pk)}
+    batch = services.batch_byg(modtager="dfdg")
+    udfald = services.batch_send(batch_id=batch.pk)
+    assert udfald.resultat == services.OPDELT and udfald.http_status == 400
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.OPDELT and not batch.haendelser.exists()
+    dele = list(Batch.objects.filter(opdelt_fra=batch))
+    assert sorted(d.antal for d in dele) == [1, 2] and all(d.status == Batch.Status.KLAR for d in dele)
+    for d in dele:  # each half already has its send job
+        assert ProcrastinateJob.objects.filter(queueing_lock=f"indberetning-batch-{d.pk}", status="todo").exists()
