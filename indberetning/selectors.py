@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import ADGANG_NAEGTET, Batch, Haendelse, Koersel, modtager_navn
 
@@ -235,7 +236,7 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
         resultat.append(
             Advarsel(
                 "afvist",
-                _("Modtageren har afvist %(n)s indberetninger.") % {"n": tal["afvist"]},
+                ngettext("Modtageren har afvist %(n)s samtale.", "Modtageren har afvist %(n)s samtaler.", tal["afvist"]) % {"n": tal["afvist"]},
                 _(
                     "Åbn samtalen fra listen nedenfor, læs modtagerens besked og ret samtalen. "
                     "Rettelsen sendes af sig selv; de øvrige samtaler er sendt."

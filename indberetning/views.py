@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors, services
@@ -19,7 +20,24 @@ from .models import DFDG, Batch, modtager_navn
 
 drift_paakraevet = permission_required("indberetning.se_drift", raise_exception=True)
 
-VIST_STATUS = [Batch.Status.KVITTERET, Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR, Batch.Status.SENDES]
+# The batch states the recipients table counts, with the words the page uses for them.
+VIST_STATUS = [
+    (Batch.Status.KVITTERET, _l("Modtaget")),
+    (Batch.Status.AFVIST, _l("Afvist")),
+    (Batch.Status.FEJLET, _l("Ikke leveret")),
+    (Batch.Status.KLAR, _l("Venter på afsendelse/nyt forsøg")),
+    (Batch.Status.SENDES, _l("Sendes nu")),
+]
+
+
+def alder_tekst(alder) -> str:
+    """A waiting time in words: "40 min.", "3 t. 5 min.", "2 døgn"."""
+    minutter = int(alder.total_seconds() // 60)
+    if minutter < 60:
+        return _("%(m)s min.") % {"m": minutter}
+    if minutter < 48 * 60:
+        return _("%(t)s t. %(m)s min.") % {"t": minutter // 60, "m": minutter % 60}
+    return _("%(d)s døgn") % {"d": minutter // (24 * 60)}
 
 
 @login_required
@@ -40,7 +58,8 @@ def drift(request: HttpRequest) -> HttpResponse:
                 "afventer": a["antal"] if a else 0,
                 "aeldste": a["aeldste"] if a else None,
                 "alder": (nu - a["aeldste"]) if a else None,
-                "status": [pr_status.get(modtager, {}).get(s, 0) for s in VIST_STATUS],
+                "alder_tekst": alder_tekst(nu - a["aeldste"]) if a else "",
+                "status": [pr_status.get(modtager, {}).get(s, 0) for s, _navn in VIST_STATUS],
             }
         )
     return render(
@@ -50,7 +69,7 @@ def drift(request: HttpRequest) -> HttpResponse:
             "advarsler": selectors.advarsler(jobcenter_id=jc, nu=nu),
             "alle_jobcentre": jc is None,
             "modtagere": modtagere,
-            "statusser": [(s.value, s.label) for s in VIST_STATUS],
+            "statusser": VIST_STATUS,
             "status_dage": selectors.STATUS_DAGE,
             "til_opfoelgning": selectors.batches_til_opfoelgning(jobcenter_id=jc),
             "seneste": selectors.batches_seneste(jobcenter_id=jc),
@@ -70,7 +89,7 @@ def _batch(request: HttpRequest, pk) -> tuple[Batch, int | None]:
 
 @login_required
 @drift_paakraevet
-@require_GET
+@require_safe
 def batch_detalje(request: HttpRequest, pk) -> HttpResponse:
     batch, jc = _batch(request, pk)
     return render(

@@ -153,6 +153,7 @@ class StatistikForm(forms.Form):
     def __init__(self, *args, vaelg_jobcenter: bool, idag: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.idag = idag
+        self.fields["fra"].initial, self.fields["til"].initial = (d.isoformat() for d in standard_periode(idag))
         if not vaelg_jobcenter:
             del self.fields["jobcenter"]
 
