@@ -112,6 +112,8 @@ class Batch(models.Model):
         indexes = [
             models.Index(fields=["status", "naeste_forsoeg"], name="batch_status_naeste"),
             models.Index(fields=["modtager", "status"], name="batch_modtager_status"),
+            # The operations page's latest batches and its last days' figures.
+            models.Index(fields=["-oprettet"], name="batch_oprettet"),
         ]
 
     def __str__(self):
