@@ -135,7 +135,8 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, regler=None, visitati
         )
         haendelser.append(h)
     Haendelse.objects.bulk_create(haendelser)
-    _afviste_erstat(samtale=samtale, modtagere=list(modtagere))
+    if handling != "opret":  # a new conversation has no earlier event to replace
+        _afviste_erstat(samtale=samtale, modtagere=list(modtagere))
     kick_bestil()
     logger.info(
         "indberetning: %s sekvens %s for samtale %s til %s",
