@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indberetning', '0003_haendelse_xml'),
-        ('registrering', '0009_statistik'),
+        ('indberetning', '0004_haendelse_kun_tilfoej'),
+        ('registrering', '0011_statistik'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,7 @@ def statistik_rettighed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrering', '0008_kodeversion'),
+        ('registrering', '0010_cpr_ascii_og_adgangslog_navn'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
