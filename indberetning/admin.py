@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registrering.admin import KunLaesning
+from registrering.admin import AdgangLogges, KunLaesning
 
 from . import services
 from .models import Batch, Haendelse, Koersel
@@ -50,13 +50,19 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Haendelse)
-class HaendelseAdmin(KunLaesning, admin.ModelAdmin):
+class HaendelseAdmin(AdgangLogges, KunLaesning, admin.ModelAdmin):
+    """Read-only. An event's data and XML hold the citizen's CPR number and agreement: opening
+    one writes an access-log row at the citizen (issue 15, ASVS 7)."""
+
     list_display = ("id", "modtager", "handling", "sekvens", "registreret", "batch")
     list_filter = ("modtager", "handling")
     search_fields = ("=id", "=samtale__id", "=batch__id")
     raw_id_fields = ("samtale", "batch", "akasse")
     readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "batch", "data", "xml")
     list_select_related = ("batch",)
+
+    def adgang_personer(self, obj):
+        return [obj.samtale.person_id]
 
 
 @admin.register(Koersel)

@@ -97,7 +97,11 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, regler=None, visitati
     )
     modtagere: dict[str, object] = {DFDG: None}
     if regler is not None and regler.akasse_videregivelse:
-        akasse = samtale.person.akasse
+        # Stk. 5 and the DFDG order § 16: the a-kasse the citizen had on the conversation's
+        # date, the same period whose kontaktgruppe the rules were read for.
+        from registrering.selectors import stilling_paa_dato
+
+        akasse = stilling_paa_dato(person=samtale.person, dato=samtale.dato).akasse
         if akasse is not None:
             modtagere[modtager_akasse(akasse.kode)] = akasse
         else:

@@ -1,9 +1,19 @@
+"""The Django admin: code lists, the rule table, users, jobcentre and a-kasser are edited
+here; citizens and everything registered about them are only *shown* (view and history):
+they change through the services, as the caseworker's pages change them (issue 11, 15).
+Every admin page that shows a citizen's data writes an access-log row with its purpose."""
+
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models
+from . import models, services
 
 
 class KunLaesning:
@@ -17,6 +27,60 @@ class KunLaesning:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+ADMIN_FORMAAL = _("Administration af systemet (Django admin)")
+
+
+class AdgangLogges:
+    """Admin pages that show a citizen's data write an access-log row (with purpose) for each
+    citizen shown: the object's page and its history. ``adgang_personer(obj)`` names them."""
+
+    adgang_detaljer = _("Vist i Django admin")
+
+    def adgang_personer(self, obj) -> list:
+        raise NotImplementedError
+
+    def _log(self, request, object_id, handling) -> None:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            detaljer = f"{_g('Django admin')}: {obj._meta.verbose_name} {obj.pk}"
+            services.adgang_log(
+                bruger=request.user, personer=self.adgang_personer(obj), handling=handling, detaljer=detaljer, formaal=str(ADMIN_FORMAAL)
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        svar = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and svar.status_code == 200:
+            self._log(request, object_id, models.Adgangslog.Handling.VIS)
+        return svar
+
+    def history_view(self, request, object_id, extra_context=None):
+        svar = super().history_view(request, object_id, extra_context)
+        if request.method == "GET" and svar.status_code == 200:
+            self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)
+        return svar
+
+
+class KunVisning(AdgangLogges):
+    """Registered data: view and history only. Corrections, cancellations and citizens'
+    master data go through the services (the caseworker's pages), never the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted historical version ("revert") for anyone who may
+        # *view* the history: refuse the write here.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class KodeAdmin(SimpleHistoryAdmin):
@@ -79,6 +143,38 @@ class BrugerAdmin(UserAdmin):
     fieldsets = UserAdmin.fieldsets + ((_("Jobcenter og borger"), {"fields": ("jobcenter", "person")}),)
     raw_id_fields = ("person",)
 
+    def get_readonly_fields(self, request, obj=None):
+        felter = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only a superuser grants superuser (nor may anyone else change a superuser's
+            # direct permissions into more than their own).
+            felter += ["is_superuser"]
+        return felter
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account (password, groups) is a superuser's business: otherwise an
+        # administrator could take it over and so grant themselves superuser.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "person" in form.changed_data:
+            # Linking a login to a citizen gives that login the citizen's data: logged at the
+            # citizen, the old link and the new.
+            foer = form.initial.get("person")
+            if foer:
+                services.adgang_log(
+                    bruger=request.user, personer=[foer], handling=models.Adgangslog.Handling.RET,
+                    detaljer=_g("Bruger %(u)s ikke længere knyttet til borgeren") % {"u": obj.username}, formaal=str(ADMIN_FORMAAL),
+                )
+            if obj.person_id:
+                services.adgang_log(
+                    bruger=request.user, personer=[obj.person_id], handling=models.Adgangslog.Handling.RET,
+                    detaljer=_g("Bruger %(u)s knyttet til borgeren") % {"u": obj.username}, formaal=str(ADMIN_FORMAAL),
+                )
+
 
 class DeltagerInline(admin.TabularInline):
     model = models.Deltager
@@ -87,18 +183,41 @@ class DeltagerInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(models.Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(KunVisning, SimpleHistoryAdmin):
+    """Citizens are created and changed on the caseworker's pages (person-opret, person-ret,
+    person-flyt) with their validation, periods, reasons and access log; here only shown."""
+
     # No search on CPR here: admin searches travel in the URL (?q=), and CPR numbers must not.
     list_display = ("navn", "kontaktgruppe", "akasse", "jobcenter")
     list_filter = ("jobcenter", "kontaktgruppe")
     list_select_related = ("kontaktgruppe", "akasse", "jobcenter")
     search_fields = ("navn",)
+    exclude = ("cpr",)
+
+    def adgang_personer(self, obj):
+        return [obj.pk]
+
+
+@admin.register(models.PersonPeriode)
+class PersonPeriodeAdmin(KunVisning, SimpleHistoryAdmin):
+    list_display = ("person", "kontaktgruppe", "akasse", "gyldig_fra", "registreret")
+    list_select_related = ("person", "kontaktgruppe", "akasse")
+    raw_id_fields = ("person", "registreret_af")
+
+    def adgang_personer(self, obj):
+        return [obj.person_id]
 
 
 @admin.register(models.Samtale)
-class SamtaleAdmin(SimpleHistoryAdmin):
+class SamtaleAdmin(KunVisning, SimpleHistoryAdmin):
     list_display = ("dato", "samtaletype", "samtaleform", "person", "jobcenter", "registreret", "annulleret")
     # At national scale: no date hierarchy (a DISTINCT over every conversation) and no second
     # full count; a date filter instead.
@@ -108,32 +227,38 @@ class SamtaleAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("person", "registreret_af")
     inlines = [DeltagerInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # corrections and cancellations never delete (§ 28 history)
+    def adgang_personer(self, obj):
+        return [obj.person_id]
 
 
 @admin.register(models.Deltager)
-class DeltagerAdmin(SimpleHistoryAdmin):
+class DeltagerAdmin(KunVisning, SimpleHistoryAdmin):
     list_display = ("navn", "rolle", "deltagelsesform", "samtale", "aktiv")
     list_select_related = ("rolle", "deltagelsesform", "samtale__samtaletype")
     raw_id_fields = ("samtale",)
 
+    def adgang_personer(self, obj):
+        return [obj.samtale.person_id]
+
 
 @admin.register(models.Visitation)
-class VisitationAdmin(SimpleHistoryAdmin):
+class VisitationAdmin(KunVisning, SimpleHistoryAdmin):
     list_display = ("person", "visitationsgruppe", "gyldig_fra", "registreret", "registreret_af")
     list_select_related = ("person", "visitationsgruppe", "registreret_af")
     raw_id_fields = ("person", "samtale", "registreret_af")
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def adgang_personer(self, obj):
+        return [obj.person_id]
 
 
 @admin.register(models.PersonMarkering)
-class PersonMarkeringAdmin(SimpleHistoryAdmin):
+class PersonMarkeringAdmin(KunVisning, SimpleHistoryAdmin):
     list_display = ("person", "markering", "fra", "til")
     list_select_related = ("person", "markering")
     raw_id_fields = ("person", "samtale")
+
+    def adgang_personer(self, obj):
+        return [obj.person_id]
 
 
 @admin.register(models.Adgangslog)
@@ -145,3 +270,26 @@ class AdgangslogAdmin(KunLaesning, admin.ModelAdmin):
     list_select_related = ("bruger", "person")
     show_full_result_count = False
     raw_id_fields = ("person", "bruger")
+
+
+# --- django-axes: the login-attempt log is evidence, never deleted from the admin (ASVS 7) ---
+
+
+class _AxesUdenSletning:
+    actions = None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin in (
+    (AccessAttempt, axes_admin.AccessAttemptAdmin),
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, type(f"{_model.__name__}Admin", (_AxesUdenSletning, _admin), {}))

@@ -17,6 +17,7 @@ from .models import (
     AkasseDeltagelse,
     Deltagelsesform,
     Deltagerrolle,
+    Jobcenter,
     Kontaktgruppe,
     Person,
     Samtaleform,
@@ -159,14 +160,16 @@ class SamtaleForm(forms.Form):
         super().__init__(*args, **kwargs)
         samtaletype = self._vaerdi_model("samtaletype", Samtaletype)
         dato = self._dato()
-        self.regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=samtaletype, dato=dato)
+        # DFDG order § 16: the rules of the kontaktgruppe the citizen had on the form's date.
+        kontaktgruppe = self.kontaktgruppe_paa(dato)
+        self.regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtaletype, dato=dato)
         self._regler_dato = dato
         # The lists shown are those valid on the form's date. A callable is kept lazy by
         # Django (CallableChoiceIterator): read only when the page is rendered, once, so a
         # valid submit never reads them.
         self.fields["samtaletype"].widget.choices = functools.cache(
             lambda: self._valg_med_nuvaerende(
-                samtaletyper_tilladte(kontaktgruppe=person.kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
+                samtaletyper_tilladte(kontaktgruppe=kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
             )
         )
         self.fields["samtaleform"].widget.choices = functools.cache(
@@ -196,6 +199,9 @@ class SamtaleForm(forms.Form):
             # Read only when the page is shown, not on a valid submit.
             self.fields["visitationsgruppe"].help_text = NaarDenVises(self._visitation_hjaelp)
         self.order_fields(["dato", "samtaletype", "samtaleform"])
+
+    def kontaktgruppe_paa(self, dato: datetime.date):
+        return selectors.stilling_paa_dato(person=self.person, dato=dato).kontaktgruppe
 
     def _visitation_hjaelp(self) -> str:
         seneste = selectors.visitation_seneste(person=self.person)
@@ -273,7 +279,9 @@ class SamtaleForm(forms.Form):
         # The rules in force on the entered date and type (read again only if they differ
         # from what the page was built from).
         if (cleaned.get("samtaletype"), cleaned["dato"]) != (self.regler.samtaletype, self._regler_dato):
-            self.regler = regelsaet(kontaktgruppe=self.person.kontaktgruppe, samtaletype=cleaned.get("samtaletype"), dato=cleaned["dato"])
+            self.regler = regelsaet(
+                kontaktgruppe=self.kontaktgruppe_paa(cleaned["dato"]), samtaletype=cleaned.get("samtaletype"), dato=cleaned["dato"]
+            )
         data = self.samtale_data([])
         for felt, beskeder in valider_samtale(person=self.person, data=data, regler=self.regler, samtale=self.samtale).items():
             for besked in beskeder:
@@ -337,3 +345,57 @@ class BegrundelseForm(forms.Form):
 
 class VisitationPaaDatoForm(forms.Form):
     dato = forms.DateField(label=_("Visitationsgruppe på dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class PersonRetForm(forms.Form):
+    """DFDG order § 16: a new period of kontaktgruppe and a-kasse from a date."""
+
+    kontaktgruppe = KodeValg(Kontaktgruppe.objects.all(), label=_("Kontaktgruppe"), empty_label=_("Vælg kontaktgruppe"))
+    akasse = KodeValg(
+        Akasse.objects.all(), label=_("A-kasse"), required=False, empty_label=_("Ingen a-kasse"),
+        help_text=_("Skal udfyldes, når oplysningerne videregives til a-kassen (kontaktgruppe 1, § 28 stk. 5)."),
+    )
+    gyldig_fra = forms.DateField(
+        label=_("Gælder fra"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
+        help_text=_("Den dag borgeren skiftede. Samtaler afholdt før denne dag bedømmes efter den tidligere periode."),
+    )
+    begrundelse = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=MAKS_TEKST,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv en begrundelse for ændringen.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        idag = selectors.idag()
+        # The lists shown are today's; a posted code is checked against the chosen date by
+        # the service (a code may have ended since).
+        self.fields["kontaktgruppe"].widget.choices = [("", _("Vælg kontaktgruppe"))] + [
+            (k.kode, str(k)) for k in kodecache.gyldige(Kontaktgruppe, idag)
+        ]
+        self.fields["akasse"].widget.choices = [("", _("Ingen a-kasse"))] + [(a.kode, a.navn) for a in kodecache.gyldige(Akasse, idag)]
+
+    def clean_gyldig_fra(self):
+        dato = self.cleaned_data["gyldig_fra"]
+        if dato > selectors.idag():
+            raise ValidationError(_("Datoen ligger i fremtiden. Registrér ændringen, når den er trådt i kraft."))
+        return dato
+
+
+class PersonFlytForm(forms.Form):
+    jobcenter = forms.ModelChoiceField(
+        Jobcenter.objects.all(),
+        to_field_name="kode",
+        label=_("Nyt jobcenter"),
+        empty_label=_("Vælg jobcenter"),
+        error_messages={"invalid_choice": _("Vælg et jobcenter fra listen."), "required": _("Vælg det jobcenter, borgeren flytter til.")},
+    )
+    begrundelse = forms.CharField(
+        label=_("Begrundelse"),
+        max_length=MAKS_TEKST,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv en begrundelse for flytningen.")},
+    )

@@ -325,7 +325,10 @@ class Person(models.Model):
         verbose_name = _("borger")
         verbose_name_plural = _("borgere")
         ordering = ["navn"]
-        permissions = [("se_alle_jobcentre", _("Kan se borgere i alle jobcentre"))]
+        permissions = [
+            ("se_alle_jobcentre", _("Kan se borgere i alle jobcentre")),
+            ("flyt_person", _("Kan flytte borgere til et andet jobcenter")),
+        ]
         indexes = [
             models.Index(fields=["jobcenter", "navn"]),
         ]
@@ -342,6 +345,44 @@ class Person(models.Model):
     def __str__(self):
         # Deliberately without the CPR number: str() ends up in logs and admin messages.
         return self.navn
+
+
+class PersonPeriode(models.Model):
+    """The DFDG order § 16: the citizen's kontaktgruppe (and a-kasse) from a date.
+
+    One row per period; a period runs until the next one starts. The first period has no
+    start (``gyldig_fra`` empty): it reaches back before the citizen was created, so a
+    conversation registered late is judged by it. ``Person.kontaktgruppe``/``akasse`` hold
+    the current period's values (kept by ``services.person_ret``) for the pages that show
+    only today's; every § 28 rule reads the period in force on the conversation's date
+    (``selectors.periode_paa_dato``).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="perioder")
+    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+", verbose_name=_("kontaktgruppe"))
+    akasse = models.ForeignKey(Akasse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse"))
+    gyldig_fra = models.DateField(_("gyldig fra"), null=True, blank=True)
+    registreret = models.DateTimeField(_("registreret"), default=timezone.now)
+    registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    begrundelse = models.TextField(_("begrundelse"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("periode for kontaktgruppe og a-kasse")
+        verbose_name_plural = _("perioder for kontaktgruppe og a-kasse")
+        ordering = ["person", "-gyldig_fra"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "gyldig_fra"],
+                nulls_distinct=False,
+                name="personperiode_en_pr_dato",
+                violation_error_message=_("Borgeren har allerede en periode fra denne dato."),
+            ),
+        ]
+
+    def __str__(self):
+        fra = self.gyldig_fra.strftime("%d.%m.%Y") if self.gyldig_fra else _("oprettelsen")
+        return f"{self.kontaktgruppe} fra {fra}"
 
 
 class SamtaleQuerySet(models.QuerySet):

@@ -42,6 +42,8 @@ class Regelsaet:
     visitationsgrupper: tuple[Visitationsgruppe, ...] = field(default_factory=tuple)
     cv_vurdering: bool = False
     akasse_videregivelse: bool = False
+    # The kontaktgruppe these rules were read for: the citizen's on the conversation's date.
+    kontaktgruppe: object = None
     # (kontaktgruppe pk, samtaletype pk, dato): what this answer was read for, so a caller
     # holding it can reuse it instead of reading the rule table again.
     noegle: tuple = ()
@@ -138,6 +140,7 @@ def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.
     t = regeltabel()
     kg = kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=dato)
     kg["noegle"] = regel_noegle(kontaktgruppe_id=kontaktgruppe.pk, samtaletype=samtaletype, dato=dato)
+    kg["kontaktgruppe"] = kontaktgruppe
     if samtaletype is None:
         return Regelsaet(**kg)
     regel = next((r for r in t.samtaletyperegler.get(samtaletype.pk, ()) if _gyldig(r, dato)), None)
@@ -187,6 +190,8 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
     from .models import Samtale
 
     fejl: dict[str, list[str]] = {}
+    # The kontaktgruppe on the conversation's date (DFDG order § 16), as the rules were read.
+    kg_kode = (regler.kontaktgruppe or person.kontaktgruppe).kode
 
     def tilfoej(felt: str, besked: str) -> None:
         fejl.setdefault(felt, []).append(besked)
@@ -199,7 +204,7 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
         tilfoej(
             "samtaletype",
             _("Samtaletypen %(type)s kan ikke bruges for borgere i kontaktgruppe %(kg)s på denne dato.")
-            % {"type": data.samtaletype, "kg": person.kontaktgruppe.kode},
+            % {"type": data.samtaletype, "kg": kg_kode},
         )
     if data.samtaleform is not None and data.samtaleform not in kodecache.gyldige(Samtaleform, data.dato):
         tilfoej("samtaleform", _("Samtaleformen gælder ikke på denne dato."))
@@ -235,13 +240,13 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
         if not regler.visitation:
             tilfoej(
                 "visitationsgruppe",
-                _("Borgere i kontaktgruppe %(kg)s visiteres ikke (§ 28 nr. 9).") % {"kg": person.kontaktgruppe.kode},
+                _("Borgere i kontaktgruppe %(kg)s visiteres ikke (§ 28 nr. 9).") % {"kg": kg_kode},
             )
         elif data.visitationsgruppe not in regler.visitationsgrupper:
             tilfoej(
                 "visitationsgruppe",
                 _("Visitationsgruppen %(gruppe)s kan ikke bruges for kontaktgruppe %(kg)s.")
-                % {"gruppe": data.visitationsgruppe, "kg": person.kontaktgruppe.kode},
+                % {"gruppe": data.visitationsgruppe, "kg": kg_kode},
             )
 
     if data.cv_ikke_fyldestgoerende and not regler.cv_vurdering:

@@ -6,8 +6,10 @@ REGISTRERING_MODELLER = ("person", "samtale", "deltager", "visitation", "personm
 ROLLER: dict[str, list[str]] = {
     # Read and write, own jobcenter.
     "sagsbehandler": [f"registrering.{a}_{m}" for m in REGISTRERING_MODELLER for a in ("view", "add", "change")],
-    # The same plus the operations page (reporting).
-    "teamleder": [f"registrering.{a}_{m}" for m in REGISTRERING_MODELLER for a in ("view", "add", "change")],
+    # The same plus the operations page (reporting) and moving their citizens to another
+    # jobcenter.
+    "teamleder": [f"registrering.{a}_{m}" for m in REGISTRERING_MODELLER for a in ("view", "add", "change")]
+    + ["registrering.flyt_person"],
     # Read-only, every jobcenter, history and logs.
     "revisor": [f"registrering.view_{m}" for m in REGISTRERING_MODELLER]
     + ["registrering.se_alle_jobcentre", "registrering.se_historik", "registrering.view_adgangslog"],

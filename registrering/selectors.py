@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deltager, Person, PersonMarkering, Samtale, SamtaletypeRegel, Visitation
+from .models import Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
 from .regler import DANSK_TID
 
 # ASCII digits only ([0-9], not \d): a fullwidth or Arabic-Indic "CPR number" finds nobody.
@@ -46,6 +46,49 @@ def person_soeg(*, bruger, q: str, graense: int = 50) -> QuerySet[Person]:
 
 def idag() -> datetime.date:
     return timezone.localtime(timezone.now(), timezone=DANSK_TID).date()
+
+
+# --- kontaktgruppe and a-kasse over time (DFDG order § 16) ----------------------------------
+
+
+def perioder(*, person: Person) -> list[PersonPeriode]:
+    """The citizen's periods, newest first (the one without a start last). Read once per
+    person object: a page or a service asks for several dates of one citizen."""
+    cache = getattr(person, "_perioder", None)
+    if cache is None:
+        cache = list(
+            PersonPeriode.objects.filter(person_id=person.pk)
+            .select_related("kontaktgruppe", "akasse", "registreret_af")
+            .order_by(F("gyldig_fra").desc(nulls_last=True), "-registreret")
+        )
+        person._perioder = cache
+    return cache
+
+
+def periode_paa_dato(*, person: Person, dato: datetime.date) -> PersonPeriode | None:
+    """The period in force on ``dato``: the newest that started on or before it; the first
+    period (no start) covers every date before the next one."""
+    for p in perioder(person=person):
+        if p.gyldig_fra is None or p.gyldig_fra <= dato:
+            return p
+    return None
+
+
+@dataclass(frozen=True)
+class Stilling:
+    """How the citizen stood on a date: the kontaktgruppe and a-kasse the rules use."""
+
+    kontaktgruppe: object
+    akasse: object
+
+
+def stilling_paa_dato(*, person: Person, dato: datetime.date) -> Stilling:
+    """Kontaktgruppe and a-kasse on ``dato``; a citizen without periods (none should be) is
+    judged by the values on the citizen."""
+    p = periode_paa_dato(person=person, dato=dato)
+    if p is None:
+        return Stilling(kontaktgruppe=person.kontaktgruppe, akasse=person.akasse)
+    return Stilling(kontaktgruppe=p.kontaktgruppe, akasse=p.akasse)
 
 
 def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visitation | None:
@@ -271,8 +314,8 @@ def _vis(vaerdi, felt, navne) -> str:
 
 
 def historik_for_person(*, person: Person) -> list[Historikpost]:
-    """Every change to the citizen, their conversations, participants, visitation rows and
-    markings, newest first, with who, when, the reason and a field-by-field diff.
+    """Every change to the citizen, their conversations, participants, visitation rows,
+    markings and periods of kontaktgruppe and a-kasse, newest first, with who, when, the reason and a field-by-field diff.
 
     A fixed number of queries whatever the history's length: one per history table (with
     the acting user joined), one for the conversations' labels and one per code list;
@@ -291,6 +334,7 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
         ),
         (Visitation.history.filter(person_id=person.pk), lambda r: str(_("Visitation"))),
         (PersonMarkering.history.filter(person_id=person.pk), lambda r: str(_("Persongruppemarkering"))),
+        (PersonPeriode.history.filter(person_id=person.pk), lambda r: str(_("Periode for kontaktgruppe og a-kasse"))),
     ]
     poster: list[Historikpost] = []
     for qs, etiket in kilder:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +29,10 @@ from .models import (
     Deltagelsesform,
     Deltager,
     Deltagerrolle,
+    Jobcenter,
     Kontaktgruppe,
     Person,
+    PersonPeriode,
     Persongruppemarkering,
     PersonMarkering,
     Samtale,
@@ -73,9 +76,18 @@ class SamtaleData:
 @dataclass
 class Resultat:
     samtale: Samtale
+    # A visitation row this action wrote or changed (the conversation's result, in force
+    # from its registration date).
     visitation: Visitation | None = None
+    # The chosen group equals the group in force, so no change was recorded (§ 28 nr. 9).
     visitation_uaendret: bool = False
+    # A correction made the conversation's visitation change disappear; the group now in
+    # force (or None) is ``gaeldende_visitation``.
+    visitation_fjernet: bool = False
+    gaeldende_visitation: Visitation | None = None
     markering: PersonMarkering | None = None
+    # A correction that changes nothing writes nothing (no sekvens, no report).
+    ingen_aendring: bool = False
 
 
 # --- the access log ---------------------------------------------------------------------------
@@ -158,8 +170,168 @@ def _person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: 
     person.full_clean()
     person._history_user = bruger
     person.save()
+    periode_foerste(person=person, bruger=bruger)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=_("Borger oprettet"))
     return person
+
+
+def periode_foerste(*, person: Person, bruger: Bruger | None) -> PersonPeriode:
+    """The citizen's first period (no start: it covers every date before a later one).
+    Called in the transaction that creates the citizen; demo data and tests call it too."""
+    periode = PersonPeriode(
+        person=person, kontaktgruppe_id=person.kontaktgruppe_id, akasse_id=person.akasse_id, gyldig_fra=None,
+        registreret=person.oprettet, registreret_af=bruger,
+    )
+    periode._history_user = bruger
+    periode.save()
+    person._perioder = None
+    return periode
+
+
+@dataclass
+class Konflikt:
+    """A registered conversation a backdated period would make invalid."""
+
+    samtale: Samtale
+    fejl: list[str]
+
+
+class PeriodeKonflikt(ValidationError):
+    def __init__(self, konflikter: list[Konflikt]):
+        super().__init__(
+            {"gyldig_fra": [_("Perioden ville gøre %(n)s registrerede samtaler ugyldige. Ret eller annullér dem først, eller vælg en senere dato.")
+                            % {"n": len(konflikter)}]}
+        )
+        self.konflikter = konflikter
+
+
+def _samtale_data(samtale: Samtale) -> SamtaleData:
+    """A registered conversation as the data it was registered with (to judge it again)."""
+    visitation = samtale.visitationer.select_related("visitationsgruppe").first()
+    return SamtaleData(
+        dato=samtale.dato,
+        samtaletype=samtale.samtaletype,
+        samtaleform=samtale.samtaleform,
+        aftale=samtale.aftale,
+        saerlig_indsats=samtale.saerlig_indsats,
+        akasse_deltagelse=samtale.akasse_deltagelse,
+        praktiske_aftaler=samtale.praktiske_aftaler,
+        visitationsgruppe=visitation.visitationsgruppe if visitation else None,
+        tidlig_opfoelgning=samtale.tidlig_opfoelgning,
+        cv_ikke_fyldestgoerende=samtale.cv_ikke_fyldestgoerende,
+        deltagere=[
+            DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
+            for d in samtale.deltagere.filter(aktiv=True).select_related("rolle", "deltagelsesform")
+        ],
+    )
+
+
+@transaction.atomic
+def person_ret(
+    *,
+    person: Person,
+    kontaktgruppe: Kontaktgruppe,
+    akasse: Akasse | None,
+    gyldig_fra: datetime.date,
+    begrundelse: str,
+    bruger: Bruger,
+    tidspunkt: datetime.datetime | None = None,
+) -> PersonPeriode:
+    """DFDG order § 16: a new period of kontaktgruppe and a-kasse from ``gyldig_fra``.
+
+    The period runs until a later one starts (none can exist: a new period starts after the
+    latest). Every active conversation held from ``gyldig_fra`` on is judged again under the
+    new kontaktgruppe; if one would no longer be valid, the period is refused with those
+    conflicts (:class:`PeriodeKonflikt`), so a registration already reported never turns
+    invalid behind the caseworker's back."""
+    tidspunkt = tidspunkt or timezone.now()
+    begrundelse = (begrundelse or "").strip()
+    laast = _laas_person(person)
+    perioder = selectors.perioder(person=laast)
+    nuvaerende = perioder[0] if perioder else None
+    fejl: dict[str, list[str]] = {}
+    if not begrundelse:
+        fejl["begrundelse"] = [_("Skriv en begrundelse for ændringen.")]
+    if gyldig_fra > dansk_dato(tidspunkt):
+        fejl["gyldig_fra"] = [_("Datoen ligger i fremtiden. Registrér ændringen, når den er trådt i kraft.")]
+    elif nuvaerende is not None and nuvaerende.gyldig_fra is not None and gyldig_fra <= nuvaerende.gyldig_fra:
+        fejl["gyldig_fra"] = [
+            _("Den nuværende periode gælder fra %(dato)s. En ny periode skal starte efter den.")
+            % {"dato": nuvaerende.gyldig_fra.strftime("%d.%m.%Y")}
+        ]
+    if kontaktgruppe not in kodecache.gyldige(Kontaktgruppe, gyldig_fra):
+        fejl["kontaktgruppe"] = [_("Kontaktgruppen gælder ikke på denne dato.")]
+    if akasse is not None and akasse not in kodecache.gyldige(Akasse, gyldig_fra):
+        fejl["akasse"] = [_("A-kassen gælder ikke på denne dato.")]
+    if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=gyldig_fra)["akasse_videregivelse"]:
+        fejl["akasse"] = [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]
+    if (
+        not fejl
+        and nuvaerende is not None
+        and nuvaerende.kontaktgruppe_id == kontaktgruppe.pk
+        and nuvaerende.akasse_id == getattr(akasse, "pk", None)
+    ):
+        fejl["__all__"] = [_("Borgeren har allerede denne kontaktgruppe og a-kasse. Intet er ændret.")]
+    if fejl:
+        raise ValidationError(fejl)
+
+    konflikter = []
+    if nuvaerende is None or nuvaerende.kontaktgruppe_id != kontaktgruppe.pk:
+        berorte = (
+            Samtale.objects.aktive()
+            .filter(person=laast, dato__gte=gyldig_fra)
+            .select_related("samtaletype", "samtaleform", "akasse_deltagelse")
+            .order_by("dato", "registreret")
+        )
+        for samtale in berorte:
+            data = _samtale_data(samtale)
+            regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
+            beskeder = valider_samtale(person=laast, data=data, regler=regler, samtale=samtale)
+            if beskeder:
+                konflikter.append(Konflikt(samtale=samtale, fejl=[b for bs in beskeder.values() for b in bs]))
+    if konflikter:
+        raise PeriodeKonflikt(konflikter)
+
+    periode = PersonPeriode(
+        person=laast, kontaktgruppe=kontaktgruppe, akasse=akasse, gyldig_fra=gyldig_fra, registreret=tidspunkt,
+        registreret_af=bruger, begrundelse=begrundelse,
+    )
+    _valider_felter(periode)
+    _gem(periode, bruger=bruger, begrundelse=begrundelse)
+    # The citizen's own fields hold the current period's values (the latest period is current:
+    # it is not in the future).
+    laast.kontaktgruppe, laast.akasse = kontaktgruppe, akasse
+    _gem(laast, bruger=bruger, begrundelse=begrundelse)
+    person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
+    adgang_log(
+        bruger=bruger, personer=[laast], handling=Adgangslog.Handling.RET,
+        detaljer=_("Kontaktgruppe %(kg)s fra %(dato)s") % {"kg": kontaktgruppe.kode, "dato": gyldig_fra.strftime("%d.%m.%Y")},
+    )
+    return periode
+
+
+@transaction.atomic
+def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruger: Bruger) -> Person:
+    """Move the citizen to another jobcenter: from now on that jobcenter's caseworkers see
+    the whole history (conversations keep the jobcenter that registered them)."""
+    begrundelse = (begrundelse or "").strip()
+    laast = _laas_person(person)
+    fejl = {}
+    if not begrundelse:
+        fejl["begrundelse"] = [_("Skriv en begrundelse for flytningen.")]
+    if jobcenter.pk == laast.jobcenter_id:
+        fejl["jobcenter"] = [_("Borgeren hører allerede til %(jc)s.") % {"jc": jobcenter}]
+    if fejl:
+        raise ValidationError(fejl)
+    fra = laast.jobcenter
+    laast.jobcenter = jobcenter
+    _gem(laast, bruger=bruger, begrundelse=begrundelse)
+    person.jobcenter = jobcenter
+    adgang_log(
+        bruger=bruger, personer=[laast], handling=Adgangslog.Handling.RET,
+        detaljer=_("Flyttet fra %(fra)s til %(til)s") % {"fra": fra, "til": jobcenter},
+    )
+    return laast
 
 
 # --- conversations -------------------------------------------------------------------------
@@ -170,10 +342,12 @@ def _laas_person(person: Person) -> Person:
 
 
 def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = None, regler: Regelsaet | None = None) -> Regelsaet:
-    # A caller (the form) may hand over the rules it just read; they are used only if they
-    # were read for this citizen's kontaktgruppe, this type and this date.
-    if regler is None or regler.noegle != regel_noegle(kontaktgruppe_id=person.kontaktgruppe_id, samtaletype=data.samtaletype, dato=data.dato):
-        regler = regelsaet(kontaktgruppe=person.kontaktgruppe, samtaletype=data.samtaletype, dato=data.dato)
+    # DFDG order § 16: the kontaktgruppe the citizen had on the conversation's date. A caller
+    # (the form) may hand over the rules it just read; they are used only if they were read
+    # for that kontaktgruppe, this type and this date.
+    kontaktgruppe = selectors.stilling_paa_dato(person=person, dato=data.dato).kontaktgruppe
+    if regler is None or regler.noegle != regel_noegle(kontaktgruppe_id=kontaktgruppe.pk, samtaletype=data.samtaletype, dato=data.dato):
+        regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=data.samtaletype, dato=data.dato)
     fejl = {}
     if data.samtaletype is None:
         fejl["samtaletype"] = [_("Vælg en samtaletype.")]
@@ -284,7 +458,7 @@ def samtale_registrer(
         tidlig_opfoelgning=data.tidlig_opfoelgning,
         cv_ikke_fyldestgoerende=data.cv_ikke_fyldestgoerende,
         jobcenter=person.jobcenter,
-        kontaktgruppe=person.kontaktgruppe,
+        kontaktgruppe=regler.kontaktgruppe,
         registreret=tidspunkt,
         registreret_af=bruger,
         sekvens=1,
@@ -303,6 +477,103 @@ def samtale_registrer(
     return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
 
 
+# --- the visitation result of a corrected or cancelled conversation ----------------------------
+
+
+def _visitation_foer(*, person: Person, gyldig_fra: datetime.date, registreret, undtagen=None) -> Visitation | None:
+    """The visitation in force just before a row at (``gyldig_fra``, ``registreret``) in the
+    timeline's order, leaving out ``undtagen`` (the row being corrected)."""
+    qs = Visitation.objects.filter(person=person).filter(
+        Q(gyldig_fra__lt=gyldig_fra) | Q(gyldig_fra=gyldig_fra, registreret__lt=registreret)
+    )
+    if undtagen is not None:
+        qs = qs.exclude(pk=undtagen.pk)
+    return qs.select_related("visitationsgruppe").order_by("-gyldig_fra", "-registreret", "-id").first()
+
+
+@dataclass
+class _VisitationsPlan:
+    """What a correction does to its conversation's visitation result (§ 28 nr. 9, stk. 2).
+
+    The conversation's result is *replaced*, keeping its effective date (the original
+    registration date, stk. 2): ``ret`` changes the row's group, ``opret`` adds a row at the
+    conversation's registration date, ``fjern`` deletes the row because the result now equals
+    the group in force before it (or the caseworker withdrew the assessment); ``uaendret``
+    is a result equal to the group in force, so no change is recorded; ``intet`` does
+    nothing. The old value stays in the history with the reason."""
+
+    handling: str  # "intet", "uaendret", "ret", "opret", "fjern"
+    raekke: Visitation | None = None
+    gruppe: Visitationsgruppe | None = None
+
+
+def _visitation_plan(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe | None) -> _VisitationsPlan:
+    raekke = samtale.visitationer.select_related("visitationsgruppe").order_by("-gyldig_fra", "-registreret", "-id").first()
+    if raekke is not None:
+        if gruppe is not None and gruppe.pk == raekke.visitationsgruppe_id:
+            return _VisitationsPlan("intet", raekke)
+        foer = _visitation_foer(person=person, gyldig_fra=raekke.gyldig_fra, registreret=raekke.registreret, undtagen=raekke)
+        if gruppe is None or (foer is not None and foer.visitationsgruppe_id == gruppe.pk):
+            return _VisitationsPlan("fjern", raekke)
+        return _VisitationsPlan("ret", raekke, gruppe)
+    if gruppe is None:
+        return _VisitationsPlan("intet")
+    gyldig_fra = dansk_dato(samtale.registreret)
+    foer = _visitation_foer(person=person, gyldig_fra=gyldig_fra, registreret=samtale.registreret)
+    if foer is not None and foer.visitationsgruppe_id == gruppe.pk:
+        return _VisitationsPlan("uaendret")
+    return _VisitationsPlan("opret", None, gruppe)
+
+
+def _visitation_udfoer(*, plan: _VisitationsPlan, person: Person, samtale: Samtale, bruger: Bruger, begrundelse: str) -> Visitation | None:
+    """Carry out a plan; returns the conversation's visitation row afterwards (or None)."""
+    if plan.handling == "ret":
+        plan.raekke.visitationsgruppe = plan.gruppe
+        _valider_felter(plan.raekke)
+        _gem(plan.raekke, bruger=bruger, begrundelse=begrundelse)
+        return plan.raekke
+    if plan.handling == "opret":
+        raekke = Visitation(
+            person=person,
+            visitationsgruppe=plan.gruppe,
+            gyldig_fra=dansk_dato(samtale.registreret),  # § 28, stk. 2: virkning fra registreringsdatoen
+            registreret=samtale.registreret,
+            registreret_af=bruger,
+            samtale=samtale,
+        )
+        _valider_felter(raekke)
+        _gem(raekke, bruger=bruger, begrundelse=begrundelse)
+        return raekke
+    if plan.handling == "fjern":
+        # The change never stood: the row goes, its history ("-", with the reason) stays.
+        plan.raekke._history_user = bruger
+        plan.raekke._change_reason = begrundelse
+        plan.raekke.delete()
+        return None
+    return plan.raekke
+
+
+def _uaendret(*, samtale: Samtale, data: SamtaleData, plan: _VisitationsPlan) -> bool:
+    """Whether a correction would change nothing at all (ISSUE 15.10: then it is a no-op)."""
+    if plan.handling not in {"intet", "uaendret"}:
+        return False
+    felter = (
+        (samtale.dato, data.dato),
+        (samtale.samtaletype_id, getattr(data.samtaletype, "pk", None)),
+        (samtale.samtaleform_id, getattr(data.samtaleform, "pk", None)),
+        (samtale.aftale, data.aftale.strip()),
+        (samtale.saerlig_indsats, data.saerlig_indsats.strip()),
+        (samtale.akasse_deltagelse_id, getattr(data.akasse_deltagelse, "pk", None)),
+        (samtale.praktiske_aftaler, data.praktiske_aftaler.strip()),
+        (samtale.tidlig_opfoelgning, data.tidlig_opfoelgning),
+        (samtale.cv_ikke_fyldestgoerende, data.cv_ikke_fyldestgoerende),
+    )
+    if any(a != b for a, b in felter):
+        return False
+    aktive = sorted((d.navn, d.rolle_id, d.deltagelsesform_id) for d in samtale.deltagere.filter(aktiv=True))
+    return aktive == sorted(d.noegle() for d in data.deltagere)
+
+
 @transaction.atomic
 def samtale_ret(
     *,
@@ -314,11 +585,14 @@ def samtale_ret(
     regler: Regelsaet | None = None,
 ) -> Resultat:
     """Correct a registration. Nothing is deleted: the old values stay in the history with
-    the reason, removed participants are marked inactive, and a new report event goes out."""
+    the reason, removed participants are marked inactive, and a new report event goes out.
+    The rules are those of the citizen's kontaktgruppe on the conversation's (corrected)
+    date. A correction that changes nothing writes nothing (``ingen_aendring``)."""
     tidspunkt = tidspunkt or timezone.now()
     begrundelse = (begrundelse or "").strip()
     person = _laas_person(samtale.person)
     samtale = Samtale.objects.select_for_update().get(pk=samtale.pk)
+    samtale.person = person
     fejl = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for rettelsen.")]
@@ -332,6 +606,10 @@ def samtale_ret(
     if fejl:
         raise ValidationError(fejl)
 
+    plan = _visitation_plan(person=person, samtale=samtale, gruppe=data.visitationsgruppe)
+    if _uaendret(samtale=samtale, data=data, plan=plan):
+        return Resultat(samtale=samtale, ingen_aendring=True)
+
     samtale.dato = data.dato
     samtale.samtaletype = data.samtaletype
     samtale.samtaleform = data.samtaleform
@@ -341,6 +619,7 @@ def samtale_ret(
     samtale.akasse_deltagelse = data.akasse_deltagelse
     samtale.praktiske_aftaler = data.praktiske_aftaler.strip()
     samtale.cv_ikke_fyldestgoerende = data.cv_ikke_fyldestgoerende
+    samtale.kontaktgruppe = regler.kontaktgruppe
     tidlig_foer = samtale.tidlig_opfoelgning
     samtale.tidlig_opfoelgning = data.tidlig_opfoelgning
     samtale.rettet = tidspunkt
@@ -359,19 +638,26 @@ def samtale_ret(
             _gem(deltager, bruger=bruger, begrundelse=begrundelse)
     _deltagere_opret(samtale=samtale, deltagere=list(nye.values()), bruger=bruger)
 
-    visitation, uaendret = _visitation(
-        person=person, samtale=samtale, gruppe=data.visitationsgruppe, bruger=bruger, tidspunkt=tidspunkt
-    )
+    visitation = _visitation_udfoer(plan=plan, person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
     markering = None
     if data.tidlig_opfoelgning and not tidlig_foer:
         markering = _markering_start(person=person, samtale=samtale, bruger=bruger, tidspunkt=tidspunkt)
     elif tidlig_foer and not data.tidlig_opfoelgning:
         _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
+    # The correction event carries the conversation's visitation result as it now stands
+    # (none when the change disappeared), so the receiver's latest sekvens is the truth.
     haendelser_opret(
         samtale=samtale, handling="ret", tidspunkt=tidspunkt, regler=regler, visitation=visitation, begrundelse=begrundelse
     )
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.RET, detaljer=str(samtale))
-    return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
+    return Resultat(
+        samtale=samtale,
+        visitation=visitation if plan.handling in {"ret", "opret"} else None,
+        visitation_uaendret=plan.handling == "uaendret",
+        visitation_fjernet=plan.handling == "fjern",
+        gaeldende_visitation=selectors.visitationsgruppe_paa_dato(person=person, dato=dansk_dato(tidspunkt)) if plan.handling == "fjern" else None,
+        markering=markering,
+    )
 
 
 @transaction.atomic
@@ -379,8 +665,9 @@ def samtale_annuller(
     *, samtale: Samtale, begrundelse: str, bruger: Bruger, tidspunkt: datetime.datetime | None = None
 ) -> Samtale:
     """Cancel a registration: it stays, marked cancelled with the reason; it no longer counts
-    for the current agreement; a marking it started ends; if its visitation change is still
-    the latest, the previous group is registered again; a cancellation event is reported."""
+    for the current agreement; a marking it started ends; its visitation change disappears
+    (the row goes, its history stays with the reason), so the group in force before it is in
+    force again from the same day; a cancellation event is reported."""
     tidspunkt = tidspunkt or timezone.now()
     begrundelse = (begrundelse or "").strip()
     person = _laas_person(samtale.person)
@@ -395,22 +682,8 @@ def samtale_annuller(
     _valider_felter(samtale, constraints=False)
     _gem(samtale, bruger=bruger, begrundelse=begrundelse)
     _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
-
-    seneste = selectors.visitation_seneste(person=person)
-    if seneste is not None and seneste.samtale_id == samtale.pk:
-        forrige = (
-            selectors.visitationer_for_person(person=person).exclude(samtale=samtale).exclude(pk=seneste.pk).first()
-        )
-        if forrige is not None and forrige.visitationsgruppe_id != seneste.visitationsgruppe_id:
-            tilbage = Visitation(
-                person=person,
-                visitationsgruppe_id=forrige.visitationsgruppe_id,
-                gyldig_fra=dansk_dato(tidspunkt),
-                registreret=tidspunkt,
-                registreret_af=bruger,
-                samtale=None,
-            )
-            _gem(tilbage, bruger=bruger, begrundelse=begrundelse)
+    for raekke in samtale.visitationer.all():
+        _visitation_udfoer(plan=_VisitationsPlan("fjern", raekke), person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
     haendelser_opret(samtale=samtale, handling="annuller", tidspunkt=tidspunkt, begrundelse=begrundelse)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.ANNULLER, detaljer=str(samtale))
     return samtale

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import zlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -29,7 +30,9 @@ from .forms import (
     VisitationPaaDatoForm,
     BegrundelseForm,
     DeltagerFormSet,
+    PersonFlytForm,
     PersonForm,
+    PersonRetForm,
     SamtaleForm,
     SamtaleRetForm,
 )
@@ -97,6 +100,8 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
             "markeringer": selectors.markeringer_aktive(person=person),
             "cv_vurdering": cv_vurdering,
             "kan_registrere": kan_registrere,
+            "perioder": selectors.perioder(person=person),
+            "kan_flytte": _kan_flytte(request.user, person),
         },
     )
 
@@ -110,7 +115,8 @@ def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
 
     A conversation's row changes only with its ``sekvens`` (every correction and
     cancellation counts it up), its reporting state (``indberetning_noegle``, read in the
-    same row query) and the code lists' names, so a rendered row is cached under all three
+    same row query), the registrant's name and the code lists' names, so a rendered row is
+    cached under all of them
     (``kodecache.version()``, which every change of a code list renews) and never
     needs invalidating. The page reads every row (one query, also when all are cached) and
     completes and renders only those not in the cache, so its cost hardly grows with the citizen's history. The cache
@@ -120,11 +126,15 @@ def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
     koder = kodecache.version()
 
     def noegle(r) -> str:
-        # The reporting state changes without a new sekvens (sent, receipted, refused): its key is part of the row's.
-        return f"samtale-raekke:{r['pk']}:{r['sekvens']}:{r['indberetning_noegle']}:{int(kan_registrere)}:{sprog}:{koder}"
+        # The reporting state changes without a new sekvens (sent, receipted, refused), and the
+        # registrant's name can change without the conversation changing: both are part of
+        # the key (the name as a short digest; both read in the same query as the row).
+        navn = zlib.crc32(f"{r['af_fornavn']}\x1f{r['af_efternavn']}\x1f{r['af_brugernavn']}".encode())
+        return f"samtale-raekke:{r['pk']}:{r['sekvens']}:{r['indberetning_noegle']}:{navn:08x}:{int(kan_registrere)}:{sprog}:{koder}"
 
-    cachede = cache.get_many([noegle(r) for r in raekker])
-    mangler = [r for r in raekker if noegle(r) not in cachede]
+    noegler = {r["pk"]: noegle(r) for r in raekker}
+    cachede = cache.get_many(list(noegler.values()))
+    mangler = [r for r in raekker if noegler[r["pk"]] not in cachede]
     if mangler:
         selectors.samtale_raekker_udfyld(mangler)
         raekke = engines["jinja2"].env.get_template("registrering/_samtale_raekke.html").module.raekke
@@ -133,12 +143,12 @@ def _samtale_raekker(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
         nye = {}
         for s in mangler:
             s["ret_url"], s["annuller_url"] = ret.replace(str(_MAERKE), str(s["pk"])), annuller.replace(str(_MAERKE), str(s["pk"]))
-            nye[noegle(s)] = raekke(s, kan_registrere)
+            nye[noegler[s["pk"]]] = raekke(s, kan_registrere)
         cache.set_many(nye, 3600)
         cachede |= nye
     # The rows are Markup (Jinja2's autoescaped output), kept so through the cache's pickling:
     # Django's template does not escape them again, and nothing is marked safe by hand.
-    return [cachede[noegle(r)] for r in raekker]
+    return [cachede[noegler[r["pk"]]] for r in raekker]
 
 
 def _fejl_paa_form(form, fejl: ValidationError) -> None:
@@ -314,6 +324,12 @@ def _startvaerdier(request: HttpRequest, *, person, samtale=None) -> dict:
 
 def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
     samtale = resultat.samtale
+    if resultat.ingen_aendring:
+        messages.info(
+            request,
+            _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.") % {"samtale": samtale},
+        )
+        return
     if rettet:
         messages.success(request, _("Samtalen %(samtale)s er rettet.") % {"samtale": samtale})
     else:
@@ -323,6 +339,13 @@ def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
             request,
             _("Visitationsgruppen er nu %(gruppe)s med virkning fra %(dato)s (§ 28 stk. 2).")
             % {"gruppe": resultat.visitation.visitationsgruppe.navn, "dato": resultat.visitation.gyldig_fra.strftime("%d.%m.%Y")},
+        )
+    elif resultat.visitation_fjernet:
+        gaeldende = resultat.gaeldende_visitation
+        messages.info(
+            request,
+            _("Samtalens visitationsændring er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9).")
+            % {"gruppe": gaeldende.visitationsgruppe.navn if gaeldende else _("ingen")},
         )
     elif resultat.visitation_uaendret:
         messages.info(
@@ -378,6 +401,60 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
             messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
             return redirect("registrering:person-detalje", pk=samtale.person_id)
     return render(request, "registrering/samtale_annuller.html", {"samtale": samtale, "person": samtale.person, "form": form})
+
+
+@login_required
+@medarbejder_paakraevet
+@require_http_methods(["GET", "POST"])
+def person_ret(request: HttpRequest, pk) -> HttpResponse:
+    """DFDG order § 16: a new period of the citizen's kontaktgruppe and a-kasse from a date."""
+    person = _person(request, pk)
+    form = PersonRetForm(request.POST or None)
+    konflikter = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
+        except services.PeriodeKonflikt as e:
+            konflikter = e.konflikter
+            _fejl_paa_form(form, e)
+        except ValidationError as e:
+            _fejl_paa_form(form, e)
+        else:
+            messages.success(request, _("Kontaktgruppe og a-kasse er ændret fra %(dato)s.") % {"dato": form.cleaned_data["gyldig_fra"].strftime("%d.%m.%Y")})
+            return redirect("registrering:person-detalje", pk=person.pk)
+    elif request.method == "GET":
+        services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Ændring af kontaktgruppe og a-kasse"))
+    return render(request, "registrering/person_ret.html", {"person": person, "form": form, "konflikter": konflikter, "perioder": selectors.perioder(person=person)})
+
+
+def _kan_flytte(bruger, person) -> bool:
+    """An administrator (every jobcenter), or a team lead of the citizen's current jobcenter."""
+    if not bruger.has_perm("registrering.flyt_person"):
+        return False
+    return bruger.has_perm("registrering.se_alle_jobcentre") or (bruger.jobcenter_id is not None and bruger.jobcenter_id == person.jobcenter_id)
+
+
+@login_required
+@permission_required("registrering.view_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_flyt(request: HttpRequest, pk) -> HttpResponse:
+    person = _person(request, pk)
+    if not _kan_flytte(request.user, person):
+        raise PermissionDenied
+    form = PersonFlytForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_flyt(person=person, bruger=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _fejl_paa_form(form, e)
+        else:
+            messages.success(request, _("%(navn)s er flyttet til %(jc)s.") % {"navn": person.navn, "jc": form.cleaned_data["jobcenter"]})
+            if selectors.personer_synlige(bruger=request.user).filter(pk=person.pk).exists():
+                return redirect("registrering:person-detalje", pk=person.pk)
+            return redirect("registrering:person-soeg")
+    elif request.method == "GET":
+        services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Flytning til andet jobcenter"))
+    return render(request, "registrering/person_flyt.html", {"person": person, "form": form})
 
 
 @login_required

@@ -45,13 +45,15 @@ def person(*, kontaktgruppe: str = "2", jc: Jobcenter | None = None, akasse: str
     jc = jc or jobcenter()
     if kontaktgruppe == "1" and akasse is None:
         akasse = "HK"
-    return Person.objects.create(
+    p = Person.objects.create(
         cpr=cpr(),
         navn=navn,
         kontaktgruppe=Kontaktgruppe.objects.get(kode=kontaktgruppe),
         akasse=Akasse.objects.get(kode=akasse) if akasse else None,
         jobcenter=jc,
     )
+    services.periode_foerste(person=p, bruger=None)  # the first period (DFDG order § 16)
+    return p
 
 
 def kode(model, k):

@@ -24,6 +24,9 @@ REGLER = {
     "registrering:person-soeg": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
     "registrering:person-opret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=403, administrator=200),
     "registrering:person-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=200, administrator=200),
+    "registrering:person-ret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
+    # Administrator, or a team lead of the citizen's current jobcenter.
+    "registrering:person-flyt": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
     "registrering:samtale-opret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
     "registrering:samtale-ret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
     "registrering:samtale-annuller": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
@@ -77,6 +80,8 @@ def verden(jobcenter, andet_jobcenter):
         "registrering:samtale-ret": {"pk": samtale.pk},
         "registrering:samtale-annuller": {"pk": samtale.pk},
         "registrering:person-historik": {"pk": person.pk},
+        "registrering:person-ret": {"pk": person.pk},
+        "registrering:person-flyt": {"pk": person.pk},
         "registrering:person-adgangslog": {"pk": person.pk},
         "indberetning:batch-genudsend": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
         "indberetning:batch-detalje": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},

@@ -25,7 +25,7 @@ DROP FUNCTION IF EXISTS registrering_adgangslog_kun_tilfoej();
 def roller(apps, schema_editor):
     from registrering.roller import opret_roller
 
-    opret_roller(apps)
+    opret_roller(apps, streng=False)  # later permissions (0012 flyt_person) are added by their own migration
 
 
 class Migration(migrations.Migration):

@@ -28,7 +28,10 @@ def test_revisionssporet_viser_hvem_hvornaar_hvad_og_hvorfor(client, revisor, sa
         person=person, data=factories.data(aftale="Søge 2 job", visitationsgruppe="jobparat"), bruger=sagsbehandler
     ).samtale
     kollega = factories.bruger("kim", jc=jobcenter, first_name="Kim", last_name="Kollega")
-    services.samtale_ret(samtale=samtale, data=factories.data(aftale="Søge 4 job", samtaleform="2"), begrundelse="Forkert antal job", bruger=kollega)
+    # The correction keeps the conversation's visitation result (the form starts from it).
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(aftale="Søge 4 job", samtaleform="2", visitationsgruppe="jobparat"), begrundelse="Forkert antal job", bruger=kollega
+    )
     client.force_login(revisor)
     svar = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk}))
     assert svar.status_code == 200

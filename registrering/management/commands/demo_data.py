@@ -85,6 +85,8 @@ class Command(BaseCommand):
                     "jobcenter": jobcentre[jc],
                 },
             )
+            if not person.perioder.exists():
+                services.periode_foerste(person=person, bruger=None)  # DFDG order § 16
             personer[cpr] = person
 
         borger, _ = Bruger.objects.get_or_create(username="borger")

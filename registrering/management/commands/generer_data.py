@@ -10,6 +10,7 @@ What it builds, for N citizens spread over several jobcentre and all twelve kont
 * visitation histories for kontaktgruppe 2, 3 and 12 (a row only when the group changes,
   in force from the registration date, as the service does);
 * a persongruppemarkering for the citizens who asked for early follow-up;
+* each citizen's first period of kontaktgruppe and a-kasse (no start, DFDG order § 16);
 * the django-simple-history rows of all of these (``+``, and ``~`` for a cancellation),
   with the caseworker as ``history_user``;
 * the report events (``Haendelse``: DFDG always, the a-kasse for kontaktgruppe 1), with the
@@ -126,6 +127,7 @@ TABELLER = [
     "registrering_deltager",
     "registrering_visitation",
     "registrering_personmarkering",
+    "registrering_personperiode",
     "indberetning_batch",
     "indberetning_haendelse",
     "registrering_historicalperson",
@@ -133,6 +135,7 @@ TABELLER = [
     "registrering_historicaldeltager",
     "registrering_historicalvisitation",
     "registrering_historicalpersonmarkering",
+    "registrering_historicalpersonperiode",
 ]
 
 # Partial indexes left in place during the load: their predicate holds for no generated row
@@ -162,6 +165,17 @@ COPY_KOLONNER = {
 COPY_RAEKKEFOELGE = list(COPY_KOLONNER)
 
 HISTORIK_SQL = [
+    # Each citizen's first period of kontaktgruppe and a-kasse (DFDG order § 16; no start),
+    # as services.person_opret writes it, with its history.
+    """INSERT INTO registrering_personperiode (person_id, kontaktgruppe_id, akasse_id, gyldig_fra, registreret, registreret_af_id, begrundelse)
+       SELECT p.id, p.kontaktgruppe_id, p.akasse_id, NULL, p.oprettet, g.bruger_id, ''
+       FROM registrering_person p JOIN gen_person g ON g.id = p.id""",
+    """INSERT INTO registrering_historicalpersonperiode
+         (id, person_id, kontaktgruppe_id, akasse_id, gyldig_fra, registreret, registreret_af_id, begrundelse,
+          history_date, history_change_reason, history_type, history_user_id)
+       SELECT pp.id, pp.person_id, pp.kontaktgruppe_id, pp.akasse_id, NULL, pp.registreret, pp.registreret_af_id, '',
+          pp.registreret, NULL, '+', pp.registreret_af_id
+       FROM registrering_personperiode pp JOIN gen_person g ON g.id = pp.person_id""",
     # Citizens: created by a caseworker of their jobcenter.
     """INSERT INTO registrering_historicalperson
          (id, cpr, navn, history_date, history_change_reason, history_type, akasse_id, history_user_id, jobcenter_id, kontaktgruppe_id)
