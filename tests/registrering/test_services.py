@@ -339,24 +339,129 @@ def test_rettelse_foelger_samme_regler(sagsbehandler):
     assert "aftale" in fejl(e)
 
 
-def test_rettelse_til_anden_visitationsgruppe_gaelder_fra_rettelsesdatoen(sagsbehandler):
+def _registrer_kl(person, bruger, tidspunkt, **kw):
+    kw.setdefault("dato", tidspunkt.date())
+    return services.samtale_registrer(person=person, data=factories.data(**kw), bruger=bruger, tidspunkt=tidspunkt)
+
+
+def _gruppe_paa(person, dato):
+    v = selectors.visitationsgruppe_paa_dato(person=person, dato=dato)
+    return v.visitationsgruppe.kode if v else None
+
+
+def _rapporteret(samtale, handling):
+    from indberetning.models import Haendelse
+
+    return Haendelse.objects.get(samtale=samtale, handling=handling, modtager="dfdg")
+
+
+def test_rettet_visitationsresultat_erstatter_samtalens_resultat_med_samme_virkningsdato(sagsbehandler):
+    """Issue 11: Jobparat corrected to Aktivitetsparat is current, from the original
+    registration date (stk. 2); the old value stays in the history with the reason; the
+    correction is reported in sequence with the new result."""
     person = factories.person(kontaktgruppe="2")
-    samtale = services.samtale_registrer(
-        person=person,
-        data=factories.data(dato=datetime.date(2026, 3, 2), visitationsgruppe="jobparat"),
-        bruger=sagsbehandler,
-        tidspunkt=datetime.datetime(2026, 3, 2, 12, tzinfo=KBH),
-    ).samtale
-    services.samtale_ret(
+    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="jobparat").samtale
+    resultat = services.samtale_ret(
         samtale=samtale,
         data=factories.data(dato=datetime.date(2026, 3, 2), visitationsgruppe="aktivitetsparat"),
         begrundelse="Forkert gruppe valgt",
         bruger=sagsbehandler,
         tidspunkt=datetime.datetime(2026, 3, 5, 9, tzinfo=KBH),
     )
-    paa = lambda d: selectors.visitationsgruppe_paa_dato(person=person, dato=d).visitationsgruppe.kode  # noqa: E731
-    assert paa(datetime.date(2026, 3, 4)) == "jobparat"
-    assert paa(datetime.date(2026, 3, 5)) == "aktivitetsparat"
+    assert resultat.visitation is not None and not resultat.visitation_uaendret
+    assert _gruppe_paa(person, datetime.date(2026, 3, 2)) == "aktivitetsparat"
+    assert _gruppe_paa(person, selectors.idag()) == "aktivitetsparat"
+    raekker = list(Visitation.objects.filter(person=person))
+    assert [(v.visitationsgruppe.kode, v.gyldig_fra) for v in raekker] == [("aktivitetsparat", datetime.date(2026, 3, 2))]
+    historik = raekker[0].history.first()
+    assert historik.history_change_reason == "Forkert gruppe valgt"
+    assert historik.prev_record.visitationsgruppe.kode == "jobparat"
+    h = _rapporteret(samtale, "ret")
+    assert h.sekvens == 2
+    assert h.data["visitation"] == {"visitationsgruppe": "aktivitetsparat", "gyldigFra": "2026-03-02"}
+
+
+def test_rettelse_til_gruppen_foer_fjerner_visitationsaendringen(sagsbehandler):
+    person = factories.person(kontaktgruppe="2")
+    _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 1, 12, tzinfo=KBH), visitationsgruppe="jobparat")
+    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="aktivitetsparat").samtale
+    resultat = services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(dato=datetime.date(2026, 3, 2), visitationsgruppe="jobparat"),
+        begrundelse="Gruppen var ikke ændret",
+        bruger=sagsbehandler,
+        tidspunkt=datetime.datetime(2026, 3, 5, 9, tzinfo=KBH),
+    )
+    assert resultat.visitation_fjernet and resultat.gaeldende_visitation.visitationsgruppe.kode == "jobparat"
+    assert not Visitation.objects.filter(samtale=samtale).exists()
+    assert _gruppe_paa(person, datetime.date(2026, 3, 3)) == "jobparat"
+    slettet = Visitation.history.filter(samtale_id=samtale.pk, history_type="-").get()
+    assert slettet.history_change_reason == "Gruppen var ikke ændret" and slettet.visitationsgruppe.kode == "aktivitetsparat"
+    assert "visitation" not in _rapporteret(samtale, "ret").data
+
+
+def test_rettelse_til_ingen_ny_vurdering_fjerner_visitationsaendringen(sagsbehandler):
+    person = factories.person(kontaktgruppe="2")
+    samtale = registrer(person, sagsbehandler, visitationsgruppe="jobparat").samtale
+    resultat = services.samtale_ret(samtale=samtale, data=factories.data(), begrundelse="Ingen vurdering foretaget", bruger=sagsbehandler)
+    assert resultat.visitation_fjernet and resultat.gaeldende_visitation is None
+    assert selectors.visitation_seneste(person=person) is None
+
+
+def test_rettelse_tilfoejer_visitation_fra_den_oprindelige_registreringsdato(sagsbehandler):
+    person = factories.person(kontaktgruppe="2")
+    _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 1, 12, tzinfo=KBH), visitationsgruppe="jobparat")
+    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH)).samtale
+    services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(dato=datetime.date(2026, 3, 2), visitationsgruppe="aktivitetsparat"),
+        begrundelse="Vurderingen blev glemt",
+        bruger=sagsbehandler,
+        tidspunkt=datetime.datetime(2026, 3, 9, 9, tzinfo=KBH),
+    )
+    assert samtale.visitationer.get().gyldig_fra == datetime.date(2026, 3, 2)
+    assert _gruppe_paa(person, datetime.date(2026, 3, 1)) == "jobparat"
+    assert _gruppe_paa(person, datetime.date(2026, 3, 2)) == "aktivitetsparat"
+    # The same group as the one in force then is no change (nr. 9): nothing is added.
+    anden = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 10, 12, tzinfo=KBH)).samtale
+    resultat = services.samtale_ret(
+        samtale=anden,
+        data=factories.data(dato=datetime.date(2026, 3, 10), visitationsgruppe="aktivitetsparat", aftale="Søge 3 job om ugen."),
+        begrundelse="Vurderingen blev glemt",
+        bruger=sagsbehandler,
+    )
+    assert resultat.visitation_uaendret and not anden.visitationer.exists()
+
+
+def test_annullering_fjerner_visitationsaendringen_fra_dens_virkningsdato(sagsbehandler):
+    person = factories.person(kontaktgruppe="2")
+    _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 1, 12, tzinfo=KBH), visitationsgruppe="jobparat")
+    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="aktivitetsparat").samtale
+    services.samtale_annuller(samtale=samtale, begrundelse="Forkert borger", bruger=sagsbehandler, tidspunkt=datetime.datetime(2026, 3, 5, 9, tzinfo=KBH))
+    # The change never stood: jobparat on every day, not aktivitetsparat until the cancellation.
+    assert _gruppe_paa(person, datetime.date(2026, 3, 3)) == "jobparat"
+    assert [v.visitationsgruppe.kode for v in Visitation.objects.filter(person=person)] == ["jobparat"]
+    assert Visitation.history.get(samtale_id=samtale.pk, history_type="-").history_change_reason == "Forkert borger"
+
+
+def test_rettelse_der_intet_aendrer_er_en_noop(sagsbehandler):
+    """Issue 15.10: no new sekvens, no report, nothing in the history."""
+    from indberetning.models import Haendelse
+
+    person = factories.person(kontaktgruppe="2")
+    data = factories.data(visitationsgruppe="jobparat", deltagere=[factories.deltager("Mona")])
+    samtale = services.samtale_registrer(person=person, data=data, bruger=sagsbehandler).samtale
+    foer = (Haendelse.objects.count(), samtale.history.count(), Visitation.history.count())
+    resultat = services.samtale_ret(samtale=samtale, data=data, begrundelse="Tjek", bruger=sagsbehandler)
+    assert resultat.ingen_aendring
+    samtale.refresh_from_db()
+    assert samtale.sekvens == 1 and samtale.rettet is None
+    assert (Haendelse.objects.count(), samtale.history.count(), Visitation.history.count()) == foer
+    # A changed participant is a change.
+    andet = factories.data(visitationsgruppe="jobparat", deltagere=[factories.deltager("Mona", form="2")])
+    assert not services.samtale_ret(samtale=samtale, data=andet, begrundelse="Telefonisk", bruger=sagsbehandler).ingen_aendring
+    samtale.refresh_from_db()
+    assert samtale.sekvens == 2
 
 
 def test_annullering_sletter_intet_og_kraever_begrundelse(sagsbehandler):

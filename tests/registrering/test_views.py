@@ -285,6 +285,49 @@ def test_annuller_samtale_med_begrundelse(klient, jobcenter, sagsbehandler):
     assert url("samtale-ret", pk=samtale.pk) not in side
 
 
+def _gaeldende_visitation(html: str) -> str:
+    m = re.search(r'id="gaeldende-visitationsgruppe"[^>]*>(.*?)</p>', html, re.S)
+    return re.sub(r"\s+", " ", m.group(1))
+
+
+def test_rettet_visitationsgruppe_er_gaeldende_og_siden_siger_det(klient, jobcenter, sagsbehandler):
+    """Issue 11: Jobparat corrected to Aktivitetsparat with a reason is current, and the page
+    never says "uændret" about a value the caseworker changed."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    samtale = services.samtale_registrer(person=person, data=factories.data(visitationsgruppe="jobparat"), bruger=sagsbehandler).samtale
+    assert klient.get(url("samtale-ret", pk=samtale.pk)).context["form"]["visitationsgruppe"].value() == "jobparat"
+    svar = klient.post(
+        url("samtale-ret", pk=samtale.pk),
+        formular(dato=samtale.dato.isoformat(), aftale="Søge 2 job om ugen.", visitationsgruppe="aktivitetsparat", begrundelse="Forkert gruppe"),
+        follow=True,
+    )
+    html = svar.content.decode()
+    assert "uændret" not in html
+    assert f"Visitationsgruppen er nu Aktivitetsparat med virkning fra {selectors.idag():%d.%m.%Y}" in html
+    assert "Aktivitetsparat" in _gaeldende_visitation(html)
+    # Back to the group in force before (none): the change disappears, and the page says so.
+    svar = klient.post(
+        url("samtale-ret", pk=samtale.pk),
+        formular(dato=samtale.dato.isoformat(), aftale="Søge 2 job om ugen.", visitationsgruppe="", begrundelse="Ingen vurdering"),
+        follow=True,
+    )
+    html = svar.content.decode()
+    assert "Samtalens visitationsændring er fjernet" in html and "uændret" not in html
+    assert "Ingen registreret visitationsgruppe." in _gaeldende_visitation(html)
+
+
+def test_rettelse_uden_aendringer_er_en_noop_med_besked(klient, jobcenter, sagsbehandler):
+    """Issue 15.10: saving the correction page unchanged makes no new sekvens and no report."""
+    from indberetning.models import Haendelse
+
+    person = factories.person(jc=jobcenter)
+    samtale = services.samtale_registrer(person=person, data=factories.data(aftale="Søge 2 job om ugen"), bruger=sagsbehandler).samtale
+    svar = klient.post(url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), begrundelse="Tjek"), follow=True)
+    assert "Du har ikke ændret noget i samtalen" in svar.content.decode()
+    samtale.refresh_from_db()
+    assert samtale.sekvens == 1 and Haendelse.objects.filter(samtale=samtale, handling="ret").count() == 0
+
+
 def test_andet_jobcenters_samtale_kan_ikke_rettes_eller_annulleres(klient, andet_jobcenter):
     kollega = factories.bruger("odense", jc=andet_jobcenter)
     fremmed = factories.person(jc=andet_jobcenter)
@@ -365,6 +408,20 @@ def test_rettelse_og_annullering_vises_straks_trods_cachede_raekker(klient, jobc
     samtale.refresh_from_db()
     services.samtale_annuller(samtale=samtale, begrundelse="Forkert borger", bruger=sagsbehandler)
     assert "Forkert borger" in side()
+
+
+def test_raekkens_registrant_foelger_brugerens_navn_trods_cache(klient, jobcenter, sagsbehandler):
+    """A row shows who registered it; renaming that user changes no sekvens, yet the cached
+    row must not keep the old name (the name is part of the row cache's key)."""
+    person = factories.person(jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler)
+    side = lambda: klient.get(url("person-detalje", pk=person.pk)).content.decode()  # noqa: E731
+    assert "af Sara Sagsbehandler" in side()
+    assert "af Sara Sagsbehandler" in side()  # now from the cache
+    sagsbehandler.last_name = "Nyt-Efternavn"
+    sagsbehandler.save()
+    html = side()
+    assert "af Sara Nyt-Efternavn" in html and "Sara Sagsbehandler" not in html
 
 
 def test_registrering_uden_formsettets_styrefelter(klient, jobcenter):
