@@ -340,7 +340,9 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
     for qs, etiket in kilder:
         model = qs.model.instance_type
         sporede = {f.attname for f in qs.model._meta.concrete_fields}
-        felter = [f for f in model._meta.concrete_fields if f.name not in UDELADTE_FELTER and f.attname in sporede]
+        # The citizen's jobcenter is content (a move, person-flyt); a conversation's is bookkeeping.
+        udeladte = UDELADTE_FELTER - {"jobcenter"} if model is Person else UDELADTE_FELTER
+        felter = [f for f in model._meta.concrete_fields if f.name not in udeladte and f.attname in sporede]
         forrige: dict = {}
         for r in qs.select_related("history_user").order_by("history_date", "history_id"):
             foer = forrige.get(r.id)
