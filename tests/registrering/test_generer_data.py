@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
 from indberetning import dokument
@@ -15,7 +16,7 @@ from indberetning.models import Batch, Haendelse
 from indberetning.services import batch_dokument
 from registrering import regler, selectors, services
 from registrering.forms import cpr_normaliser
-from registrering.models import Bruger, Deltager, Person, PersonMarkering, Samtale, Visitation
+from registrering.models import Bruger, Deltager, Person, PersonMarkering, PersonPeriode, Samtale, Visitation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,13 @@ def test_borgere_har_gyldige_unikke_cpr_numre_og_alle_kontaktgrupper(genereret):
     assert genereret.values("jobcenter").distinct().count() >= 6
     # Kontaktgruppe 1 is forwarded to the a-kasse (stk. 5): every such citizen has one.
     assert not genereret.filter(kontaktgruppe__kode="1", akasse__isnull=True).exists()
+    # Each has its first period (DFDG order § 16), as person_opret writes it, with history.
+    perioder = PersonPeriode.objects.filter(person__in=genereret)
+    assert perioder.count() == 240 and not perioder.filter(gyldig_fra__isnull=False).exists()
+    assert not perioder.exclude(kontaktgruppe=F("person__kontaktgruppe")).exists()
+    assert perioder.filter(akasse__isnull=False).count() == genereret.filter(akasse__isnull=False).count()
+    assert not perioder.exclude(akasse=F("person__akasse")).filter(akasse__isnull=False).exists()
+    assert PersonPeriode.history.filter(person_id__in=genereret.values("id"), history_type="+").count() == 240
 
 
 def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
