@@ -311,6 +311,40 @@ def test_annuller_siden(logget_ind: Page, borger_med_samtaler):
     tjek_side(page, "annuller-afvist")
 
 
+def test_periodesiden_tom_og_afvist_med_konflikter(logget_ind: Page, dagpengemodtager, sagsbehandler):
+    """person-ret (issue 11): a backdated period that would make a registered conversation
+    invalid is refused, the conflicts listed and the error announced."""
+    page = logget_ind
+    services.samtale_registrer(
+        person=dagpengemodtager,
+        data=factories.data(dato=idag() - datetime.timedelta(days=1), samtaletype="19", akasse_deltagelse="deltog"),
+        bruger=sagsbehandler,
+    )
+    page.goto(reverse("registrering:person-ret", kwargs={"pk": dagpengemodtager.pk}))
+    tjek_side(page, "person-ret")
+    page.get_by_role("combobox", name="Kontaktgruppe").select_option("2")
+    page.get_by_label("Gælder fra").fill((idag() - datetime.timedelta(days=3)).isoformat())
+    page.get_by_label("Begrundelse").fill("Overgået til kontanthjælp")
+    page.get_by_role("button", name="Registrér perioden").click()
+    expect(page.locator("#periode-konflikter")).to_contain_text("Fælles jobsamtale")
+    tjek_fejlcontainer(page, "#fejloversigt")
+    tjek_fejl_annonceres(page, "gyldig_fra")
+    tjek_side(page, "person-ret-konflikt")
+
+
+def test_flyttesiden_tom_og_afvist(context: BrowserContext, live_server, jobcenter, borger_med_samtaler):
+    person, _ = borger_med_samtaler
+    teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter, first_name="Tea", last_name="Teamleder")
+    page = _ny_side(context, teamleder, live_server)
+    page.goto(detalje_url(person))
+    page.get_by_role("link", name="Flyt til andet jobcenter").click()
+    tjek_side(page, "person-flyt")
+    page.get_by_role("button", name="Flyt borgeren").click()
+    tjek_fejlcontainer(page, "#fejloversigt")
+    tjek_fejl_annonceres(page, "jobcenter", "begrundelse")
+    tjek_side(page, "person-flyt-afvist")
+
+
 def test_revisorens_tidslinje(context: BrowserContext, live_server, borger_med_samtaler):
     person, _ = borger_med_samtaler
     revisor = factories.bruger("revisor", rolle="revisor", first_name="Rikke", last_name="Revisor")
@@ -425,6 +459,8 @@ def test_reflow_ved_320_px(context: BrowserContext, live_server, jobcenter, sags
         (sagsbehandler, "ret", reverse("registrering:samtale-ret", kwargs={"pk": samtale.pk})),
         (revisor, "historik", reverse("registrering:person-historik", kwargs={"pk": person.pk})),
         (teamleder, "drift", reverse("indberetning:drift")),
+        (sagsbehandler, "person-ret", reverse("registrering:person-ret", kwargs={"pk": person.pk})),
+        (teamleder, "person-flyt", reverse("registrering:person-flyt", kwargs={"pk": person.pk})),
     ]
     for bruger, navn, url in sider:
         context.clear_cookies()
