@@ -61,6 +61,8 @@ class HaendelseAdmin(AdgangLogges, KunLaesning, admin.ModelAdmin):
     readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "batch", "data", "xml")
     list_select_related = ("batch",)
 
+    adgang_liste = False  # the list shows ids and states, no citizen's data
+
     def adgang_personer(self, obj):
         return [obj.samtale.person_id]
 

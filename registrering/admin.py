@@ -36,10 +36,24 @@ class AdgangLogges:
     """Admin pages that show a citizen's data write an access-log row (with purpose) for each
     citizen shown: the object's page and its history. ``adgang_personer(obj)`` names them."""
 
-    adgang_detaljer = _("Vist i Django admin")
+    # Whether the change list shows citizens' data (then each listed citizen is logged as a
+    # search hit, as the caseworker's search does).
+    adgang_liste = True
 
     def adgang_personer(self, obj) -> list:
         raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        svar = super().changelist_view(request, extra_context)
+        cl = (getattr(svar, "context_data", None) or {}).get("cl")
+        if self.adgang_liste and request.method == "GET" and svar.status_code == 200 and cl is not None:
+            personer = sorted({p for obj in cl.result_list for p in self.adgang_personer(obj)}, key=str)
+            if personer:
+                services.adgang_log(
+                    bruger=request.user, personer=personer, handling=models.Adgangslog.Handling.SOEG,
+                    detaljer=f"{_g('Django admin')}: {_g('liste over')} {self.model._meta.verbose_name_plural}", formaal=str(ADMIN_FORMAAL),
+                )
+        return svar
 
     def _log(self, request, object_id, handling) -> None:
         obj = self.get_object(request, unquote(object_id))

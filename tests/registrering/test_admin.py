@@ -127,9 +127,22 @@ def test_admin_visning_af_borgerdata_skrives_i_adgangsloggen_med_formaal(client,
     raekker = list(Adgangslog.objects.filter(person=person, bruger=administrator).order_by("id"))
     assert [r.handling for r in raekker] == ["vis", "historik"]
     assert all(r.formaal == "Administration af systemet (Django admin)" and "Django admin" in r.detaljer for r in raekker)
-    # The list of citizens is not a view of one citizen's data.
-    client.get(admin_url(model, "changelist"))
-    assert Adgangslog.objects.filter(person=person, bruger=administrator).count() == 2
+    # A change list names the citizens it lists: each is logged as a search hit.
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    liste = Adgangslog.objects.filter(person=person, bruger=administrator).latest("id")
+    assert liste.handling == "soeg" and liste.formaal == "Administration af systemet (Django admin)"
+
+
+@pytest.mark.parametrize("antal", [1, 50])
+def test_admin_listen_over_samtaler_har_fast_antal_forespoergsler(client, administrator, sagsbehandler, jobcenter, django_assert_max_num_queries, antal):
+    for i in range(antal):
+        person = factories.person(jc=jobcenter, navn=f"Borger {i}")
+        services.samtale_registrer(person=person, data=factories.data(deltagere=[factories.deltager()]), bruger=sagsbehandler)
+    client.force_login(administrator)
+    for model in (Samtale, Deltager, Person):
+        with django_assert_max_num_queries(14):
+            assert client.get(admin_url(model, "changelist")).status_code == 200
+    assert Adgangslog.objects.filter(bruger=administrator, handling="soeg").count() == 3 * antal
 
 
 def test_haendelsens_xml_i_admin_skrives_i_adgangsloggen(client, registreret, administrator):
