@@ -94,7 +94,10 @@ class KunVisning(AdgangLogges):
         # *view* the history: refuse the write here.
         if request.method != "GET":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        svar = super().history_form_view(request, object_id, version_id, extra_context)
+        if svar.status_code == 200:
+            self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)
+        return svar
 
 
 class KodeAdmin(SimpleHistoryAdmin):

@@ -124,8 +124,10 @@ def test_admin_visning_af_borgerdata_skrives_i_adgangsloggen_med_formaal(client,
     person = registreret.samtale.person
     assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
     assert client.get(admin_url(model, "history", obj.pk)).status_code == 200
+    version = model.history.filter(**{model._meta.pk.attname: obj.pk}).first().history_id
+    assert client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history", args=[obj.pk, version])).status_code == 200
     raekker = list(Adgangslog.objects.filter(person=person, bruger=administrator).order_by("id"))
-    assert [r.handling for r in raekker] == ["vis", "historik"]
+    assert [r.handling for r in raekker] == ["vis", "historik", "historik"]
     assert all(r.formaal == "Administration af systemet (Django admin)" and "Django admin" in r.detaljer for r in raekker)
     # A change list names the citizens it lists: each is logged as a search hit.
     assert client.get(admin_url(model, "changelist")).status_code == 200
