@@ -8,7 +8,8 @@ Every user logs in first with Django's own login form (``login`` is left out of 
   open the registration form, register (a jobsamtale with an agreement and two participants).
 * ``Registrering``, ``Borgerside``, ``CprSoegning`` — one action each, for throughput.
 * ``BarIndsaettelse``, ``TrivielLaesning`` — the framework's floors (bench/views.py).
-* ``AdminListe``, ``AdminTilfoej`` — the Django admin's change list and add view for Samtale.
+* ``AdminListe``, ``AdminVisning`` — the Django admin's change list for Samtale and a citizen's
+  (read-only) page; the admin has no add view for registered data since issue 11.
 * ``Statistik`` — the team lead's statistics page, the default 12 weeks of their jobcenter
   (demo user ``teamleder``, Jobcenter Aarhus; issue 12's target: p95 ≤ 300 ms at 1,000,000).
 """
@@ -157,12 +158,12 @@ class AdminListe(Basis):
         self.client.get("/admin/registrering/samtale/", name="admin: samtaler, ændringsliste")
 
 
-class AdminTilfoej(Basis):
+class AdminVisning(Basis):
     brugernavn = "admin"
 
     @task
     def t(self):
-        self.client.get("/admin/registrering/samtale/add/", name="admin: tilføj samtale")
+        self.client.get(f"/admin/registrering/person/{self.rnd.choice(DATA['borgere40'])}/change/", name="admin: vis borger")
 
 
 class Statistik(Basis):

@@ -56,7 +56,7 @@ HANDLINGER = {
     "gulv: bar indsættelse (POST)": "BarIndsaettelse",
     "gulv: triviel læsning": "TrivielLaesning",
     "admin: samtaler, ændringsliste": "AdminListe",
-    "admin: tilføj samtale": "AdminTilfoej",
+    "admin: vis borger": "AdminVisning",
     "statistik (12 uger)": "Statistik",
 }
 
@@ -372,7 +372,7 @@ def main() -> None:
     resultat: dict = {"tidspunkt": datetime.datetime.now().isoformat(timespec="seconds"), "maskine": maskine(), "indstillinger": vars(a)}
     with forbind(ind, "postgres") as c:
         resultat["maskine"]["postgresql"] = c.execute("SHOW server_version").fetchone()[0]
-    alle = ["Sagsbehandler", "CprSoegning", "Borgerside", "Registreringsformular", "Registrering", "BarIndsaettelse", "TrivielLaesning", "AdminListe", "AdminTilfoej", "Statistik"]
+    alle = ["Sagsbehandler", "CprSoegning", "Borgerside", "Registreringsformular", "Registrering", "BarIndsaettelse", "TrivielLaesning", "AdminListe", "AdminVisning", "Statistik"]
     for noegle, navn, personer, tunge, brugertal, klasser in (
         ("lille", "samtaler_bench_lille", SMAA_PERSONER, SMAA_TUNGE, (1,), ["CprSoegning", "Borgerside", "Registreringsformular", "Registrering"]),
         ("stor", f"samtaler_bench_{a.personer}x{a.samtaler_pr_person}", a.personer, TUNGE, (1, 10), alle),
