@@ -76,9 +76,10 @@ def test_en_markeret_af_fem_fire_leveret_en_vist_ved_samtalen_og_rettelsen_lever
     assert reverse("registrering:samtale-ret", kwargs={"pk": afvist_samtale.pk}) in html
     klient.force_login(sagsbehandler)
 
-    # A correction supersedes it and goes in a new batch.
+    # A correction supersedes it and goes in a new batch. (It must change something: a
+    # correction that changes nothing is a no-op, issue 15.10.)
     registrering_services.samtale_ret(
-        samtale=afvist_samtale, data=factories.data(dato=igaar(3), samtaletype="7"), begrundelse="Rettet samtaletype", bruger=sagsbehandler
+        samtale=afvist_samtale, data=factories.data(dato=igaar(3), samtaletype="7", samtaleform="2"), begrundelse="Rettet samtaleform", bruger=sagsbehandler
     )
     alene.refresh_from_db()
     assert alene.status == Batch.Status.ERSTATTET
