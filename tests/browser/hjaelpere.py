@@ -66,3 +66,30 @@ def fokuseret(page: Page) -> str:
     return page.evaluate(
         "() => { const e = document.activeElement; return e ? `${e.tagName}#${e.id}[name=${e.name || ''}] ${e.textContent.trim().slice(0, 40)}` : '' }"
     )
+
+
+def langsomt_net(page: Page, *, latens_ms: int = 800):
+    """Chromium's own network emulation: every request from now on waits ``latens_ms``, as
+    on a jobcenter's VPN (CDP ``Network.emulateNetworkConditions``)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latens_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    return cdp
+
+
+def er_genindlaesning(request) -> bool:
+    """An htmx re-render of the registration form (not the page's own loads)."""
+    return request.method == "POST" and request.headers.get("hx-request") == "true"
+
+
+def marker_felterne(page: Page) -> None:
+    """Mark the swapped part, so a test can see whether a re-render has replaced it yet."""
+    page.evaluate("document.getElementById('dynamiske-felter').dataset.foer = '1'")
+
+
+def felterne_er_skiftet(page: Page):
+    """The marked part has been replaced by a re-render's answer."""
+    return page.locator("#dynamiske-felter[data-foer]")
