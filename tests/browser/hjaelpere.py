@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
 from django.urls import reverse
@@ -38,18 +37,6 @@ def opret_url(person) -> str:
 
 def detalje_url(person) -> str:
     return reverse("registrering:person-detalje", kwargs={"pk": person.pk})
-
-
-@contextlib.contextmanager
-def htmx_svar(page: Page):
-    """Wait for the htmx request that the enclosed action fires, and for its swap.
-
-    htmx marks the element that issued a request with ``htmx-request`` until the new
-    content is settled, so the test waits for that class to disappear too."""
-    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as svar:
-        yield
-    assert svar.value.ok, f"htmx-svar {svar.value.status}"
-    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
 
 
 def tab_til(page: Page, selector: str, *, hoejst: int = 40) -> None:
