@@ -229,7 +229,7 @@ def test_tilbage_uden_indtastning_forlader_formularen_uden_at_spoerge(logget_ind
     expect(page).to_have_url(re.compile(re.escape(detalje_url(kontanthjaelp)) + "$"))
 
 
-def test_tilbage_efter_indtastning_spoerger_foerst(logget_ind: Page, kontanthjaelp):
+def test_tilbage_efter_indtastning_spoerger_foerst(logget_ind: Page, kontanthjaelp, skaermbilleder):
     page = logget_ind
     page.goto(opret_url(kontanthjaelp) + "?samtaletype=4")
     page.get_by_label("Praktiske aftaler om det videre forløb").fill("Ringer igen om en uge.")
@@ -240,6 +240,9 @@ def test_tilbage_efter_indtastning_spoerger_foerst(logget_ind: Page, kontanthjae
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Det, du har skrevet, er ikke gemt")
     expect(dialog.get_by_role("button", name="Bliv på siden")).to_be_focused()
+    page.screenshot(path=str(skaermbilleder / "forlad-dialog-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.screenshot(path=str(skaermbilleder / "forlad-dialog-390.png"))
     # Staying keeps everything, and the focus goes back to "Tilbage".
     dialog.get_by_role("button", name="Bliv på siden").click()
     expect(dialog).to_be_hidden()
