@@ -298,3 +298,26 @@ def test_mislykket_genindlaesning_beholder_siden_som_skrevet_og_siger_det(logget
     expect(page.locator("[name=praktiske_aftaler]")).to_have_count(0)
     efter = page.locator("#samtale-form").evaluate("f => new URLSearchParams(new FormData(f)).toString()")
     assert efter == for_fejlen.replace("samtaletype=7", "samtaletype=4")
+
+
+def test_mislykket_tilfoejelse_af_deltager_beholder_siden_som_skrevet_og_siger_det(logget_ind: Page, karl):
+    page = logget_ind
+    page.goto(opret_url(karl) + "?samtaletype=4")
+    page.get_by_label("Praktiske aftaler om det videre forløb").fill(PRAKTISK)
+    page.get_by_role("button", name="Tilføj deltager").click()
+    page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn").fill("Mona Mentor")
+    page.route("**/*", lambda r: r.fulfill(status=502, body="Bad gateway") if er_genindlaesning(r.request) else r.continue_())
+
+    page.get_by_role("button", name="Tilføj deltager").click()
+
+    expect(page.locator("#htmx-fejl[role=alert]")).to_contain_text("serveren svarede med en fejl")
+    expect(page.locator(".deltager-raekke")).to_have_count(1)
+    expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Mona Mentor")
+    expect(page.get_by_label("Praktiske aftaler om det videre forløb")).to_have_value(PRAKTISK)
+
+    # When the server answers again, the next re-render works and the message goes.
+    page.unroute("**/*")
+    page.get_by_role("button", name="Tilføj deltager").click()
+    expect(page.locator(".deltager-raekke")).to_have_count(2)
+    expect(page.locator("#htmx-fejl")).to_have_text("")
+    expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Mona Mentor")
