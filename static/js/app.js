@@ -23,7 +23,8 @@
   var TEKST = {
     fejl: "Felterne blev ikke opdateret, fordi serveren svarede med en fejl. Det, du har skrevet, står der stadig, men er ikke gemt. Prøv igen.",
     forbindelse: "Felterne blev ikke opdateret, fordi der ikke er forbindelse til serveren. Det, du har skrevet, står der stadig, men er ikke gemt. Prøv igen, når forbindelsen er tilbage.",
-    logget_ud: "Felterne blev ikke opdateret, fordi du ikke længere er logget ind. Det, du har skrevet, står der stadig, men er ikke gemt. Kopiér teksten, før du logger ind igen.",
+    logget_ud: "Felterne blev ikke opdateret, fordi du ikke længere er logget ind. Det, du har skrevet, står der stadig, men er ikke gemt. Log ind i et nyt faneblad, og kom tilbage hertil.",
+    log_ind: "Log ind i et nyt faneblad",
     tilfoejet: function (nr) { return "Deltager " + nr + " er tilføjet."; },
     fjernet: "Deltageren er fjernet.",
   };
@@ -63,7 +64,7 @@
     };
   }
 
-  function visFejl(tekst) {
+  function visFejl(tekst, login) {
     var boks = document.getElementById("htmx-fejl");
     if (!boks) {
       boks = document.createElement("div");
@@ -74,6 +75,16 @@
     }
     boks.className = "alert alert-danger";
     boks.textContent = tekst;
+    if (login) {
+      // Logging in elsewhere keeps this page, and what is typed in it, as it is.
+      var link = document.createElement("a");
+      link.href = login;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.className = "ms-1";
+      link.textContent = TEKST.log_ind;
+      boks.appendChild(link);
+    }
   }
 
   function skjulFejl() {
@@ -104,8 +115,25 @@
     if (!sendt.has(xhr) || !xhr.getResponseHeader("HX-Redirect")) { return; }
     event.preventDefault();
     sendt.delete(xhr);
-    visFejl(TEKST.logget_ud);
+    visFejl(TEKST.logget_ud, new URL(xhr.getResponseHeader("HX-Redirect"), location.href).pathname);
   });
+
+  // Logging in (in another tab) gives a new CSRF cookie (Django rotates it): this page's own
+  // token is then out of date. Requests and the submit send the cookie's current value, so
+  // the form still registers what it holds. Django accepts the cookie's secret as the token.
+  function csrfCookie() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfCookie();
+    if (token) { event.detail.headers["X-CSRFToken"] = token; }
+  });
+  document.addEventListener("submit", function (event) {
+    var token = csrfCookie();
+    var felt = event.target.querySelector && event.target.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token && felt) { felt.value = token; }
+  }, true);
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var d = event.detail;
@@ -117,7 +145,7 @@
     var nyt = new DOMParser().parseFromString(d.serverResponse, "text/html").getElementById(FELTER);
     if (!nyt || omdirigeret(d.xhr, cfg.path)) {
       d.shouldSwap = false;
-      visFejl(omdirigeret(d.xhr, cfg.path) ? TEKST.logget_ud : TEKST.fejl);
+      visFejl(omdirigeret(d.xhr, cfg.path) ? TEKST.logget_ud : TEKST.fejl, omdirigeret(d.xhr, cfg.path) ? new URL(d.xhr.responseURL).pathname : null);
       return;
     }
     var omdoeb = omdoeber(cfg.elt);

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from registrering.models import Samtale
 from tests import factories
 from tests.browser.hjaelpere import (
+    KODEORD,
     detalje_url,
     er_genindlaesning,
     felterne_er_skiftet,
@@ -321,3 +322,35 @@ def test_mislykket_tilfoejelse_af_deltager_beholder_siden_som_skrevet_og_siger_d
     expect(page.locator(".deltager-raekke")).to_have_count(2)
     expect(page.locator("#htmx-fejl")).to_have_text("")
     expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Mona Mentor")
+
+
+def test_udloebet_session_log_ind_i_nyt_faneblad_og_registrer_det_skrevne(logget_ind: Page, karl):
+    """After an expired session the caseworker logs in in another tab and comes back: the
+    page, with what was typed, goes on working and registers it."""
+    from django.contrib.sessions.models import Session
+
+    page = logget_ind
+    page.goto(opret_url(karl) + "?samtaletype=7")
+    page.get_by_label("Samtaleform").select_option("1")
+    page.locator("textarea[name=aftale]").fill(AFTALE)
+    Session.objects.all().delete()
+
+    page.get_by_label("Samtaletype").select_option("4")
+    alarm = page.locator("#htmx-fejl[role=alert]")
+    expect(alarm).to_contain_text("du ikke længere er logget ind")
+    with page.context.expect_page() as ny:
+        alarm.get_by_role("link", name="Log ind i et nyt faneblad").click()
+    login = ny.value
+    login.locator("[name=username]").fill("sara")
+    login.locator("[name=password]").fill(KODEORD)
+    login.get_by_role("button", name="Log ind").click()
+    expect(login.get_by_role("button", name="Log ud")).to_be_visible()
+    login.close()
+
+    # Back on the form: the next re-render works, and the submit registers what was typed
+    # (with the CSRF token the new login gave).
+    page.get_by_label("Samtaletype").select_option("7")
+    expect(alarm).to_have_text("")
+    expect(page.locator("textarea[name=aftale]")).to_have_value(AFTALE)
+    gemt = registrer(page, karl)
+    assert (gemt.samtaletype.kode, gemt.aftale) == ("7", AFTALE)
