@@ -93,7 +93,8 @@
   }
 
   function omdirigeret(xhr, sti) {
-    // A login redirect (expired session) answers 200 with the login page: not our fields.
+    // A redirect followed to another page (the login page, were the HX-Redirect middleware
+    // gone): not our fields.
     try { return new URL(xhr.responseURL, location.href).pathname !== new URL(sti, location.href).pathname; } catch (e) { return false; }
   }
 
@@ -143,11 +144,12 @@
     if (!d.shouldSwap) { return; } // an error status: htmx:responseError says so below
     var cfg = d.requestConfig;
     var nyt = new DOMParser().parseFromString(d.serverResponse, "text/html").getElementById(FELTER);
-    if (!nyt || omdirigeret(d.xhr, cfg.path)) {
+    if (omdirigeret(d.xhr, cfg.path)) {
       d.shouldSwap = false;
-      visFejl(omdirigeret(d.xhr, cfg.path) ? TEKST.logget_ud : TEKST.fejl, omdirigeret(d.xhr, cfg.path) ? new URL(d.xhr.responseURL).pathname : null);
+      visFejl(TEKST.logget_ud, new URL(d.xhr.responseURL).pathname);
       return;
     }
+    if (!nyt) { d.shouldSwap = false; visFejl(TEKST.fejl); return; }
     var omdoeb = omdoeber(cfg.elt);
     var flyt = [];
     var forael = false;
