@@ -281,6 +281,17 @@ def test_registreringsformularen_type_4_efter_typeskift_og_afvist(logget_ind: Pa
     tjek_side(page, "registrering-afvist-dato")
 
 
+def test_registreringsformularen_spoerger_foer_den_forlades(logget_ind: Page, borger_med_samtaler):
+    """The "leave without saving?" dialog: a modal with a name, its text and two named choices."""
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(opret_url(person) + "?samtaletype=4")
+    page.get_by_label("Praktiske aftaler om det videre forløb").fill("Ringer igen om en uge.")
+    page.get_by_role("link", name="Tilbage").click()
+    expect(page.get_by_role("dialog", name="Forlad formularen uden at gemme?")).to_be_visible()
+    tjek_side(page, "registrering-forlad")
+
+
 def test_ret_siden(logget_ind: Page, borger_med_samtaler):
     page = logget_ind
     _person, samtale = borger_med_samtaler
