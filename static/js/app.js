@@ -128,7 +128,10 @@
   }
   document.addEventListener("htmx:configRequest", function (event) {
     var token = csrfCookie();
-    if (token) { event.detail.headers["X-CSRFToken"] = token; }
+    if (!token) { return; }
+    event.detail.headers["X-CSRFToken"] = token;
+    // Django reads a posted csrfmiddlewaretoken before the header: that one must be current too.
+    if (event.detail.parameters.csrfmiddlewaretoken !== undefined) { event.detail.parameters.csrfmiddlewaretoken = token; }
   });
   document.addEventListener("submit", function (event) {
     var token = csrfCookie();

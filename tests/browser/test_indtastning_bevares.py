@@ -350,9 +350,11 @@ def test_udloebet_session_log_ind_i_nyt_faneblad_og_registrer_det_skrevne(logget
     expect(login.get_by_role("button", name="Log ud")).to_be_visible()
     login.close()
 
-    # Back on the form: the next re-render works, and the submit registers what was typed
-    # (with the CSRF token the new login gave).
+    # Back on the form: the next re-render works (it is swapped in, with no message), and the
+    # submit registers what was typed (both with the CSRF token the new login gave).
+    marker_felterne(page)
     page.get_by_label("Samtaletype").select_option("7")
+    expect(felterne_er_skiftet(page)).to_have_count(0)
     expect(alarm).to_have_text("")
     expect(page.locator("textarea[name=aftale]")).to_have_value(AFTALE)
     gemt = registrer(page, karl)
