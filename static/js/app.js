@@ -1,53 +1,264 @@
 // Small progressive enhancements; every page works without JavaScript (the server decides).
-document.addEventListener("htmx:afterSwap", function (event) {
-  var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
-  if (!trigger) { return; }
-  // Keep keyboard users where they were: a new participant row gets focus,
-  // a removed row hands focus to the "add" button.
-  var status = document.getElementById("felter-status");
-  var besked = "";
-  if (trigger.name === "_tilfoej_deltager") {
-    var names = document.querySelectorAll(".deltager-raekke input[name$='-navn']");
-    if (names.length) { names[names.length - 1].focus(); }
-    besked = "Deltager " + names.length + " er tilføjet.";
-  } else if (trigger.name === "_fjern_deltager") {
-    var add = document.querySelector("button[name='_tilfoej_deltager']");
-    if (add) { add.focus(); }
-    besked = "Deltageren er fjernet.";
-  } else {
-    var felter = document.getElementById("felter-besked");
-    besked = felter ? felter.textContent.trim() : "";
+// CSP: no inline script, no eval; everything lives in this file.
+(function () {
+  "use strict";
+
+  // --- The registration form's re-render never throws away what was typed (README) --------
+  //
+  // Changing the date, samtaletype or samtaleform, or adding or removing a participant, posts
+  // the form (hx-sync on #samtale-form queues them: one at a time, each with the fields as
+  // they are when it leaves) and the answer replaces #dynamiske-felter. The server decides
+  // which fields exist and what they start from; the person owns what they typed after the
+  // request left. So, before the swap, every field in the swapped part whose value differs
+  // from what the request carried is carried over into the same field (by name) of the
+  // answer. If the answer has no such field (the server dropped a field that was empty or an
+  // untouched copy when the request left), the answer is stale: it is not swapped, and the
+  // same re-render is asked again with the fields as they are now, so the server decides on
+  // what the person actually wrote.
+
+  var FELTER = "dynamiske-felter";
+  var sendt = new WeakMap(); // xhr -> the swapped part's values as the request carried them
+  var venter = null; // the swap under way: values to put back, where the focus goes
+
+  var TEKST = {
+    fejl: "Felterne blev ikke opdateret, fordi serveren svarede med en fejl. Det, du har skrevet, står der stadig, men er ikke gemt. Prøv igen.",
+    forbindelse: "Felterne blev ikke opdateret, fordi der ikke er forbindelse til serveren. Det, du har skrevet, står der stadig, men er ikke gemt. Prøv igen, når forbindelsen er tilbage.",
+    logget_ud: "Felterne blev ikke opdateret, fordi du ikke længere er logget ind. Det, du har skrevet, står der stadig, men er ikke gemt. Log ind i et nyt faneblad, og kom tilbage hertil.",
+    log_ind: "Log ind i et nyt faneblad",
+    tilfoejet: function (nr) { return "Deltager " + nr + " er tilføjet."; },
+    fjernet: "Deltageren er fjernet.",
+  };
+
+  function felter(rod) {
+    return rod ? Array.prototype.slice.call(rod.querySelectorAll("input[name], select[name], textarea[name]")) : [];
   }
-  // Tell screen reader users what changed, through the live region that outlives the swap.
-  if (status && besked) { status.textContent = besked; }
-});
 
-// A refused registration: move focus to the summary of errors, which links to each field.
-document.addEventListener("DOMContentLoaded", function () {
-  var oversigt = document.getElementById("fejloversigt");
-  if (oversigt) { oversigt.focus(); }
-});
+  function vaerdi(el) {
+    if (el.type === "checkbox" || el.type === "radio") { return el.checked ? el.value || "on" : ""; }
+    return el.value;
+  }
 
-// A re-render that fails (network, server error) must not leave the fields silently stale.
-function visHtmxFejl(tekst) {
-  var boks = document.getElementById("htmx-fejl");
-  if (!boks) {
-    boks = document.createElement("div");
-    boks.id = "htmx-fejl";
+  function saet(el, v) {
+    if (el.type === "checkbox" || el.type === "radio") { el.checked = v !== ""; } else { el.value = v; }
+  }
+
+  function felt(rod, navn) {
+    return rod.querySelector('[name="' + CSS.escape(navn) + '"]');
+  }
+
+  function harValg(select, v) {
+    return Array.prototype.some.call(select.options, function (o) { return o.value === v; });
+  }
+
+  // Removing participant k renumbers the rows after it: deltagere-5-navn is now deltagere-4-navn.
+  var DELTAGER = /^deltagere-(\d+)-(.+)$/;
+  function omdoeber(trigger) {
+    if (!trigger || trigger.name !== "_fjern_deltager") { return function (navn) { return navn; }; }
+    var fjernet = parseInt(trigger.value, 10);
+    return function (navn) {
+      var m = DELTAGER.exec(navn);
+      if (!m) { return navn; }
+      var i = parseInt(m[1], 10);
+      if (i === fjernet) { return null; } // the row the person asked to remove
+      return i > fjernet ? "deltagere-" + (i - 1) + "-" + m[2] : navn;
+    };
+  }
+
+  function visFejl(tekst, login) {
+    var boks = document.getElementById("htmx-fejl");
+    if (!boks) {
+      boks = document.createElement("div");
+      boks.id = "htmx-fejl";
+      boks.setAttribute("role", "alert");
+      var main = document.getElementById("indhold");
+      main.insertBefore(boks, main.firstChild);
+    }
     boks.className = "alert alert-danger";
-    boks.setAttribute("role", "alert");
-    var main = document.getElementById("indhold");
-    main.insertBefore(boks, main.firstChild);
+    boks.textContent = tekst;
+    if (login) {
+      // Logging in elsewhere keeps this page, and what is typed in it, as it is.
+      var link = document.createElement("a");
+      link.href = login;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.className = "ms-1";
+      link.textContent = TEKST.log_ind;
+      boks.appendChild(link);
+    }
   }
-  boks.textContent = tekst;
-}
-document.addEventListener("htmx:responseError", function () {
-  visHtmxFejl("Felterne kunne ikke opdateres. Genindlæs siden og prøv igen; det indtastede er ikke gemt.");
-});
-document.addEventListener("htmx:sendError", function () {
-  visHtmxFejl("Der er ingen forbindelse til serveren. Det indtastede er ikke gemt.");
-});
-document.addEventListener("htmx:beforeRequest", function () {
-  var boks = document.getElementById("htmx-fejl");
-  if (boks) { boks.remove(); }
-});
+
+  function skjulFejl() {
+    var boks = document.getElementById("htmx-fejl");
+    if (boks) { boks.className = ""; boks.textContent = ""; }
+  }
+
+  function omdirigeret(xhr, sti) {
+    // A redirect followed to another page (the login page, were the HX-Redirect middleware
+    // gone): not our fields.
+    try { return new URL(xhr.responseURL, location.href).pathname !== new URL(sti, location.href).pathname; } catch (e) { return false; }
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    skjulFejl();
+    var rod = document.getElementById(FELTER);
+    var form = document.getElementById("samtale-form");
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!rod || !form || !elt || !form.contains(elt)) { return; }
+    var vaerdier = new Map();
+    felter(rod).forEach(function (el) { vaerdier.set(el.name, vaerdi(el)); });
+    sendt.set(event.detail.xhr, vaerdier);
+  });
+
+  // An expired session: samtaler_site/middleware.py answers an htmx request with HX-Redirect to
+  // the login page. Following it would throw away the form, so on this form it is not followed.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    if (!sendt.has(xhr) || !xhr.getResponseHeader("HX-Redirect")) { return; }
+    event.preventDefault();
+    sendt.delete(xhr);
+    visFejl(TEKST.logget_ud, new URL(xhr.getResponseHeader("HX-Redirect"), location.href).pathname);
+  });
+
+  // Logging in (in another tab) gives a new CSRF cookie (Django rotates it): this page's own
+  // token is then out of date. Requests and the submit send the cookie's current value, so
+  // the form still registers what it holds. Django accepts the cookie's secret as the token.
+  function csrfCookie() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfCookie();
+    if (!token) { return; }
+    event.detail.headers["X-CSRFToken"] = token;
+    // Django reads a posted csrfmiddlewaretoken before the header: that one must be current too.
+    if (event.detail.parameters.csrfmiddlewaretoken !== undefined) { event.detail.parameters.csrfmiddlewaretoken = token; }
+  });
+  document.addEventListener("submit", function (event) {
+    var token = csrfCookie();
+    var felt = event.target.querySelector && event.target.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token && felt) { felt.value = token; }
+  }, true);
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var d = event.detail;
+    var foer = sendt.get(d.xhr);
+    if (!foer) { return; }
+    sendt.delete(d.xhr);
+    if (!d.shouldSwap) { return; } // an error status: htmx:responseError says so below
+    var cfg = d.requestConfig;
+    var nyt = new DOMParser().parseFromString(d.serverResponse, "text/html").getElementById(FELTER);
+    if (omdirigeret(d.xhr, cfg.path)) {
+      d.shouldSwap = false;
+      visFejl(TEKST.logget_ud, new URL(d.xhr.responseURL).pathname);
+      return;
+    }
+    if (!nyt) { d.shouldSwap = false; visFejl(TEKST.fejl); return; }
+    var omdoeb = omdoeber(cfg.elt);
+    var flyt = [];
+    var forael = false;
+    felter(document.getElementById(FELTER)).forEach(function (el) {
+      var nu = vaerdi(el);
+      if (!foer.has(el.name) || nu === foer.get(el.name)) { return; } // as sent: the server's answer stands
+      var navn = omdoeb(el.name);
+      if (navn === null) { return; }
+      var maal = felt(nyt, navn);
+      if (!maal || (maal.tagName === "SELECT" && !harValg(maal, nu))) { forael = true; return; }
+      flyt.push([navn, nu]);
+    });
+    if (forael) {
+      // Not swapped: ask again (queued behind this request by hx-sync) with the fields as
+      // they are now, so the server keeps the field the person is writing in.
+      d.shouldSwap = false;
+      htmx.trigger(cfg.elt, cfg.triggeringEvent ? cfg.triggeringEvent.type : "click");
+      return;
+    }
+    var aktiv = document.activeElement;
+    var fokus = null;
+    if (aktiv && aktiv !== cfg.elt && aktiv.name && aktiv.form && document.getElementById(FELTER).contains(aktiv) && aktiv.tagName !== "BUTTON") {
+      var navn = omdoeb(aktiv.name);
+      if (navn !== null) {
+        fokus = { navn: navn, start: null, slut: null, retning: null, rul: aktiv.scrollTop };
+        try { fokus.start = aktiv.selectionStart; fokus.slut = aktiv.selectionEnd; fokus.retning = aktiv.selectionDirection; } catch (e) { /* no selection on this input type */ }
+      }
+    }
+    // The trigger's own focus move (a new row's name, or "Tilføj deltager") only when the person
+    // is still at the trigger, never away from a field they have moved on to.
+    var vedTrigger = !aktiv || aktiv === document.body || aktiv === cfg.elt || (fokus === null && document.getElementById(FELTER).contains(aktiv));
+    venter = { xhr: d.xhr, flyt: flyt, fokus: fokus, vedTrigger: vedTrigger };
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!trigger || !venter || venter.xhr !== event.detail.xhr) { return; }
+    var v = venter;
+    venter = null;
+    var rod = document.getElementById(FELTER);
+    if (!rod) { return; }
+    v.flyt.forEach(function (p) {
+      var el = felt(rod, p[0]);
+      if (el) { saet(el, p[1]); }
+    });
+    var besked = "";
+    if (v.fokus) {
+      var el = felt(rod, v.fokus.navn);
+      if (el) {
+        el.focus({ preventScroll: true });
+        if (v.fokus.start !== null && el.setSelectionRange) {
+          try { el.setSelectionRange(v.fokus.start, v.fokus.slut, v.fokus.retning || "none"); } catch (e) { /* not a text field */ }
+        }
+        el.scrollTop = v.fokus.rul;
+      }
+    }
+    if (trigger.name === "_tilfoej_deltager") {
+      var navne = rod.querySelectorAll(".deltager-raekke input[name$='-navn']");
+      // Keep keyboard users where they were: a new participant row gets focus.
+      if (v.vedTrigger && navne.length) { navne[navne.length - 1].focus(); }
+      besked = TEKST.tilfoejet(navne.length);
+    } else if (trigger.name === "_fjern_deltager") {
+      // A removed row hands focus to the "add" button.
+      var tilfoej = rod.querySelector("button[name='_tilfoej_deltager']");
+      if (v.vedTrigger && tilfoej) { tilfoej.focus(); }
+      besked = TEKST.fjernet;
+    } else {
+      var felterBesked = document.getElementById("felter-besked");
+      besked = felterBesked ? felterBesked.textContent.trim() : "";
+    }
+    // Tell screen reader users what changed, through the live region that outlives the swap.
+    var status = document.getElementById("felter-status");
+    if (status && besked) { status.textContent = besked; }
+  });
+
+  // A re-render that fails keeps the page as typed (htmx does not swap) and says so.
+  document.addEventListener("htmx:responseError", function () { visFejl(TEKST.fejl); });
+  document.addEventListener("htmx:sendError", function () { visFejl(TEKST.forbindelse); });
+
+  // --- A refused registration: focus the summary of errors, which links to each field -----
+  document.addEventListener("DOMContentLoaded", function () {
+    var oversigt = document.getElementById("fejloversigt");
+    if (oversigt) { oversigt.focus(); }
+  });
+
+  // --- "Tilbage" asks before throwing away what was typed -----------------------------------
+  function indhold(form) {
+    var data = new FormData(form);
+    data.delete("csrfmiddlewaretoken");
+    return new URLSearchParams(data).toString();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("samtale-form");
+    var link = document.querySelector("a[data-forlad]");
+    if (!form || !link) { return; }
+    var dialog = document.getElementById(link.getAttribute("data-forlad"));
+    var start = indhold(form);
+    link.addEventListener("click", function (event) {
+      // A bound form (a refused submit, a no-JavaScript re-render) already holds typed input.
+      var aendret = form.hasAttribute("data-aendret") || indhold(form) !== start;
+      if (!aendret || !dialog || typeof dialog.showModal !== "function") { return; }
+      event.preventDefault();
+      dialog.showModal();
+    });
+    dialog.querySelector("[data-bliv]").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () { link.focus(); });
+  });
+})();

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
 from django.urls import reverse
@@ -40,18 +39,6 @@ def detalje_url(person) -> str:
     return reverse("registrering:person-detalje", kwargs={"pk": person.pk})
 
 
-@contextlib.contextmanager
-def htmx_svar(page: Page):
-    """Wait for the htmx request that the enclosed action fires, and for its swap.
-
-    htmx marks the element that issued a request with ``htmx-request`` until the new
-    content is settled, so the test waits for that class to disappear too."""
-    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as svar:
-        yield
-    assert svar.value.ok, f"htmx-svar {svar.value.status}"
-    expect(page.locator(".htmx-request, .htmx-settling, .htmx-swapping")).to_have_count(0)
-
-
 def tab_til(page: Page, selector: str, *, hoejst: int = 40) -> None:
     """Press Tab until the focused element matches ``selector`` (a keyboard user's path)."""
     for _ in range(hoejst):
@@ -66,3 +53,30 @@ def fokuseret(page: Page) -> str:
     return page.evaluate(
         "() => { const e = document.activeElement; return e ? `${e.tagName}#${e.id}[name=${e.name || ''}] ${e.textContent.trim().slice(0, 40)}` : '' }"
     )
+
+
+def langsomt_net(page: Page, *, latens_ms: int = 800):
+    """Chromium's own network emulation: every request from now on waits ``latens_ms``, as
+    on a jobcenter's VPN (CDP ``Network.emulateNetworkConditions``)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latens_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    return cdp
+
+
+def er_genindlaesning(request) -> bool:
+    """An htmx re-render of the registration form (not the page's own loads)."""
+    return request.method == "POST" and request.headers.get("hx-request") == "true"
+
+
+def marker_felterne(page: Page) -> None:
+    """Mark the swapped part, so a test can see whether a re-render has replaced it yet."""
+    page.evaluate("document.getElementById('dynamiske-felter').dataset.foer = '1'")
+
+
+def felterne_er_skiftet(page: Page):
+    """The marked part has been replaced by a re-render's answer."""
+    return page.locator("#dynamiske-felter[data-foer]")

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from registrering import services
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import dansk, detalje_url, htmx_svar, idag, opret_url
+from tests.browser.hjaelpere import dansk, detalje_url, idag, opret_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -40,29 +40,25 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
     expect(page.get_by_label("Visitationsgruppe")).to_be_visible()
 
     # Fields that stay while the type changes: date, form, a checkbox, participant rows.
-    with htmx_svar(page):
-        page.get_by_label("Dato for samtalen").fill(igaar.isoformat())
+    page.get_by_label("Dato for samtalen").fill(igaar.isoformat())
     page.get_by_label("Samtaleform").select_option("1")
     page.get_by_label("Borgeren anmoder om tidlig opfølgning").check()
 
-    with htmx_svar(page):
-        page.get_by_role("button", name="Tilføj deltager").click()
+    page.get_by_role("button", name="Tilføj deltager").click()
     raekke1 = deltager_raekke(page, 1)
     # The new row's name field has the focus, ready to type.
     expect(raekke1.get_by_label("Navn")).to_be_focused()
     raekke1.get_by_label("Navn").fill("Mona Mentor")
     raekke1.get_by_label("Rolle").select_option("mentor")
     raekke1.get_by_label("Deltagelsesform").select_option("1")
-    with htmx_svar(page):
-        page.get_by_role("button", name="Tilføj deltager").click()
+    page.get_by_role("button", name="Tilføj deltager").click()
     raekke2 = deltager_raekke(page, 2)
     raekke2.get_by_label("Navn").fill("Tina Tolk")
     raekke2.get_by_label("Rolle").select_option("tolk")
     raekke2.get_by_label("Deltagelsesform").select_option("2")
 
     # Jobsamtale (7): the binding agreement appears, practical arrangements do not.
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("7")
     aftale = page.locator("textarea[name=aftale]")
     expect(aftale).to_be_visible()
     expect(page.locator("label[for=id_aftale]")).to_contain_text(re.compile("Bindende aftale", re.IGNORECASE))
@@ -70,8 +66,7 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
     expect(page.get_by_label("Særlig indsats")).to_be_visible()
 
     # Opfølgningssamtale (4): practical arrangements instead of the agreement.
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("4")
+    page.get_by_label("Samtaletype").select_option("4")
     expect(page.locator("textarea[name=praktiske_aftaler]")).to_be_visible()
     expect(page.get_by_label("Praktiske aftaler om det videre forløb")).to_be_visible()
     expect(page.locator("[name=aftale]")).to_have_count(0)
@@ -87,14 +82,12 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
     expect(deltager_raekke(page, 2).get_by_label("Deltagelsesform")).to_have_value("2")
 
     # Back to a jobsamtale; write the agreement and a new visitationsgruppe.
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("7")
     page.locator("textarea[name=aftale]").fill(AFTALE)
     page.get_by_label("Visitationsgruppe").select_option("aktivitetsparat")
 
     # Remove the first participant; the second stays with what was typed.
-    with htmx_svar(page):
-        page.get_by_role("button", name="Fjern deltager 1").click()
+    page.get_by_role("button", name="Fjern deltager 1").click()
     expect(page.locator(".deltager-raekke")).to_have_count(1)
     expect(deltager_raekke(page, 1).get_by_label("Navn")).to_have_value("Tina Tolk")
     expect(deltager_raekke(page, 1).get_by_label("Rolle")).to_have_value("tolk")
@@ -135,11 +128,9 @@ def test_tekst_i_aftalen_forsvinder_ikke_naar_typen_skiftes(logget_ind: Page, ko
     type has no agreement, so nothing the caseworker wrote is silently dropped."""
     page = logget_ind
     page.goto(opret_url(kontanthjaelp))
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("7")
     page.locator("textarea[name=aftale]").fill("Søge 2 job om ugen.")
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("4")
+    page.get_by_label("Samtaletype").select_option("4")
     expect(page.locator("textarea[name=praktiske_aftaler]")).to_be_visible()
     expect(page.locator("textarea[name=aftale]")).to_have_value("Søge 2 job om ugen.")
 
@@ -152,8 +143,7 @@ def test_tekst_i_aftalen_forsvinder_ikke_naar_typen_skiftes(logget_ind: Page, ko
 def test_jobsamtale_uden_aftale_afvises_med_dansk_fejl_ved_feltet(logget_ind: Page, kontanthjaelp):
     page = logget_ind
     page.goto(opret_url(kontanthjaelp))
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("7")
     page.get_by_label("Samtaleform").select_option("1")
     page.get_by_label("Særlig indsats").fill("Virksomhedspraktik")
     page.get_by_role("button", name="Registrér samtale").click()
@@ -178,12 +168,10 @@ def test_samtale_med_fremtidig_dato_afvises_med_dansk_fejl_ved_datoen(logget_ind
     page = logget_ind
     imorgen = idag() + datetime.timedelta(days=1)
     page.goto(opret_url(kontanthjaelp))
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("4")
+    page.get_by_label("Samtaletype").select_option("4")
     page.get_by_label("Samtaleform").select_option("2")
     page.get_by_label("Praktiske aftaler om det videre forløb").fill("Ringer igen om en uge.")
-    with htmx_svar(page):
-        page.get_by_label("Dato for samtalen").fill(imorgen.isoformat())
+    page.get_by_label("Dato for samtalen").fill(imorgen.isoformat())
     page.get_by_role("button", name="Registrér samtale").click()
 
     expect(page.get_by_label("Dato for samtalen")).to_have_attribute("aria-invalid", "true")
@@ -197,11 +185,9 @@ def test_jobsamtale_starter_fra_den_gaeldende_aftale(logget_ind: Page, kontanthj
     services.samtale_registrer(person=kontanthjaelp, data=tidligere, bruger=sagsbehandler)
     page = logget_ind
     page.goto(opret_url(kontanthjaelp))
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("4")
+    page.get_by_label("Samtaletype").select_option("4")
     expect(page.locator("[name=aftale]")).to_have_count(0)
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("7")
     expect(page.locator("textarea[name=aftale]")).to_have_value("Søge 2 job om ugen.")
     expect(page.locator("#dynamiske-felter")).to_contain_text(
         f"Gældende aftale er fra Jobsamtale den {dansk(tidligere.dato)}."
@@ -216,8 +202,7 @@ def test_faelles_jobsamtale_for_dagpengemodtager_viser_akassens_deltagelse_og_cv
     expect(page.locator("[name=visitationsgruppe]")).to_have_count(0)
     expect(page.get_by_label("Cv-oplysningerne er ikke længere fyldestgørende")).to_be_visible()
     expect(page.locator("[name=akasse_deltagelse]")).to_have_count(0)
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("19")
+    page.get_by_label("Samtaletype").select_option("19")
     expect(page.get_by_label("A-kassens deltagelse")).to_be_visible()
     expect(page.locator("textarea[name=aftale]")).to_be_visible()
 
@@ -234,3 +219,53 @@ def test_faelles_jobsamtale_for_dagpengemodtager_viser_akassens_deltagelse_og_cv
     expect(page.locator("#cv-vurdering")).to_contain_text("ikke længere fyldestgørende")
     expect(page.locator("#gaeldende-aftale")).to_have_text("Søge 5 job om ugen inden for lager og logistik.")
     expect(page.locator("#gaeldende-visitationsgruppe")).to_have_text("Ingen registreret visitationsgruppe.")
+
+
+def test_tilbage_uden_indtastning_forlader_formularen_uden_at_spoerge(logget_ind: Page, kontanthjaelp):
+    page = logget_ind
+    page.goto(opret_url(kontanthjaelp))
+    expect(page.get_by_role("link", name="Annullér")).to_have_count(0)  # annullering is for conversations only
+    page.get_by_role("link", name="Tilbage").click()
+    expect(page).to_have_url(re.compile(re.escape(detalje_url(kontanthjaelp)) + "$"))
+
+
+def test_tilbage_efter_indtastning_spoerger_foerst(logget_ind: Page, kontanthjaelp, skaermbilleder):
+    page = logget_ind
+    page.goto(opret_url(kontanthjaelp) + "?samtaletype=4")
+    page.get_by_label("Praktiske aftaler om det videre forløb").fill("Ringer igen om en uge.")
+    tilbage = page.get_by_role("link", name="Tilbage")
+    tilbage.click()
+
+    dialog = page.get_by_role("dialog", name="Forlad formularen uden at gemme?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Det, du har skrevet, er ikke gemt")
+    expect(dialog.get_by_role("button", name="Bliv på siden")).to_be_focused()
+    page.screenshot(path=str(skaermbilleder / "forlad-dialog-1280.png"))
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.screenshot(path=str(skaermbilleder / "forlad-dialog-390.png"))
+    # Staying keeps everything, and the focus goes back to "Tilbage".
+    dialog.get_by_role("button", name="Bliv på siden").click()
+    expect(dialog).to_be_hidden()
+    expect(tilbage).to_be_focused()
+    expect(page.get_by_label("Praktiske aftaler om det videre forløb")).to_have_value("Ringer igen om en uge.")
+    # Escape is "stay" too.
+    tilbage.click()
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page).to_have_url(re.compile(re.escape(opret_url(kontanthjaelp))))
+
+    tilbage.click()
+    dialog.get_by_role("link", name="Forlad uden at gemme").click()
+    expect(page).to_have_url(re.compile(re.escape(detalje_url(kontanthjaelp)) + "$"))
+    assert not Samtale.objects.exists()
+
+
+def test_tilbage_efter_afvist_registrering_spoerger_foerst(logget_ind: Page, kontanthjaelp):
+    """A refused submit came back with what was typed: leaving it asks too."""
+    page = logget_ind
+    page.goto(opret_url(kontanthjaelp) + "?samtaletype=7")
+    page.get_by_role("button", name="Registrér samtale").click()
+    expect(page.locator("#fejloversigt")).to_be_visible()
+    page.get_by_role("link", name="Tilbage").click()
+    expect(page.get_by_role("dialog", name="Forlad formularen uden at gemme?")).to_be_visible()

@@ -26,7 +26,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from registrering import services
 from registrering.models import Bruger
 from tests import factories
-from tests.browser.hjaelpere import KODEORD, detalje_url, htmx_svar, idag, log_ind, opret_url, tab_til
+from tests.browser.hjaelpere import KODEORD, detalje_url, idag, log_ind, opret_url, tab_til
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -228,11 +228,9 @@ def test_registreringsformularen_type_7(logget_ind: Page, borger_med_samtaler):
     person, _ = borger_med_samtaler
     page.goto(opret_url(person))
     tjek_side(page, "registrering-tom")
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("7")
     expect(page.locator("textarea[name=aftale]")).to_be_visible()
-    with htmx_svar(page):
-        page.get_by_role("button", name="Tilføj deltager").click()
+    page.get_by_role("button", name="Tilføj deltager").click()
     expect(page.locator(".deltager-raekke")).to_have_count(1)
     tjek_side(page, "registrering-type-7")
 
@@ -240,8 +238,7 @@ def test_registreringsformularen_type_7(logget_ind: Page, borger_med_samtaler):
 def test_registreringsformularen_type_19_kontaktgruppe_1(logget_ind: Page, dagpengemodtager):
     page = logget_ind
     page.goto(opret_url(dagpengemodtager))
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("19")
+    page.get_by_label("Samtaletype").select_option("19")
     expect(page.locator("select[name=akasse_deltagelse]")).to_be_visible()
     expect(page.locator("[name=cv_ikke_fyldestgoerende]")).to_be_visible()
     tjek_side(page, "registrering-type-19")
@@ -251,21 +248,17 @@ def test_registreringsformularen_type_4_efter_typeskift_og_afvist(logget_ind: Pa
     page = logget_ind
     person, _ = borger_med_samtaler
     page.goto(opret_url(person))
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("7")
-    with htmx_svar(page):
-        page.get_by_label("Samtaletype").select_option("4")
+    page.get_by_label("Samtaletype").select_option("7")
+    page.get_by_label("Samtaletype").select_option("4")
     expect(page.locator("textarea[name=praktiske_aftaler]")).to_be_visible()
     # The swap announced the new fields.
     expect(page.locator("#felter-status[role=status]")).to_contain_text("Felterne for Opfølgningssamtale vises.")
     tjek_side(page, "registrering-type-4")
 
     # Refused: no form, a participant without a role, a date in the future.
-    with htmx_svar(page):
-        page.get_by_role("button", name="Tilføj deltager").click()
+    page.get_by_role("button", name="Tilføj deltager").click()
     page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn").fill("Mona Mentor")
-    with htmx_svar(page):
-        page.get_by_label("Dato for samtalen").fill((idag() + datetime.timedelta(days=3)).isoformat())
+    page.get_by_label("Dato for samtalen").fill((idag() + datetime.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Registrér samtale").click()
     expect(page.locator("#fejloversigt")).to_be_visible()
     expect(page.locator("#fejloversigt")).to_be_focused()
@@ -286,6 +279,17 @@ def test_registreringsformularen_type_4_efter_typeskift_og_afvist(logget_ind: Pa
     expect(page.locator("#fejloversigt")).to_be_focused()
     tjek_fejl_annonceres(page, "dato")
     tjek_side(page, "registrering-afvist-dato")
+
+
+def test_registreringsformularen_spoerger_foer_den_forlades(logget_ind: Page, borger_med_samtaler):
+    """The "leave without saving?" dialog: a modal with a name, its text and two named choices."""
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(opret_url(person) + "?samtaletype=4")
+    page.get_by_label("Praktiske aftaler om det videre forløb").fill("Ringer igen om en uge.")
+    page.get_by_role("link", name="Tilbage").click()
+    expect(page.get_by_role("dialog", name="Forlad formularen uden at gemme?")).to_be_visible()
+    tjek_side(page, "registrering-forlad")
 
 
 def test_ret_siden(logget_ind: Page, borger_med_samtaler):
@@ -392,9 +396,9 @@ def test_deltager_fjernes_med_tastaturet(logget_ind: Page, borger_med_samtaler):
     person, _ = borger_med_samtaler
     page.goto(opret_url(person))
     tab_til(page, "button[name=_tilfoej_deltager]")
-    for navn in ("Mona Mentor", "Tina Tolk"):
-        with htmx_svar(page):
-            page.keyboard.press("Enter")
+    for nr, navn in enumerate(("Mona Mentor", "Tina Tolk"), start=1):
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("group", name=f"Deltager {nr}", exact=True).get_by_label("Navn")).to_be_focused()
         page.keyboard.type(navn)
         tab_til(page, "button[name=_tilfoej_deltager]")
     expect(page.locator(".deltager-raekke")).to_have_count(2)
@@ -406,8 +410,7 @@ def test_deltager_fjernes_med_tastaturet(logget_ind: Page, borger_med_samtaler):
             break
         page.keyboard.press("Shift+Tab")
     expect(page.get_by_role("button", name="Fjern deltager 1")).to_be_focused()
-    with htmx_svar(page):
-        page.keyboard.press("Space")
+    page.keyboard.press("Space")
     expect(page.locator(".deltager-raekke")).to_have_count(1)
     expect(page.locator("#felter-status")).to_have_text("Deltageren er fjernet.")
     expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Tina Tolk")

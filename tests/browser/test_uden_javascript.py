@@ -36,6 +36,9 @@ def test_formularen_virker_uden_javascript(side: Page, jobcenter):
     expect(page.locator("[name=aftale]")).to_have_count(0)
     vis_felter.click()
 
+    # The page comes back at the part that changed (item 8 of issue 13), not at the top.
+    expect(page).to_have_url(re.compile("#dynamiske-felter$"))
+    expect(page.locator("#dynamiske-felter")).to_be_focused()
     expect(page.locator("label[for=id_aftale]")).to_contain_text("Bindende aftale")
     expect(page.locator("[name=praktiske_aftaler]")).to_have_count(0)
     expect(page.get_by_label("Samtaletype")).to_have_value("7")
@@ -50,6 +53,10 @@ def test_formularen_virker_uden_javascript(side: Page, jobcenter):
     page.get_by_role("button", name="Tilføj deltager").click()
     raekke = page.get_by_role("group", name="Deltager 1", exact=True)
     expect(raekke).to_be_visible()
+    # ... at the new row's name, ready to type.
+    expect(page).to_have_url(re.compile("#id_deltagere-0-navn$"))
+    expect(raekke.get_by_label("Navn")).to_be_focused()
+    expect(raekke.get_by_label("Navn")).to_be_in_viewport()
     expect(page.get_by_label("Bindende aftale")).to_have_value("Starte på hf-enkeltfag i januar.")
     raekke.get_by_label("Navn").fill("Bo Bisidder")
     raekke.get_by_label("Rolle").select_option("bisidder")
@@ -79,6 +86,27 @@ def test_fjern_deltager_uden_javascript(side: Page, jobcenter):
 
     page.get_by_role("button", name="Fjern deltager 1").click()
 
+    # Back at the participants, not at the top of the page.
+    expect(page).to_have_url(re.compile("#deltagere$"))
+    expect(page.locator("#deltagere")).to_be_focused()
+    expect(page.locator("#deltagere")).to_be_in_viewport()
     expect(page.locator(".deltager-raekke")).to_have_count(1)
     expect(page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn")).to_have_value("Anden")
     expect(page.get_by_label("Samtaletype")).to_have_value("4")
+
+
+def test_vis_felterne_lander_ved_felterne_paa_en_lav_skaerm(side: Page, jobcenter):
+    """On a small screen the re-rendered fields are scrolled into view, not left below the fold."""
+    page = side
+    page.set_viewport_size({"width": 390, "height": 500})
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    page.goto(opret_url(person))
+    page.get_by_label("Samtaletype").select_option("4")
+    page.get_by_role("button", name="Vis felterne for den valgte samtaletype").click()
+
+    expect(page.locator("#dynamiske-felter")).to_be_focused()
+    assert page.evaluate("window.scrollY") > 0, "siden står stadig øverst"
+    expect(page.get_by_label("Praktiske aftaler om det videre forløb")).to_be_in_viewport()
+    # Tab goes on from the fields that changed.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('dynamiske-felter').contains(document.activeElement)")

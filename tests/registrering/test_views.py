@@ -148,7 +148,7 @@ def test_htmx_genopfriskning_beholder_det_indtastede(klient, jobcenter):
     )
     assert svar.status_code == 200
     html = svar.content.decode()
-    assert html.lstrip().startswith('<div id="dynamiske-felter">')
+    assert html.lstrip().startswith('<div id="dynamiske-felter"')
     assert "Ringer fredag" in html
     assert not Samtale.objects.exists()
 
