@@ -421,7 +421,15 @@ FOKUSSTIL = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
-  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow && s.boxShadow !== 'none');
+  let ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || (s.boxShadow && s.boxShadow !== 'none');
+  if (e.type === 'date' && !e.matches(':focus')) {
+    // Focus is on the calendar button inside Chromium's date control: the field does not
+    // match :focus then, and the button's own style cannot be read from script, so check
+    // that the site's stylesheet gives that button a ring.
+    ring = [...document.styleSheets].some(sh => { try { return [...sh.cssRules].some(r =>
+      (r.selectorText || '').includes('::-webkit-calendar-picker-indicator:focus') && r.style.outlineStyle === 'solid'); }
+      catch (err) { return false; } });
+  }
   return {ring, beskrivelse: `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} ${(e.textContent || e.name || '').trim().slice(0, 30)}`,
           outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, shadow: s.boxShadow};
 }"""
