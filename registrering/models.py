@@ -14,6 +14,8 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -331,6 +333,9 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["jobcenter", "navn"]),
+            # Name search by words in any order, each the start of a word of the name
+            # (selectors.person_soeg_qs uses the same expression, NAVN_VEKTOR).
+            GinIndex(SearchVector("navn", config="simple"), name="person_navn_ord"),
         ]
         constraints = [
             # The database refuses anything but ten ASCII digits, whatever writes (COPY too).
@@ -435,6 +440,8 @@ class Samtale(models.Model):
             models.Index(fields=["-dato", "-registreret", "-id"], name="samtale_dato"),
             # The team lead's statistics: one jobcenter's conversations in a date range.
             models.Index(fields=["jobcenter", "dato"], name="samtale_jobcenter_dato"),
+            # The start page: the caseworker's own latest registrations.
+            models.Index(fields=["registreret_af", "-registreret"], name="samtale_registreret_af"),
             models.Index(
                 fields=["person", "-dato", "-registreret"],
                 condition=Q(annulleret__isnull=True, aftaletype="bindende"),
@@ -542,6 +549,7 @@ class Adgangslog(models.Model):
         # Somebody tried to create a citizen with this CPR number: they learnt that the
         # citizen exists (also in another jobcenter), so the auditor sees who asked.
         OPRET_AFVIST = "opret_afvist", _("forsøg på oprettelse (findes allerede)")
+        OVERSIGT = "oversigt", _("vist på forsiden")
 
     tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("borger"))
@@ -556,7 +564,11 @@ class Adgangslog(models.Model):
         verbose_name = _("adgangslog")
         verbose_name_plural = _("adgangslog")
         ordering = ["-tidspunkt", "-id"]
-        indexes = [models.Index(fields=["person", "-tidspunkt"], name="adgangslog_person_tid")]
+        indexes = [
+            models.Index(fields=["person", "-tidspunkt"], name="adgangslog_person_tid"),
+            # The start page: the citizens the user viewed recently.
+            models.Index(fields=["bruger", "-tidspunkt"], name="adgangslog_bruger_tid"),
+        ]
         permissions = [
             ("se_historik", _("Kan se revisionsspor og adgangslog for borgere")),
         ]

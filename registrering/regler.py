@@ -256,8 +256,25 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
         dubletter = Samtale.objects.aktive().filter(person=person, samtaletype=data.samtaletype, dato=data.dato)
         if samtale is not None:
             dubletter = dubletter.exclude(pk=samtale.pk)
-        if dubletter.exists():
-            tilfoej("samtaletype", _("Borgeren har allerede en samtale af denne type på denne dato."))
+        dublet = dubletter.values_list("pk", flat=True).first()
+        if dublet is not None:
+            # Link to the existing conversation and its correction: the usual cause is a
+            # second registration of the same conversation, which should be a correction.
+            from django.urls import reverse
+            from django.utils.html import format_html
+
+            tilfoej(
+                "samtaletype",
+                format_html(
+                    '{} <a href="{}">{}</a> {} <a href="{}">{}</a>.',
+                    _("Borgeren har allerede en samtale af denne type på denne dato."),
+                    reverse("registrering:person-detalje", kwargs={"pk": person.pk}) + f"#samtale-{dublet}",
+                    _("Se samtalen"),
+                    _("eller"),
+                    reverse("registrering:samtale-ret", kwargs={"pk": dublet}),
+                    _("ret den i stedet"),
+                ),
+            )
 
     if data.deltagere:
         roller = {o.pk for o in kodecache.gyldige(Deltagerrolle, data.dato)}
@@ -270,3 +287,18 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
         if deltager.deltagelsesform is None or deltager.deltagelsesform.pk not in former:
             tilfoej("deltagere", _("Deltager %(nr)s har ikke en gyldig deltagelsesform.") % {"nr": nr})
     return fejl
+
+
+# The agreements in the order the citizen's page shows them: the fleksjob agreement (nr. 6)
+# first where it applies, as a fleksjob citizen's course runs on it.
+AFTALE_ORDEN = ("fleksjob", "bindende")
+
+
+def aftaletyper(*, kontaktgruppe, dato: datetime.date) -> tuple[str, ...]:
+    """The agreements (§ 28 nr. 5 binding, nr. 6 fleksjob) carried by the samtaletyper a
+    kontaktgruppe may have on ``dato``: which agreement cards the citizen's page shows."""
+    arter = {
+        regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=st, dato=dato).aftale
+        for st in samtaletyper_tilladte(kontaktgruppe=kontaktgruppe, dato=dato)
+    }
+    return tuple(a for a in AFTALE_ORDEN if a in arter)

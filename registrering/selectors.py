@@ -7,41 +7,120 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
 from .regler import DANSK_TID
 
+# What a search for a number may look like: digits with spaces, hyphens or dots between them.
 # ASCII digits only ([0-9], not \d): a fullwidth or Arabic-Indic "CPR number" finds nobody.
-CPR_SOEG = re.compile(r"^\s*([0-9]{6})-?([0-9]{4})\s*$")
+TAL_SOEG = re.compile(r"^[0-9\s.\-]+$")
+# A word of a name as PostgreSQL's text search parser splits it (letters and digits; a
+# hyphen, an apostrophe or a space separates words).
+NAVNEORD = re.compile(r"[^\W_]+")
+# The search vector of migration 0012's GIN index ``person_navn_ord``: the same expression
+# here and there, or PostgreSQL will not use the index. 'simple': lower case, no stemming
+# (names are not Danish words to stem).
+NAVN_VEKTOR = SearchVector("navn", config="simple")
+
+
+def synlighed(*, bruger, felt: str = "") -> Q:
+    """The condition :func:`personer_synlige` applies, for a query that reaches the citizen
+    through ``felt`` (e.g. ``"person"`` on the access log or a conversation)."""
+    foran = f"{felt}__" if felt else ""
+    if not bruger.is_authenticated or (
+        not (bruger.is_superuser or bruger.has_perm("registrering.se_alle_jobcentre")) and bruger.jobcenter_id is None
+    ):
+        return Q(**{f"{foran}pk__in": []})
+    if bruger.is_superuser or bruger.has_perm("registrering.se_alle_jobcentre"):
+        return Q()
+    return Q(**{f"{foran}jobcenter_id": bruger.jobcenter_id})
 
 
 def personer_synlige(*, bruger) -> QuerySet[Person]:
     """The citizens ``bruger`` may see: their own jobcenter's; every jobcenter's for auditors
     and administrators; nobody's for anyone else."""
-    qs = Person.objects.select_related("kontaktgruppe", "akasse", "jobcenter")
-    if not bruger.is_authenticated:
+    return Person.objects.select_related("kontaktgruppe", "akasse", "jobcenter").filter(synlighed(bruger=bruger))
+
+
+@dataclass(frozen=True)
+class Soegning:
+    """What a search query was read as: ``art`` is ``"cpr"``, ``"foedselsdato"``, ``"navn"``,
+    or ``"ugyldig"`` (digits that are neither a CPR number nor a birth date)."""
+
+    art: str
+    vaerdi: str = ""
+    ord: tuple[str, ...] = ()
+
+
+def soegning_fortolk(q: str) -> Soegning | None:
+    """A whole CPR number with or without a space or hyphen (``0101801234``, ``010180-1234``,
+    ``010180 1234``); a birth date ``DDMMÅÅ`` (or ``DD.MM.ÅÅ``, ``DDMMÅÅÅÅ``); otherwise
+    words of a name, in any order, each the start of a word of the name."""
+    q = (q or "").strip()
+    if not q:
+        return None
+    if TAL_SOEG.match(q):
+        cifre = re.sub(r"[^0-9]", "", q)
+        if len(cifre) == 10:
+            return Soegning("cpr", cifre)
+        if len(cifre) == 8:  # DDMMÅÅÅÅ: the CPR number holds the year's last two digits
+            cifre = cifre[:4] + cifre[6:]
+        if len(cifre) == 6:
+            try:
+                datetime.datetime.strptime(cifre, "%d%m%y")
+            except ValueError:
+                return Soegning("ugyldig", cifre)
+            return Soegning("foedselsdato", cifre)
+        return Soegning("ugyldig", cifre)
+    ord_ = tuple(dict.fromkeys(o.lower() for o in NAVNEORD.findall(q)))
+    return Soegning("navn", ord=ord_) if ord_ else Soegning("ugyldig", q)
+
+
+def person_soeg_qs(*, bruger, q: str) -> QuerySet[Person]:
+    """Every visible citizen matching ``q`` (see :func:`soegning_fortolk`), by name.
+
+    Each form is answered from an index: the CPR number from its unique index (equality, or
+    for a birth date the range of the ten-digit numbers that start with it), a name from the
+    GIN index over its words (``to_tsvector('simple', navn)``, migration 0012), where
+    ``ben:* & bor:*`` finds "Bente Borger" and "Borger Bente" alike. The embedded PostgreSQL
+    has no pg_trgm, and text search is in every PostgreSQL."""
+    soegning = soegning_fortolk(q)
+    qs = personer_synlige(bruger=bruger)
+    if soegning is None or soegning.art == "ugyldig":
         return qs.none()
-    if bruger.is_superuser or bruger.has_perm("registrering.se_alle_jobcentre"):
-        return qs
-    if bruger.jobcenter_id is None:
-        return qs.none()
-    return qs.filter(jobcenter_id=bruger.jobcenter_id)
+    if soegning.art == "cpr":
+        return qs.filter(cpr=soegning.vaerdi)
+    if soegning.art == "foedselsdato":
+        # Ten digits that start with DDMMÅÅ: from DDMMÅÅ0000 up to the next six-digit prefix.
+        naeste = f"{int(soegning.vaerdi) + 1:06d}"
+        return qs.filter(cpr__gte=soegning.vaerdi, cpr__lt=naeste).order_by("navn", "pk")
+    forespoergsel = " & ".join(f"'{o}':*" for o in soegning.ord)
+    return (
+        qs.alias(navn_ord=NAVN_VEKTOR)
+        .filter(navn_ord=SearchQuery(forespoergsel, search_type="raw", config="simple"))
+        .order_by("navn", "pk")
+    )
 
 
 def person_soeg(*, bruger, q: str, graense: int = 50) -> QuerySet[Person]:
-    """Exact CPR number (with or without the dash) or part of the name."""
-    q = (q or "").strip()
-    if not q:
-        return Person.objects.none()
-    qs = personer_synlige(bruger=bruger)
-    cpr = CPR_SOEG.match(q)
-    if cpr:
-        return qs.filter(cpr=cpr.group(1) + cpr.group(2))
-    return qs.filter(navn__icontains=q).order_by("navn")[:graense]
+    """The first ``graense`` citizens matching ``q`` (:func:`person_soeg_qs`)."""
+    return person_soeg_qs(bruger=bruger, q=q)[:graense]
+
+
+def person_soeg_side(*, bruger, q: str, graense: int = 50) -> tuple[list[Person], int]:
+    """The first ``graense`` hits and the number of all hits (counted only when the list is
+    cut: two queries at most)."""
+    qs = person_soeg_qs(bruger=bruger, q=q)
+    fundne = list(qs[: graense + 1])
+    if len(fundne) <= graense:
+        return fundne, len(fundne)
+    return fundne[:graense], qs.count()
 
 
 def idag() -> datetime.date:
@@ -95,7 +174,7 @@ def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visita
     """§ 28 stk. 2: the group in force on ``dato`` (one query on the person/date index)."""
     return (
         Visitation.objects.filter(person=person, gyldig_fra__lte=dato)
-        .select_related("visitationsgruppe")
+        .select_related("visitationsgruppe", "samtale")
         .order_by("-gyldig_fra", "-registreret", "-id")
         .first()
     )
@@ -165,19 +244,117 @@ def aftale_gaeldende(*, person: Person) -> Samtale | None:
     )
 
 
-def samtale_raekker(*, person: Person) -> list[dict]:
+def aftale_gaeldende_af_type(*, person: Person, aftaletype: str) -> Samtale | None:
+    """The current agreement of one kind: binding (§ 28 nr. 5, :func:`aftale_gaeldende`) or
+    the fleksjob agreement (nr. 6), on the most recently held non-cancelled conversation."""
+    return (
+        Samtale.objects.aktive()
+        .filter(person=person, aftaletype=aftaletype)
+        .select_related("samtaletype")
+        .order_by("-dato", "-registreret")
+        .first()
+    )
+
+
+def samtale_raekker(
+    *, person: Person, samtaletype: str | None = None, aar: int | None = None, antal: int | None = None, pk=None
+) -> list[dict]:
     """The citizen's conversations as plain rows for the citizen's page, newest held first:
     dicts instead of model instances, which cost more to build than the page's own work.
     One query for the conversations with their code names; :func:`samtale_raekker_udfyld`
     adds participants and visitations (the page does so only for rows its cache lacks).
     Each row also carries its reporting state (``indberetning``, the worst across its
-    recipients, and ``indberetning_modtagere``), read as a column of the same query."""
+    recipients, and ``indberetning_modtagere``), read as a column of the same query.
+    ``samtaletype`` (a code) and ``aar`` filter; ``antal`` takes the newest so many; ``pk``
+    reads one conversation."""
     from indberetning.selectors import samtale_tilstand
 
-    raekker = list(samtale_raekker_qs(person=person))
+    qs = samtale_raekker_qs(person=person)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    if samtaletype is not None:
+        qs = qs.filter(samtaletype__kode=samtaletype)
+    if aar is not None:
+        # A range, not __year: the (person, -dato) index answers it.
+        qs = qs.filter(dato__gte=datetime.date(aar, 1, 1), dato__lte=datetime.date(aar, 12, 31))
+    raekker = list(qs[:antal] if antal is not None else qs)
     for r in raekker:
         r.update(samtale_tilstand(r.pop("indberetning_raa")))
     return raekker
+
+
+def samtale_optaelling(*, person: Person) -> list[dict]:
+    """How many conversations the citizen has per samtaletype and year (``samtaletype_id``,
+    ``samtaletype_kode``, ``samtaletype_navn``, ``aar``, ``antal``): one grouped query, from
+    which the page takes its filter choices and its counts."""
+    return list(
+        Samtale.objects.filter(person=person)
+        .values("samtaletype_id", "samtaletype__kode", "samtaletype__navn", aar=ExtractYear("dato"))
+        .annotate(antal=Count("id"))
+        .order_by()
+    )
+
+
+@dataclass
+class SamtaleSide:
+    """One view of the citizen's conversations: the rows shown and what the filter offers."""
+
+    raekker: list[dict]
+    antal_alle: int  # every conversation of the citizen
+    antal_valgte: int  # those matching the filter
+    typer: list[tuple[str, str]]  # (samtaletype code, name) the citizen has
+    aar: list[int]  # years the citizen has conversations in, newest first
+
+    @property
+    def flere(self) -> bool:
+        return len(self.raekker) < self.antal_valgte
+
+    @property
+    def alle_vist(self) -> bool:
+        """Every conversation of the citizen is among the rows (no filter, nothing cut)."""
+        return len(self.raekker) == self.antal_alle
+
+
+def samtale_side(*, person: Person, samtaletype: str | None = None, aar: int | None = None, antal: int = 20) -> SamtaleSide:
+    """The newest ``antal`` conversations matching the filter, with the counts and choices
+    (two queries, whatever the citizen's history)."""
+    optaelling = samtale_optaelling(person=person)
+    valgte = sum(
+        o["antal"] for o in optaelling
+        if (samtaletype is None or o["samtaletype__kode"] == samtaletype) and (aar is None or o["aar"] == aar)
+    )
+    raekker = samtale_raekker(person=person, samtaletype=samtaletype, aar=aar, antal=antal) if valgte else []
+    typer = sorted({(o["samtaletype__kode"], o["samtaletype__navn"]) for o in optaelling}, key=lambda t: t[1])
+    return SamtaleSide(
+        raekker=raekker,
+        antal_alle=sum(o["antal"] for o in optaelling),
+        antal_valgte=valgte,
+        typer=typer,
+        aar=sorted({int(o["aar"]) for o in optaelling}, reverse=True),
+    )
+
+
+def aftaler_gaeldende(*, person: Person, aftaletyper: tuple[str, ...]) -> list[dict]:
+    """The current agreement of each kind in ``aftaletyper`` that the citizen has, as rows
+    with the keys of :func:`samtale_raekker`'s (``aftaletype``, ``aftale``, ``dato``,
+    ``saerlig_indsats``, ``samtaletype_navn``)."""
+    return [
+        {"pk": a.pk, "aftaletype": a.aftaletype, "aftale": a.aftale, "dato": a.dato, "saerlig_indsats": a.saerlig_indsats, "samtaletype_navn": a.samtaletype.navn}
+        for t in aftaletyper
+        for a in [aftale_gaeldende_af_type(person=person, aftaletype=t)]
+        if a
+    ]
+
+
+def aftaler_og_cv(*, person: Person, side: SamtaleSide, aftaletyper: tuple[str, ...]) -> tuple[list[dict | Samtale], dict | Samtale | None]:
+    """The current agreement of each kind in ``aftaletyper`` (those that exist) and the latest
+    CV judgement: taken from the page's rows when they hold every conversation, otherwise
+    one query each (a fixed number either way)."""
+    if side.alle_vist:
+        aktive = [r for r in side.raekker if r["annulleret"] is None]
+        aftaler = [a for t in aftaletyper for a in [next((r for r in aktive if r["aftaletype"] == t), None)] if a]
+        return aftaler, next((r for r in aktive if r["cv_ikke_fyldestgoerende"]), None)
+    return aftaler_gaeldende(person=person, aftaletyper=aftaletyper), cv_vurdering_seneste(person=person)
 
 
 def aftale_og_cv_af_raekker(raekker: list[dict]) -> tuple[dict | None, dict | None]:
@@ -197,7 +374,22 @@ def samtale_raekker_udfyld(raekker: list[dict]) -> None:
     efter_pk = {r["pk"]: r for r in raekker}
     for r in raekker:
         _registreret_af(r)
-        r["deltagere"], r["visitationer"] = [], []
+        r["deltagere"], r["visitationer"], r["rettelse"] = [], [], None
+    rettede = [r["pk"] for r in raekker if r["rettet"]]
+    if rettede:
+        # Who corrected it, when and why: the latest correction's history row (a later
+        # cancellation's row has ``annulleret`` set). One query for all corrected rows.
+        for h in (
+            Samtale.history.filter(id__in=rettede, history_type="~", annulleret__isnull=True)
+            .order_by("id", "-history_date", "-history_id")
+            .distinct("id")
+            .values(
+                "id", "history_date", "history_change_reason",
+                af_fornavn=F("history_user__first_name"), af_efternavn=F("history_user__last_name"), af_brugernavn=F("history_user__username"),
+            )
+        ):
+            _registreret_af(h)
+            efter_pk[h["id"]]["rettelse"] = {"af": h["registreret_af"], "tidspunkt": h["history_date"], "begrundelse": h["history_change_reason"] or ""}
     if efter_pk:
         for d in (
             Deltager.objects.filter(samtale_id__in=efter_pk, aktiv=True)
@@ -231,6 +423,37 @@ def samtale_raekker_qs(*, person: Person) -> QuerySet:
             **_REGISTRERET_AF,
         )
     )
+
+
+def samtaler_registreret_af(*, bruger, antal: int = 10) -> list[dict]:
+    """The user's own latest registrations (of citizens they may still see), newest first:
+    one query on the ``(registreret_af, -registreret)`` index."""
+    return list(
+        Samtale.objects.filter(registreret_af=bruger)
+        .filter(synlighed(bruger=bruger, felt="person"))
+        .order_by("-registreret", "-id")
+        .values("pk", "dato", "registreret", "annulleret", "person_id", person_navn=F("person__navn"), samtaletype_navn=F("samtaletype__navn"))[:antal]
+    )
+
+
+def personer_set_nylig(*, bruger, antal: int = 10, vindue: int = 200) -> list[dict]:
+    """The citizens whose page or form the user opened most recently (their own access log,
+    only citizens they may still see), each once, newest first: one query over the user's
+    last ``vindue`` views on the ``(bruger, -tidspunkt)`` index."""
+    from .models import Adgangslog
+
+    set_: dict = {}
+    for r in (
+        Adgangslog.objects.filter(bruger=bruger, handling=Adgangslog.Handling.VIS)
+        .filter(synlighed(bruger=bruger, felt="person"))
+        .order_by("-tidspunkt", "-id")
+        .values("person_id", "tidspunkt", navn=F("person__navn"))[:vindue]
+    ):
+        if r["person_id"] not in set_:
+            set_[r["person_id"]] = r
+            if len(set_) == antal:
+                break
+    return list(set_.values())
 
 
 def markeringer_aktive(*, person: Person, dato: datetime.date | None = None) -> QuerySet[PersonMarkering]:
@@ -274,6 +497,14 @@ class Historikpost:
 
 
 HANDLINGER = {"+": _("oprettet"), "~": _("ændret"), "-": _("slettet")}
+
+
+def _handling(r, foer) -> str:
+    """What a history row did, in the auditor's words: the change that set a conversation's
+    ``annulleret`` is its cancellation (reported to DFDG as such), not an edit."""
+    if r.history_type == "~" and r.instance_type is Samtale and foer is not None and r.annulleret is not None and foer.annulleret is None:
+        return _("annulleret")
+    return HANDLINGER.get(r.history_type, r.history_type)
 # Fields that are bookkeeping, not content, and are left out of the diff.
 UDELADTE_FELTER = {"id", "person", "samtale", "registreret_af", "aftaletype", "sekvens", "jobcenter", "kontaktgruppe_snapshot"}
 
@@ -361,7 +592,7 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
                     tidspunkt=r.history_date,
                     bruger=(r.history_user.get_full_name() or r.history_user.username) if r.history_user else str(_("system")),
                     objekt=etiket(r),
-                    handling=str(HANDLINGER.get(r.history_type, r.history_type)),
+                    handling=str(_handling(r, foer)),
                     begrundelse=r.history_change_reason or "",
                     aendringer=aendringer,
                 )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("borgere/<uuid:person_pk>/samtaler/ny/", views.samtale_opret, name="samtale-opret"),
     path("samtaler/<uuid:pk>/ret/", views.samtale_ret, name="samtale-ret"),
     path("samtaler/<uuid:pk>/annuller/", views.samtale_annuller, name="samtale-annuller"),
+    path("borgere/<uuid:pk>/aftale/udskriv/", views.aftale_udskriv, name="aftale-udskriv"),
     path("borgere/<uuid:pk>/historik/", views.person_historik, name="person-historik"),
     path("borgere/<uuid:pk>/adgangslog.csv", views.person_adgangslog, name="person-adgangslog"),
     path("mine-samtaler/", views.mine_samtaler, name="mine-samtaler"),

@@ -37,6 +37,7 @@ from .forms import (
     SamtaleRetForm,
 )
 from .models import Adgangslog, Samtale
+from .regler import aftaletyper, kontaktgruppe_regler
 
 # Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
 OPDATER = "_opdater"
@@ -57,10 +58,20 @@ def person_soeg(request: HttpRequest) -> HttpResponse:
     # The page's own form posts, so a CPR number never lands in a URL or an access log;
     # GET ?q= is kept for integrators (CONTRACT.md).
     q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
-    resultater = list(selectors.person_soeg(bruger=request.user, q=q)) if q.strip() else None
+    resultater, antal = selectors.person_soeg_side(bruger=request.user, q=q, graense=SOEG_GRAENSE) if q.strip() else (None, 0)
     if resultater:
         services.adgang_log(bruger=request.user, personer=resultater, handling=Adgangslog.Handling.SOEG, detaljer=_("Fundet ved søgning"))
-    return render(request, "registrering/person_soeg.html", {"q": q, "resultater": resultater})
+    return render(
+        request,
+        "registrering/person_soeg.html",
+        {
+            "q": q,
+            "soegning": selectors.soegning_fortolk(q),
+            "resultater": resultater,
+            "antal": antal,
+            "vis_jobcenter": request.user.has_perm("registrering.se_alle_jobcentre"),
+        },
+    )
 
 
 @login_required
@@ -86,24 +97,63 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     person = _person(request, pk)
     kan_registrere = request.user.has_perm("registrering.add_samtale")
     services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=_("Borgerens side"))
-    raekker = selectors.samtale_raekker(person=person)
-    aftale, cv_vurdering = selectors.aftale_og_cv_af_raekker(raekker)
+    filtre = _samtale_filtre(request.GET)
+    side = selectors.samtale_side(person=person, **filtre)
+    idag = selectors.idag()
+    kg = kontaktgruppe_regler(kontaktgruppe=person.kontaktgruppe, dato=idag)
+    aftaler, cv_vurdering = selectors.aftaler_og_cv(person=person, side=side, aftaletyper=aftaletyper(kontaktgruppe=person.kontaktgruppe, dato=idag))
+    visitationer = selectors.visitation_tidslinje(person=person)
+    # § 28 nr. 9: the visitation card only where visitation applies (or has been registered).
+    vis_visitation = bool(kg["visitationsgrupper"]) or bool(visitationer)
     return render(
         request,
         "registrering/person_detalje.html",
         {
             "person": person,
-            "samtale_raekker": _samtale_raekker(raekker, kan_registrere=kan_registrere),
-            "aftale": aftale,
-            "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()),
-            "visitationer": selectors.visitation_tidslinje(person=person),
+            "side": side,
+            "filtre": filtre,
+            "flere_url": _flere_url(request, filtre),
+            "samtale_raekker": _samtale_raekker(side.raekker, kan_registrere=kan_registrere),
+            "aftaler": aftaler,
+            "vis_visitation": vis_visitation,
+            "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=idag) if vis_visitation else None,
+            "visitationer": visitationer,
             "markeringer": selectors.markeringer_aktive(person=person),
+            # § 28 stk. 4: the CV judgement only where it applies (or was once made).
+            "vis_cv": kg["cv_vurdering"] or cv_vurdering is not None,
             "cv_vurdering": cv_vurdering,
             "kan_registrere": kan_registrere,
             "perioder": selectors.perioder(person=person),
             "kan_flytte": _kan_flytte(request.user, person),
         },
     )
+
+
+SAMTALER_PR_SIDE = 20
+SOEG_GRAENSE = 50
+
+
+def _samtale_filtre(get) -> dict:
+    """The citizen's page's filter (``type``: a samtaletype code, ``aar``) and how many of the
+    newest to show (``antal``, in steps of the page size, at most 1,000)."""
+    def heltal(navn):
+        try:
+            return int(get.get(navn, ""))
+        except ValueError:
+            return None
+
+    antal = heltal("antal") or SAMTALER_PR_SIDE
+    return {
+        "samtaletype": (get.get("type") or "").strip()[:40] or None,
+        "aar": heltal("aar"),
+        "antal": min(max(antal, SAMTALER_PR_SIDE), 1000),
+    }
+
+
+def _flere_url(request: HttpRequest, filtre: dict) -> str:
+    parametre = request.GET.copy()
+    parametre["antal"] = str(filtre["antal"] + SAMTALER_PR_SIDE)
+    return f"?{parametre.urlencode()}#samtaler-overskrift"
 
 
 _MAERKE = uuid.UUID(int=0xFEEDFACE_0000_4000_8000_000000000000)  # no conversation has this id
@@ -400,7 +450,11 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
         else:
             messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
             return redirect("registrering:person-detalje", pk=samtale.person_id)
-    return render(request, "registrering/samtale_annuller.html", {"samtale": samtale, "person": samtale.person, "form": form})
+    # What is being cancelled, as the citizen's page shows it (without its buttons).
+    (indhold,) = _samtale_raekker(selectors.samtale_raekker(person=samtale.person, pk=samtale.pk), kan_registrere=False)
+    return render(
+        request, "registrering/samtale_annuller.html", {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold}
+    )
 
 
 @login_required
@@ -460,10 +514,34 @@ def person_flyt(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 @require_safe
 def forside(request: HttpRequest) -> HttpResponse:
-    """Citizens go to their own conversations; staff to the search page."""
+    """Citizens go to their own conversations; staff see their own latest registrations,
+    the citizens they viewed recently, and the search box."""
     if request.user.person_id is not None:
         return redirect("registrering:mine-samtaler")
-    return redirect("registrering:person-soeg")
+    if not request.user.has_perm("registrering.view_person"):
+        raise PermissionDenied
+    egne = selectors.samtaler_registreret_af(bruger=request.user)
+    set_ = selectors.personer_set_nylig(bruger=request.user)
+    viste = list(dict.fromkeys([r["person_id"] for r in egne] + [r["person_id"] for r in set_]))
+    if viste:
+        # Their names are citizen data read again: logged, under their own action, so the
+        # start page does not feed its own list of recently viewed citizens.
+        services.adgang_log(bruger=request.user, personer=viste, handling=Adgangslog.Handling.OVERSIGT, detaljer=_("Forsiden"))
+    return render(request, "registrering/forside.html", {"egne": egne, "set": set_})
+
+
+@login_required
+@permission_required("registrering.view_person", raise_exception=True)
+def aftale_udskriv(request: HttpRequest, pk) -> HttpResponse:
+    """The citizen's current agreement on paper, to hand to the citizen."""
+    person = _person(request, pk)
+    services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.EKSPORT, detaljer=_("Udskrift af gældende aftale"))
+    arter = aftaletyper(kontaktgruppe=person.kontaktgruppe, dato=selectors.idag())
+    return render(
+        request,
+        "registrering/aftale_udskriv.html",
+        {"person": person, "aftaler": selectors.aftaler_gaeldende(person=person, aftaletyper=arter), "idag": selectors.idag()},
+    )
 
 
 @login_required

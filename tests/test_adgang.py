@@ -20,7 +20,7 @@ ANDET = "andet"  # redirect somewhere else
 
 # url name -> expected answer per role for GET (ints are status codes)
 REGLER = {
-    "registrering:forside": dict(anonym=LOGIN, borger=ANDET, sagsbehandler=ANDET, sagsbehandler_odense=ANDET, teamleder=ANDET, revisor=ANDET, administrator=ANDET),
+    "registrering:forside": dict(anonym=LOGIN, borger=ANDET, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
     "registrering:person-soeg": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
     "registrering:person-opret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=403, administrator=200),
     "registrering:person-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=200, administrator=200),
@@ -30,6 +30,7 @@ REGLER = {
     "registrering:samtale-opret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
     "registrering:samtale-ret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
     "registrering:samtale-annuller": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
+    "registrering:aftale-udskriv": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=200, administrator=200),
     "registrering:person-historik": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
     "registrering:person-adgangslog": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
     "registrering:mine-samtaler": dict(anonym=LOGIN, borger=200, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=403, administrator=403),
@@ -82,6 +83,7 @@ def verden(jobcenter, andet_jobcenter):
         "registrering:person-historik": {"pk": person.pk},
         "registrering:person-ret": {"pk": person.pk},
         "registrering:person-flyt": {"pk": person.pk},
+        "registrering:aftale-udskriv": {"pk": person.pk},
         "registrering:person-adgangslog": {"pk": person.pk},
         "indberetning:batch-genudsend": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
         "indberetning:batch-detalje": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
