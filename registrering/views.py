@@ -101,7 +101,8 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
     side = selectors.samtale_side(person=person, **filtre)
     idag = selectors.idag()
     kg = kontaktgruppe_regler(kontaktgruppe=person.kontaktgruppe, dato=idag)
-    aftaler, cv_vurdering = selectors.aftaler_og_cv(person=person, side=side, aftaletyper=aftaletyper(kontaktgruppe=person.kontaktgruppe, dato=idag))
+    arter = aftaletyper(kontaktgruppe=person.kontaktgruppe, dato=idag)
+    aftaler, cv_vurdering = selectors.aftaler_og_cv(person=person, side=side, aftaletyper=arter)
     visitationer = selectors.visitation_tidslinje(person=person)
     # § 28 nr. 9: the visitation card only where visitation applies (or has been registered).
     vis_visitation = bool(kg["visitationsgrupper"]) or bool(visitationer)
@@ -115,6 +116,7 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
             "flere_url": _flere_url(request, filtre),
             "samtale_raekker": _samtale_raekker(side.raekker, kan_registrere=kan_registrere),
             "aftaler": aftaler,
+            "aftaletyper": arter,
             "vis_visitation": vis_visitation,
             "visitation": selectors.visitationsgruppe_paa_dato(person=person, dato=idag) if vis_visitation else None,
             "visitationer": visitationer,

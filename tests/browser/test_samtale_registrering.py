@@ -218,7 +218,8 @@ def test_faelles_jobsamtale_for_dagpengemodtager_viser_akassens_deltagelse_og_cv
     expect(samtale).to_contain_text("A-kassen deltog")
     expect(page.locator("#cv-vurdering")).to_contain_text("ikke længere fyldestgørende")
     expect(page.locator("#gaeldende-aftale")).to_have_text("Søge 5 job om ugen inden for lager og logistik.")
-    expect(page.locator("#gaeldende-visitationsgruppe")).to_have_text("Ingen registreret visitationsgruppe.")
+    # § 28 nr. 9 does not apply to kontaktgruppe 1: no visitation card (issue 13).
+    expect(page.locator("#gaeldende-visitationsgruppe")).to_have_count(0)
 
 
 def test_tilbage_uden_indtastning_forlader_formularen_uden_at_spoerge(logget_ind: Page, kontanthjaelp):

@@ -223,6 +223,22 @@ def test_borgerens_side(logget_ind: Page, borger_med_samtaler):
     tjek_side(page, "borgerens-side")
 
 
+def test_forsiden_og_udskrift_af_aftalen(logget_ind: Page, borger_med_samtaler):
+    page = logget_ind
+    person, _ = borger_med_samtaler
+    page.goto(detalje_url(person))  # seen recently, on the start page below
+    page.goto(reverse("registrering:forside"))
+    expect(page.locator("#egne-registreringer li")).to_have_count(3)
+    expect(page.locator("#set-for-nylig")).to_contain_text("Karl Kontanthjælp")
+    tjek_side(page, "forside")
+    page.goto(reverse("registrering:aftale-udskriv", kwargs={"pk": person.pk}))
+    expect(page.locator("#aftale-udskrift")).to_contain_text("Søge 3 job om ugen.")
+    tjek_side(page, "udskriv-aftale")
+    page.goto(detalje_url(person) + "?type=4")
+    expect(page.locator("#samtaler-antal")).to_contain_text("Viser 2 af 2 samtaler, der passer på filteret")
+    tjek_side(page, "borgerens-side-filtreret")
+
+
 def test_registreringsformularen_type_7(logget_ind: Page, borger_med_samtaler):
     page = logget_ind
     person, _ = borger_med_samtaler

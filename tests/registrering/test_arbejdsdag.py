@@ -273,8 +273,9 @@ def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sags
     assert "Gældende fleksjobaftale" in svar.content.decode()
     # A later jobsamtale's binding agreement shows beside it, not instead of it.
     services.samtale_registrer(person=person, data=factories.data(dato=dage(1), aftale="Møde hver 3. måned."), bruger=sagsbehandler)
-    aftale = re.search(r'id="gaeldende-aftale">(.*?)</div>', klient.get(url("person-detalje", pk=person.pk)).content.decode(), re.S).group(1)
-    assert "Fleksjob hos Bager Hansen" in aftale and "Møde hver 3. måned." in aftale
+    html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
+    assert "Fleksjob hos Bager Hansen" in re.search(r'id="gaeldende-aftale">(.*?)</div>', html, re.S).group(1)
+    assert "Møde hver 3. måned." in re.search(r'id="gaeldende-aftale-bindende">(.*?)</div>', html, re.S).group(1)
 
 
 # --- 4. printing ---------------------------------------------------------------------------------

@@ -282,7 +282,7 @@ def test_annuller_samtale_med_begrundelse(klient, jobcenter, sagsbehandler):
     assert samtale.er_annulleret
     side = klient.get(url("person-detalje", pk=person.pk)).content.decode()
     assert "Annulleret" in side and "Forkert borger" in side
-    assert "Ingen gældende aftale" in side
+    assert "Ingen bindende aftale" in side
     assert url("samtale-ret", pk=samtale.pk) not in side
 
 
