@@ -7,6 +7,8 @@ Every user logs in first with Django's own login form (``login`` is left out of 
 * ``Sagsbehandler`` — the caseworker's mix: search by CPR, open a citizen (40 conversations),
   open the registration form, register (a jobsamtale with an agreement and two participants).
 * ``Registrering``, ``Borgerside``, ``CprSoegning`` — one action each, for throughput.
+* ``NavneSoegning``, ``FoedselsdatoSoegning``, ``Forside`` — the search by name words in any
+  order and by birth date, and the caseworker's start page (issue 13).
 * ``BarIndsaettelse``, ``TrivielLaesning`` — the framework's floors (bench/views.py).
 * ``AdminListe``, ``AdminVisning`` — the Django admin's change list for Samtale and a citizen's
   (read-only) page; the admin has no add view for registered data since issue 11.
@@ -20,6 +22,7 @@ import datetime
 import json
 import os
 import random
+import re
 
 from locust import HttpUser, constant, task
 
@@ -52,6 +55,21 @@ class Basis(HttpUser):
         with self.client.post("/borgere/", {"q": cpr}, headers=self._csrf(), name="CPR-søgning", catch_response=True) as svar:
             if svar.status_code != 200 or "1 borger fundet" not in svar.text:
                 svar.failure(f"ingen træf ({svar.status_code})")
+
+    def navnesoeg(self):
+        q = self.rnd.choice(DATA["navne"])
+        with self.client.post("/borgere/", {"q": q}, headers=self._csrf(), name="navnesøgning (efternavn fornavn)", catch_response=True) as svar:
+            if svar.status_code != 200 or not re.search(r"borgere? fundet|Viser \d+ af", svar.text) or " 0 borgere fundet" in svar.text:
+                svar.failure(f"ingen træf ({svar.status_code})")
+
+    def foedselsdato(self):
+        q = self.rnd.choice(DATA["foedselsdatoer"])
+        with self.client.post("/borgere/", {"q": q}, headers=self._csrf(), name="fødselsdatosøgning", catch_response=True) as svar:
+            if svar.status_code != 200 or ">0 borgere fundet" in svar.text:
+                svar.failure(f"ingen træf ({svar.status_code})")
+
+    def forside(self):
+        self.client.get("/", name="forside")
 
     def borger(self):
         self.client.get(f"/borgere/{self.rnd.choice(DATA['borgere40'])}/", name="borgerens side (40 samtaler)")
@@ -120,6 +138,24 @@ class CprSoegning(Basis):
     @task
     def t(self):
         self.soeg()
+
+
+class NavneSoegning(Basis):
+    @task
+    def t(self):
+        self.navnesoeg()
+
+
+class FoedselsdatoSoegning(Basis):
+    @task
+    def t(self):
+        self.foedselsdato()
+
+
+class Forside(Basis):
+    @task
+    def t(self):
+        self.forside()
 
 
 class Registreringsformular(Basis):

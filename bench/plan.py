@@ -24,13 +24,17 @@ def main() -> None:
     from django.db.models import Count
 
     from registrering import selectors
-    from registrering.models import Bruger, Person, Samtale, Visitation
+    from registrering.models import Adgangslog, Bruger, Person, Samtale, Visitation
 
     sagsbehandler = Bruger.objects.get(username="sagsbehandler")
     jc = sagsbehandler.jobcenter
     egne = Person.objects.filter(jobcenter=jc)
     borgere40 = list(egne.annotate(n=Count("samtaler")).filter(n__gte=40).values_list("id", flat=True)[:300])
     soeg = list(egne.order_by("?").values_list("cpr", flat=True)[:2000])
+    # Name searches as caseworkers type them: the surname first, then the start of the first
+    # name ("Hansen ben"); birth dates as DDMMÅÅ.
+    navne = [f"{n.split()[-1]} {n.split()[0][:3]}" for n in egne.order_by("?").values_list("navn", flat=True)[:2000]]
+    foedselsdatoer = [c[:6] for c in soeg]
     registrering = [
         {"id": str(i), "kg_id": kg}
         for i, kg in egne.filter(kontaktgruppe__kode="2").order_by("?").values_list("id", "kontaktgruppe_id")[:2000]
@@ -53,6 +57,19 @@ def main() -> None:
         ),
         "cpr_soegning": plan(selectors.person_soeg(bruger=sagsbehandler, q=soeg[0])),
         "navnesoegning": plan(selectors.person_soeg(bruger=sagsbehandler, q="Hansen")),
+        # Issue 13: words in any order (GIN index person_navn_ord), a birth date (a range on
+        # the CPR number's index), the total behind "viser 50 af N", and the start page.
+        "navnesoegning_ord": plan(selectors.person_soeg(bruger=sagsbehandler, q=navne[0])),
+        "navnesoegning_antal": plan(selectors.person_soeg_qs(bruger=sagsbehandler, q="Hansen").order_by()),
+        "foedselsdato_soegning": plan(selectors.person_soeg(bruger=sagsbehandler, q=foedselsdatoer[0])),
+        "forside_egne": plan(
+            Samtale.objects.filter(registreret_af=sagsbehandler).filter(selectors.synlighed(bruger=sagsbehandler, felt="person")).order_by("-registreret", "-id")[:10]
+        ),
+        "forside_set": plan(
+            Adgangslog.objects.filter(bruger=sagsbehandler, handling=Adgangslog.Handling.VIS)
+            .filter(selectors.synlighed(bruger=sagsbehandler, felt="person"))
+            .order_by("-tidspunkt", "-id")[:200]
+        ),
         "borgerens_samtaler": plan(selectors.samtale_raekker_qs(person=person40)),
         "gaeldende_aftale": plan(
             Samtale.objects.aktive().filter(person=person40, aftaletype="bindende").order_by("-dato", "-registreret")[:1]
@@ -64,7 +81,13 @@ def main() -> None:
         json.dumps(
             {
                 "plans": planer,
-                "data": {"borgere40": [str(i) for i in borgere40], "soeg": soeg, "registrering": registrering},
+                "data": {
+                    "borgere40": [str(i) for i in borgere40],
+                    "soeg": soeg,
+                    "navne": navne,
+                    "foedselsdatoer": foedselsdatoer,
+                    "registrering": registrering,
+                },
                 "antal": {"borgere": Person.objects.count(), "samtaler": Samtale.objects.count(), "visitationer": Visitation.objects.count()},
             }
         )

@@ -50,6 +50,9 @@ SMAA_PERSONER, SMAA_TUNGE = 750, 60  # 750 x 10 + 60 x 40 = 9,900 conversations
 
 HANDLINGER = {
     "CPR-søgning": "CprSoegning",
+    "navnesøgning (efternavn fornavn)": "NavneSoegning",
+    "fødselsdatosøgning": "FoedselsdatoSoegning",
+    "forside": "Forside",
     "borgerens side (40 samtaler)": "Borgerside",
     "registreringsformular": "Registreringsformular",
     "registrering (POST)": "Registrering",
@@ -305,13 +308,18 @@ def maal(resultat: dict) -> list[dict]:
     tjek("registreringer/s ved 10 brugere ≥ 50 % af bar indsættelse", round(reg / bar, 2) if reg and bar else None, 0.5, reg and bar and reg >= 0.5 * bar, "andel")
     side, triv = v(stor, "10", "borgerens side (40 samtaler)", "rps"), v(stor, "10", "gulv: triviel læsning", "rps")
     tjek("borgerens side/s ved 10 brugere ≥ 40 % af triviel læsning", round(side / triv, 2) if side and triv else None, 0.4, side and triv and side >= 0.4 * triv, "andel")
-    for h in ("borgerens side (40 samtaler)", "registrering (POST)", "CPR-søgning", "registreringsformular"):
+    for h in ("borgerens side (40 samtaler)", "registrering (POST)", "CPR-søgning", "registreringsformular",
+              "navnesøgning (efternavn fornavn)", "fødselsdatosøgning", "forside"):
         a, b = v(stor, "1", h, "p95"), v(lille, "1", h, "p95")
         tjek(f"vækst, {h}: p95 stor/lille ≤ 1,2", round(a / b, 2) if a and b else None, 1.2, a and b and a <= 1.2 * b, "gange")
     plan = resultat["stor"]["planer"]["visitationsgruppe_paa_dato"]
     # The visitation table itself must be read by index (a tiny code list may be scanned).
     indeks = "Index Scan using visitation_person_dato" in plan and not re.search(r"Seq Scan on registrering_visitation\s", plan)
     tjek("visitationsgruppe på dato D: indeksscanning", indeks, True, indeks)
+    # Issue 13: name words and birth dates from an index, not a walk through the jobcenter.
+    for plan_navn, indeksnavn in (("navnesoegning_ord", "person_navn_ord"), ("foedselsdato_soegning", "registrering_person_cpr")):
+        brugt = indeksnavn in resultat["stor"]["planer"].get(plan_navn, "")
+        tjek(f"{plan_navn}: indeks {indeksnavn}", brugt, True, brugt)
     sk = resultat.get("skalering", {})
     fk = sk.get("forsinket", {})
     if fk.get("forhold"):
@@ -372,16 +380,18 @@ def main() -> None:
     resultat: dict = {"tidspunkt": datetime.datetime.now().isoformat(timespec="seconds"), "maskine": maskine(), "indstillinger": vars(a)}
     with forbind(ind, "postgres") as c:
         resultat["maskine"]["postgresql"] = c.execute("SHOW server_version").fetchone()[0]
-    alle = ["Sagsbehandler", "CprSoegning", "Borgerside", "Registreringsformular", "Registrering", "BarIndsaettelse", "TrivielLaesning", "AdminListe", "AdminVisning", "Statistik"]
+    alle = ["Sagsbehandler", "CprSoegning", "NavneSoegning", "FoedselsdatoSoegning", "Forside", "Borgerside", "Registreringsformular", "Registrering",
+            "BarIndsaettelse", "TrivielLaesning", "AdminListe", "AdminVisning", "Statistik"]
     for noegle, navn, personer, tunge, brugertal, klasser in (
-        ("lille", "samtaler_bench_lille", SMAA_PERSONER, SMAA_TUNGE, (1,), ["CprSoegning", "Borgerside", "Registreringsformular", "Registrering"]),
+        ("lille", "samtaler_bench_lille", SMAA_PERSONER, SMAA_TUNGE, (1,), ["CprSoegning", "NavneSoegning", "FoedselsdatoSoegning", "Forside", "Borgerside", "Registreringsformular", "Registrering"]),
         ("stor", f"samtaler_bench_{a.personer}x{a.samtaler_pr_person}", a.personer, TUNGE, (1, 10), alle),
     ):
         data = database_byg(ind, navn, personer, a.samtaler_pr_person if noegle == "stor" else 10, tunge)
         pd = plan_og_data(ind, navn)
         print(f"\n{navn}: {pd['antal']['borgere']:,} borgere, {pd['antal']['samtaler']:,} samtaler, {pd['antal']['visitationer']:,} visitationer", flush=True)
         if noegle == "stor":
-            for plan_navn in ("visitationsgruppe_paa_dato", "cpr_soegning", "navnesoegning"):
+            for plan_navn in ("visitationsgruppe_paa_dato", "cpr_soegning", "navnesoegning", "navnesoegning_ord", "navnesoegning_antal",
+                              "foedselsdato_soegning", "forside_egne", "forside_set"):
                 print(f"\nEXPLAIN ANALYZE, {plan_navn} ({pd['antal']['samtaler']:,} samtaler):\n{pd['plans'][plan_navn]}", flush=True)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(pd["data"], f)
