@@ -13,6 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, expect
 
 from registrering import services
+from registrering.models import Bruger
 from tests import factories
 from tests.browser.hjaelpere import detalje_url, idag, log_ind, opret_url
 
@@ -95,7 +96,9 @@ def test_hver_hovedside_passer_til_390_px(context: BrowserContext, live_server, 
     person, samtale = borger
     revisor = factories.bruger("revisor", rolle="revisor")
     teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter)
+    borgeren = Bruger.objects.create_user("karl", password="x", person=person)
     sider = [
+        (borgeren, "mine-samtaler", reverse("registrering:mine-samtaler")),
         (sagsbehandler, "forside", reverse("registrering:forside")),
         (sagsbehandler, "soeg", reverse("registrering:person-soeg") + "?q=karl"),
         (sagsbehandler, "opret-borger", reverse("registrering:person-opret")),
