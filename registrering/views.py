@@ -534,6 +534,7 @@ def forside(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registrering.view_person", raise_exception=True)
+@require_safe
 def aftale_udskriv(request: HttpRequest, pk) -> HttpResponse:
     """The citizen's current agreement on paper, to hand to the citizen."""
     person = _person(request, pk)

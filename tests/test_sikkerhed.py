@@ -305,6 +305,7 @@ def test_visningssider_svarer_405_og_logger_intet_paa_andet_end_get(client, jobc
         (admin, reverse("registrering:person-historik", kwargs={"pk": person.pk})),
         (admin, reverse("registrering:person-adgangslog", kwargs={"pk": person.pk})),
         (admin, reverse("registrering:forside")),
+        (admin, reverse("registrering:aftale-udskriv", kwargs={"pk": person.pk})),
         (admin, reverse("indberetning:drift")),
         (borger, reverse("registrering:mine-samtaler")),
     ]
