@@ -23,7 +23,7 @@ TAL_SOEG = re.compile(r"^[0-9\s.\-]+$")
 # A word of a name as PostgreSQL's text search parser splits it (letters and digits; a
 # hyphen, an apostrophe or a space separates words).
 NAVNEORD = re.compile(r"[^\W_]+")
-# The search vector of migration 0012's GIN index ``person_navn_ord``: the same expression
+# The search vector of migration 0013's GIN index ``person_navn_ord``: the same expression
 # here and there, or PostgreSQL will not use the index. 'simple': lower case, no stemming
 # (names are not Danish words to stem).
 NAVN_VEKTOR = SearchVector("navn", config="simple")
@@ -87,7 +87,7 @@ def person_soeg_qs(*, bruger, q: str) -> QuerySet[Person]:
 
     Each form is answered from an index: the CPR number from its unique index (equality, or
     for a birth date the range of the ten-digit numbers that start with it), a name from the
-    GIN index over its words (``to_tsvector('simple', navn)``, migration 0012), where
+    GIN index over its words (``to_tsvector('simple', navn)``, migration 0013), where
     ``ben:* & bor:*`` finds "Bente Borger" and "Borger Bente" alike. The embedded PostgreSQL
     has no pg_trgm, and text search is in every PostgreSQL."""
     soegning = soegning_fortolk(q)
