@@ -320,3 +320,10 @@ def samtale_tilstand(raa) -> dict:
     noegle = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b in raa or [])
     noegle = hashlib.sha1(noegle.encode(), usedforsecurity=False).hexdigest()[:16] if noegle else "-"
     return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": noegle}
+
+
+def afventende_samlet() -> tuple[int, datetime.datetime | None]:
+    """All recipients together: how many events wait for a batch, and when the oldest was
+    registered (the health endpoint's backlog; one query on the pending events' index)."""
+    r = Haendelse.objects.filter(batch__isnull=True).aggregate(antal=Count("id"), aeldste=Min("registreret"))
+    return r["antal"], r["aeldste"]

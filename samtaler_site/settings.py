@@ -1,7 +1,9 @@
 """Settings for Samtaleregistrering, driven by environment variables.
 
-Local defaults are safe for a developer's machine; with DEBUG=0 the process refuses to
-start without SECRET_KEY and ALLOWED_HOSTS, and ``manage.py check --deploy`` is clean.
+DEBUG is off unless the environment says ``DEBUG=1`` (``make run`` and ``make test`` do, and
+the test suite's settings module ``samtaler_site.settings_test`` sets it for a plain
+``python -m pytest``). Without DEBUG=1 the process refuses to start without SECRET_KEY and
+ALLOWED_HOSTS, and ``manage.py check --deploy`` is clean.
 """
 
 import datetime
@@ -21,18 +23,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Fail closed: a forgotten DEBUG is production (issue 15, item 8).
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY skal sættes, når DEBUG=0.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY skal sættes, når DEBUG ikke er 1 (SECRET_KEY must be set unless DEBUG=1; for local use: DEBUG=1)."
+        )
     SECRET_KEY = "django-insecure-kun-til-lokal-udvikling-" + "x" * 20
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
     if not DEBUG:
-        raise ImproperlyConfigured("ALLOWED_HOSTS skal sættes, når DEBUG=0.")
+        raise ImproperlyConfigured("ALLOWED_HOSTS skal sættes, når DEBUG ikke er 1 (ALLOWED_HOSTS must be set unless DEBUG=1).")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
@@ -54,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Malformed input (NUL bytes, overlong parameters) is answered 400 before any view.
+    "samtaler_site.middleware.UgyldigInputMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,6 +114,9 @@ else:
     from samtaler_site.embedded_db import database_settings
 
     DATABASES = {"default": database_settings(BASE_DIR)}
+# The database may go away and come back (a restart, a failover): a kept connection is
+# checked before a request uses it, so web processes carry on without a restart.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Per-process cache for rendered, versioned fragments (a conversation's row on the
 # citizen's page is keyed by its sekvens, so no invalidation is needed across machines).
@@ -127,7 +137,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -156,6 +166,8 @@ TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0
 LOGIN_FRIE_FEJL_PR_IP = int(os.environ.get("LOGIN_FRIE_FEJL_PR_IP", 20))
 LOGIN_FRIE_FEJL_PR_BRUGER = int(os.environ.get("LOGIN_FRIE_FEJL_PR_BRUGER", 10))
 LOGIN_MAKS_VENTETID = int(os.environ.get("LOGIN_MAKS_VENTETID", 60))
+# The lockout page is Danish and says how long to wait (status 429).
+AXES_LOCKOUT_CALLABLE = "samtaler_site.fejl.laast_ude"
 
 # MitID for citizens through an OpenID Connect broker (mozilla-django-oidc): off unless
 # OIDC_RP_CLIENT_ID is set. The citizen is matched on the CPR claim (OIDC_CPR_CLAIM).
@@ -178,7 +190,9 @@ LOGIN_REDIRECT_URL = "registrering:forside"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "da"
-LANGUAGES = [("da", "Dansk"), ("en", "English")]
+# One language, done fully: the interface is Danish, and so are Django's own messages
+# (its Danish catalogue). A browser preferring English gets Danish, and <html lang="da">.
+LANGUAGES = [("da", "Dansk")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
@@ -226,12 +240,15 @@ SESSION_INAKTIV_MINUTTER = int(os.environ.get("SESSION_INAKTIV_MINUTTER", 30))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "samtaler_site.fejl.csrf_fejl"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health endpoint over plain HTTP behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^sundhed/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

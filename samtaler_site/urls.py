@@ -1,13 +1,26 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from samtaler_site import sundhed
+
 urlpatterns = [
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only login and logout from django.contrib.auth: password reset and change pages are
+    # not exposed (no e-mail is configured; administrators set passwords in the admin).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("sundhed/", sundhed.sundhed, name="sundhed"),
     path("", include("registrering.urls")),
     path("indberetning/", include("indberetning.urls")),
 ]
 
 if settings.OIDC_AKTIV:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+# Every failure a person meets is Danish, in the site's frame (samtaler_site/fejl.py).
+handler400 = "samtaler_site.fejl.ugyldig_forespoergsel"
+handler403 = "samtaler_site.fejl.ingen_adgang"
+handler404 = "samtaler_site.fejl.ikke_fundet"
+handler500 = "samtaler_site.fejl.serverfejl"

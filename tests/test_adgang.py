@@ -38,12 +38,14 @@ REGLER = {
     "indberetning:drift": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
     "indberetning:batch-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
     # The resend action only answers POST; a GET is refused for everyone who may reach it.
+    # Health status for load balancers: no login, no personal data.
+    "sundhed": dict(anonym=200, borger=200, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
     "indberetning:batch-genudsend": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=405, revisor=403, administrator=405),
 }
 
-# Django's own apps govern these themselves (login, password change, the admin).
-EGNE_APPS = {"admin", "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-             "password_reset_confirm", "password_reset_complete"}
+# Django's own apps govern these themselves (login and logout, the admin). Password reset
+# and change pages are not exposed (samtaler_site/urls.py).
+EGNE_APPS = {"admin", "login", "logout"}
 
 
 def alle_url_navne(resolver=None, ns=""):
