@@ -4,11 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from samtaler_site import sundhed
+from samtaler_site.login import LoginFormular
 
 urlpatterns = [
     # Only login and logout from django.contrib.auth: password reset and change pages are
     # not exposed (no e-mail is configured; administrators set passwords in the admin).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginFormular), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("sundhed/", sundhed.sundhed, name="sundhed"),
