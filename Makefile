@@ -4,8 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+# Local commands run with DEBUG=1 explicitly: the settings' default is off (fail closed).
+LOKAL := DEBUG=1
+# The browser tests drive this Chromium (tests/browser/conftest.py reads CHROMIUM).
+CHROMIUM ?= /usr/bin/chromium
+DEBIAN_VERSION ?= /etc/debian_version
 
-.PHONY: run test install migrate demo serve worker db-stop clean-db check bench bench-indberetning
+.PHONY: run test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,27 +21,43 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(LOKAL) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py demo_data
+	$(LOKAL) $(PY) manage.py demo_data
 
 # Serves http://127.0.0.1:8000 with demo data, and a task worker beside it.
 run: demo
 	@echo "Samtaleregistrering på http://127.0.0.1:8000 (log ind som sagsbehandler / demo). Ctrl-C stopper."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py procrastinate worker & \
-	  $(PY) manage.py runserver 127.0.0.1:8000
+	  $(LOKAL) $(PY) manage.py procrastinate worker & \
+	  $(LOKAL) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
-	$(PY) -m pytest
+# Chromium first, so a machine without it stops at once with one line, before any test.
+test: chromium install
+	$(LOKAL) CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+
+# The system's Chromium for the browser tests: as root on Debian it is installed with
+# apt-get; anywhere else make stops with one line saying how to get it.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ -f "$(DEBIAN_VERSION)" ] && command -v apt-get >/dev/null; then \
+	    echo "Chromium mangler ($(CHROMIUM)): installerer pakken chromium med apt-get / installing chromium with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
+	  fi; \
+	fi; \
+	if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Chromium mangler ($(CHROMIUM)); ingen test er kørt. Installér det (Debian/Ubuntu: sudo apt-get install chromium) eller angiv stien: make test CHROMIUM=/sti/til/chromium / Chromium is missing; no test was run: install it or give its path." >&2; \
+	  exit 1; \
+	fi
 
 check: install
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	$(LOKAL) $(PY) manage.py check
+	$(LOKAL) $(PY) manage.py makemigrations --check --dry-run
 
 db-stop:
-	$(PY) -c "from pathlib import Path; from samtaler_site.embedded_db import stop; stop(Path('.'))"
+	$(LOKAL) $(PY) -c "from pathlib import Path; from samtaler_site.embedded_db import stop; stop(Path('.'))"
 
 clean-db: db-stop
 	rm -rf var/pgdata
@@ -52,9 +73,9 @@ SEKUNDER ?= 15
 N ?= 100000
 SKALERING_N ?= 100000
 bench: install
-	$(PY) bench/web_bench.py --personer $(PERSONER) --samtaler-pr-person $(SAMTALER) --sekunder $(SEKUNDER) --indberetning-n $(N) --skalering-n $(SKALERING_N)
+	$(LOKAL) $(PY) bench/web_bench.py --personer $(PERSONER) --samtaler-pr-person $(SAMTALER) --sekunder $(SEKUNDER) --indberetning-n $(N) --skalering-n $(SKALERING_N)
 
 # The reporting pipeline benchmark alone (issue 3): N events against PostgreSQL's COPY,
 # memory peak, and the delay to receipt with a worker running.
 bench-indberetning: install
-	$(PY) bench/indberetning_bench.py --n $(N)
+	$(LOKAL) $(PY) bench/indberetning_bench.py --n $(N)

@@ -164,7 +164,7 @@ def fri_port() -> int:
 
 def gunicorn_start(ind: dict, navn: str) -> tuple[subprocess.Popen, str]:
     port = fri_port()
-    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0"}
     proc = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "-c", "bench/gunicorn_bench.conf.py", "samtaler_site.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROD,

@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from tests.browser.hjaelpere import log_ind
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # `make test` provisions it (Makefile)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
