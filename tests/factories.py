@@ -110,3 +110,139 @@ def feltnavne(svar) -> set[str]:
     import re
 
     return set(re.findall(r'name="([a-z_]+)"', svar.content.decode()))
+
+
+# --- real servers in subprocesses (production path, outages) -------------------------------
+
+
+def ledig_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(indstillinger: dict, navn: str | None = None) -> str:
+    """A DATABASE_URL for Django's connection settings (a Unix socket folder as host)."""
+    import urllib.parse
+
+    vaert = urllib.parse.quote(indstillinger.get("HOST") or "", safe="")
+    kode = f":{urllib.parse.quote(indstillinger['PASSWORD'])}" if indstillinger.get("PASSWORD") else ""
+    port = f":{indstillinger['PORT']}" if indstillinger.get("PORT") else ""
+    return f"postgres://{indstillinger.get('USER') or 'postgres'}{kode}@{vaert}{port}/{navn or indstillinger['NAME']}"
+
+
+def produktion_env(*, database_url: str, static_root, **ekstra) -> dict:
+    """The environment of the README's production steps (DEBUG=0, a secret, the hosts)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="test-" + "s" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(static_root),
+        DJANGO_SETTINGS_MODULE="samtaler_site.settings",
+        LOG_LEVEL="WARNING",
+    )
+    env.update({k: str(v) for k, v in ekstra.items()})
+    return env
+
+
+def collectstatic(env: dict) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    res = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def vent_paa(betingelse, *, sekunder: float = 60, besked: str = "") -> None:
+    """Wait for a condition (polled every 50 ms), failing after ``sekunder``."""
+    import time
+
+    slut = time.monotonic() + sekunder
+    while not betingelse():
+        if time.monotonic() > slut:
+            raise AssertionError(f"Ventede forgæves {sekunder} s: {besked}")
+        time.sleep(0.05)
+
+
+def http_svar(url: str, *, headers: dict | None = None, data: bytes | None = None, timeout: float = 10):
+    """(status, headers, body) of one request, without following redirects."""
+    import urllib.error
+    import urllib.request
+
+    class IngenViderestilling(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **kw):
+            return None
+
+    aabner = urllib.request.build_opener(IngenViderestilling)
+    try:
+        with aabner.open(urllib.request.Request(url, data=data, headers=headers or {}), timeout=timeout) as svar:
+            return svar.status, svar.headers, svar.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+class Proces:
+    """A server or worker in a subprocess (output in a file), stopped at the end."""
+
+    def __init__(self, argv: list[str], env: dict, logfil):
+        import subprocess
+        from pathlib import Path
+
+        self.logfil = Path(logfil)
+        self._ud = open(self.logfil, "wb")
+        self.proc = subprocess.Popen(argv, cwd=Path(__file__).resolve().parent.parent, env=env, stdout=self._ud, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def log(self) -> str:
+        return self.logfil.read_text(errors="replace")
+
+    def koerer(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        import os
+        import signal
+        import subprocess
+
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._ud.close()
+
+
+def gunicorn(env: dict, logfil) -> tuple[Proces, str]:
+    """``gunicorn -c gunicorn.conf.py samtaler_site.wsgi`` on a free loopback port, once it
+    answers (the health endpoint is exempt from the TLS redirect)."""
+    import sys
+
+    port = ledig_port()
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
+    proces = Proces([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "samtaler_site.wsgi"], env, logfil)
+    url = f"http://127.0.0.1:{port}"
+
+    def svarer() -> bool:
+        assert proces.koerer(), proces.log()
+        try:
+            return http_svar(url + "/sundhed/", timeout=2)[0] in (200, 503)
+        except OSError:
+            return False
+
+    try:
+        vent_paa(svarer, sekunder=90, besked="gunicorn svarer ikke")
+    except BaseException:
+        proces.stop()
+        raise
+    return proces, url
