@@ -241,6 +241,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "samtaler_site.fejl.csrf_fejl"
+# Origins whose form posts are trusted besides the site's own (scheme://host[:port], comma-
+# separated): for a proxy that changes the host, or a browser talking to gunicorn directly.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

@@ -229,7 +229,8 @@ def gunicorn(env: dict, logfil) -> tuple[Proces, str]:
     import sys
 
     port = ledig_port()
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
+    # The browser tests talk plain HTTP to gunicorn, so their forms' Origin is http://…
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}"}
     proces = Proces([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "samtaler_site.wsgi"], env, logfil)
     url = f"http://127.0.0.1:{port}"
 
