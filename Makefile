@@ -30,7 +30,7 @@ demo: migrate
 run: demo
 	@echo "Samtaleregistrering på http://127.0.0.1:8000 (log ind som sagsbehandler / demo). Ctrl-C stopper."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(LOKAL) $(PY) manage.py procrastinate worker & \
+	  $(LOKAL) $(PY) manage.py arbejder & \
 	  $(LOKAL) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Chromium first, so a machine without it stops at once with one line, before any test.
