@@ -1,7 +1,11 @@
 """Health status for load balancers (URL name ``sundhed``): no login, no personal data.
 
 200 and a small JSON body when the database answers, with the reporting backlog (how many
-report events wait for a batch and how old the oldest is); 503 and JSON when it does not.
+report events wait for a batch and how old the oldest is) and the codes of the operations
+page's warnings (``indberetning.selectors.advarsler``: a stall, no worker seen, a refusal or
+a failed batch; codes only, never a citizen); 503 and JSON when it does not. A reporting
+warning does not make the answer 503: the web node is healthy, and a load balancer must not
+take it out because a receiver refuses.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ def sundhed(request: HttpRequest) -> JsonResponse:
 
     try:
         antal, aeldste = selectors.afventende_samlet()
+        advarsler = [a.kode for a in selectors.advarsler()]
     except DATABASEFEJL:
         return JsonResponse({"status": "fejl", "database": "svarer ikke"}, status=503)
     alder = round((timezone.now() - aeldste).total_seconds()) if aeldste else 0
     return JsonResponse(
-        {"status": "ok", "database": "ok", "indberetning": {"afventende": antal, "aeldste_sekunder": max(alder, 0)}}
+        {"status": "ok", "database": "ok", "indberetning": {"afventende": antal, "aeldste_sekunder": max(alder, 0), "advarsler": advarsler}}
     )

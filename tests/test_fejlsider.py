@@ -1,5 +1,6 @@
 """Every failure a person meets is Danish, in the site's frame; one language; fail closed."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from registrering import services
 from registrering.models import Samtale
@@ -160,10 +162,28 @@ def test_uden_debug_1_stopper_manglende_secret_key_start_med_klar_besked():
 def test_sundhed_svarer_uden_login_med_indberetningens_efterslaeb(client, sagsbehandler, jobcenter):
     svar = client.get(reverse("sundhed"))
     assert svar.status_code == 200 and svar["Content-Type"] == "application/json"
-    assert json.loads(svar.content) == {"status": "ok", "database": "ok", "indberetning": {"afventende": 0, "aeldste_sekunder": 0}}
+    krop = json.loads(svar.content)
+    assert krop["status"] == "ok" and krop["database"] == "ok"
+    assert krop["indberetning"]["afventende"] == 0 and krop["indberetning"]["aeldste_sekunder"] == 0
+    assert "venter" not in krop["indberetning"]["advarsler"]
     person = factories.person(kontaktgruppe="1", jc=jobcenter, akasse="HK")
     services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler)
     krop = json.loads(client.get(reverse("sundhed")).content)
     assert krop["indberetning"]["afventende"] == 2  # DFDG and the a-kasse
     assert krop["indberetning"]["aeldste_sekunder"] >= 0
     assert person.cpr not in svar.content.decode() and "no-cache" in svar["Cache-Control"]
+
+
+def test_sundhed_viser_indberetningens_advarsler_uden_personoplysninger(client, sagsbehandler, jobcenter, settings):
+    """Issue 12: a stalled queue shows in the health status too (codes only, still 200)."""
+    settings.INDBERETNING_ALARM_MINUTTER = 15
+    person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Stine Stilstand")
+    services.samtale_registrer(
+        person=person, data=factories.data(dato=timezone.localdate() - datetime.timedelta(days=1)), bruger=sagsbehandler,
+        tidspunkt=timezone.now() - datetime.timedelta(minutes=16),
+    )
+    svar = client.get(reverse("sundhed"))
+    krop = json.loads(svar.content)
+    assert svar.status_code == 200
+    assert "venter" in krop["indberetning"]["advarsler"]
+    assert person.cpr not in svar.content.decode() and person.navn not in svar.content.decode()
