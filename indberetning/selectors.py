@@ -271,17 +271,18 @@ TILSTAND_TEKST = {
 }
 
 
-def samtale_tilstand_sql(samtale_kolonne: str = '"registrering_samtale"."id"') -> str:
+def samtale_tilstand_sql() -> str:
     """SQL for one column of a conversation query: per recipient, the batch state of the
     newest event (a correction supersedes a refused event), as JSON. One index probe per
-    conversation on the events' (samtale, modtager, sekvens) constraint."""
-    return f"""(
+    conversation on the events' (samtale, modtager, sekvens) constraint. A constant: no value
+    of any request or row is ever put into it."""
+    return """(
         SELECT COALESCE(json_agg(json_build_array(t.modtager, t.status, t.forsoeg, t.batch_id, t.besked) ORDER BY t.modtager), '[]')
         FROM (
             SELECT DISTINCT ON (h.modtager) h.modtager, b.status, b.forsoeg, b.id AS batch_id,
                    CASE WHEN b.status IN ('afvist', 'fejlet') THEN left(b.sidste_besked, 1000) END AS besked
             FROM indberetning_haendelse h LEFT JOIN indberetning_batch b ON b.id = h.batch_id
-            WHERE h.samtale_id = {samtale_kolonne}
+            WHERE h.samtale_id = "registrering_samtale"."id"
             ORDER BY h.modtager, h.sekvens DESC
         ) t
     )"""
