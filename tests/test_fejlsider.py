@@ -136,6 +136,17 @@ def test_nulstil_og_skift_kodeord_er_ikke_udstillet(client):
         assert client.get(sti).status_code == 404
 
 
+def test_adminens_skift_kodeord_er_ikke_udstillet(client):
+    """Issue 15.8: not the admin's own password-change page either, and no link to it."""
+    admin = factories.bruger("adm", rolle="administrator", is_staff=True)
+    client.force_login(admin)
+    assert client.get("/admin/password_change/").status_code == 404
+    forside = client.get("/admin/")
+    assert forside.status_code == 200
+    assert "/admin/password_change/" not in forside.content.decode()
+    assert 'id="logout-form"' in forside.content.decode()
+
+
 def _uden_debug_env(**ekstra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
     env["DJANGO_SETTINGS_MODULE"] = "samtaler_site.settings"
