@@ -76,18 +76,9 @@ class AdgangLogges:
         return svar
 
 
-class KunVisning(AdgangLogges):
+class KunVisning(KunLaesning, AdgangLogges):
     """Registered data: view and history only. Corrections, cancellations and citizens'
     master data go through the services (the caseworker's pages), never the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted historical version ("revert") for anyone who may
