@@ -163,8 +163,9 @@ def test_debug_er_slaaet_fra_naar_intet_er_sat():
 
 def test_uden_debug_1_stopper_manglende_secret_key_start_med_klar_besked():
     res = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROD, env=_uden_debug_env(ALLOWED_HOSTS="x.dk"), capture_output=True, text=True, timeout=120)
-    assert res.returncode != 0
+    assert res.returncode == 2
     assert "SECRET_KEY skal sættes, når DEBUG ikke er 1" in res.stderr
+    assert "Traceback" not in res.stderr, "one clear line, not a wall of traceback"
 
 
 # --- health endpoint ---------------------------------------------------------------------
