@@ -198,7 +198,6 @@
       var el = felt(rod, p[0]);
       if (el) { saet(el, p[1]); }
     });
-    var besked = "";
     if (v.fokus) {
       var el = felt(rod, v.fokus.navn);
       if (el) {
@@ -209,15 +208,34 @@
         el.scrollTop = v.fokus.rul;
       }
     }
+    // The trigger's own focus move waits for htmx:afterSettle: only then has htmx wired up
+    // the swapped buttons, and an Enter on a not yet wired "Tilføj deltager" would post the
+    // whole page (the no-JavaScript path) instead of re-rendering the fields.
+    efterSettle = { xhr: event.detail.xhr, trigger: trigger, vedTrigger: v.vedTrigger };
+  });
+
+  var efterSettle = null; // the settle under way: the trigger's focus move and its message
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var s = efterSettle;
+    if (!s || s.xhr !== event.detail.xhr) { return; }
+    efterSettle = null;
+    var rod = document.getElementById(FELTER);
+    if (!rod) { return; }
+    var trigger = s.trigger;
+    var aktiv = document.activeElement;
+    // Still where the swap left them (the trigger itself was replaced): nowhere else to be.
+    var ledig = s.vedTrigger && (!aktiv || aktiv === document.body || !aktiv.isConnected);
+    var besked = "";
     if (trigger.name === "_tilfoej_deltager") {
       var navne = rod.querySelectorAll(".deltager-raekke input[name$='-navn']");
       // Keep keyboard users where they were: a new participant row gets focus.
-      if (v.vedTrigger && navne.length) { navne[navne.length - 1].focus(); }
+      if (ledig && navne.length) { navne[navne.length - 1].focus(); }
       besked = TEKST.tilfoejet(navne.length);
     } else if (trigger.name === "_fjern_deltager") {
       // A removed row hands focus to the "add" button.
       var tilfoej = rod.querySelector("button[name='_tilfoej_deltager']");
-      if (v.vedTrigger && tilfoej) { tilfoej.focus(); }
+      if (ledig && tilfoej) { tilfoej.focus(); }
       besked = TEKST.fjernet;
     } else {
       var felterBesked = document.getElementById("felter-besked");
