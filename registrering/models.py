@@ -37,6 +37,9 @@ class GyldighedQuerySet(models.QuerySet):
 class Gyldighed(models.Model):
     gyldig_fra = models.DateField(_("gyldig fra"), default=GYLDIG_FRA_STANDARD)
     gyldig_til = models.DateField(_("gyldig til"), null=True, blank=True)
+    # Every code list and rule row (the tables with a validity period) keeps its history:
+    # one declaration, inherited by each concrete table.
+    history = HistoricalRecords(inherit=True)
 
     objects = GyldighedQuerySet.as_manager()
 
@@ -66,8 +69,6 @@ class Kode(Gyldighed):
 
 
 class Kontaktgruppe(Kode):
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("kontaktgruppe")
         verbose_name_plural = _("kontaktgrupper")
@@ -77,8 +78,6 @@ class Kontaktgruppe(Kode):
 
 
 class Samtaletype(Kode):
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("samtaletype")
         verbose_name_plural = _("samtaletyper")
@@ -88,32 +87,24 @@ class Samtaletype(Kode):
 
 
 class Samtaleform(Kode):
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("samtaleform")
         verbose_name_plural = _("samtaleformer")
 
 
 class Deltagelsesform(Kode):
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("deltagelsesform")
         verbose_name_plural = _("deltagelsesformer")
 
 
 class Deltagerrolle(Kode):
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("deltagerrolle")
         verbose_name_plural = _("deltagerroller")
 
 
 class Visitationsgruppe(Kode):
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("visitationsgruppe")
         verbose_name_plural = _("visitationsgrupper")
@@ -122,8 +113,6 @@ class Visitationsgruppe(Kode):
 class AkasseDeltagelse(Kode):
     """§ 28 nr. 7: status for arbejdsløshedskassens deltagelse."""
 
-    history = HistoricalRecords()
-
     class Meta(Kode.Meta):
         verbose_name = _("a-kassens deltagelse")
         verbose_name_plural = _("a-kassens deltagelse")
@@ -131,8 +120,6 @@ class AkasseDeltagelse(Kode):
 
 class Persongruppemarkering(Kode):
     """§ 28 stk. 3: e.g. ``tidlig_opfoelgning_fast_track``."""
-
-    history = HistoricalRecords()
 
     class Meta(Kode.Meta):
         verbose_name = _("persongruppemarkering")
@@ -147,7 +134,6 @@ class Akasse(Kode):
         blank=True,
         help_text=_("Tom: indberetninger lægges i drop-mappen akasse-<kode>/."),
     )
-    history = HistoricalRecords()
 
     def clean(self):
         super().clean()
@@ -195,7 +181,6 @@ class SamtaletypeRegel(Gyldighed):
     saerlig_indsats = models.BooleanField(_("særlig indsats (nr. 5)"), default=False)
     akasse_deltagelse = models.BooleanField(_("a-kassens deltagelse (nr. 7)"), default=False)
     praktiske_aftaler = models.BooleanField(_("praktiske aftaler (nr. 8)"), default=False)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("regel for samtaletype")
@@ -212,7 +197,6 @@ class KontaktgruppeRegel(Gyldighed):
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="regler")
     cv_vurdering = models.BooleanField(_("cv-vurdering (stk. 4)"), default=False)
     akasse_videregivelse = models.BooleanField(_("videregives til a-kassen (stk. 5)"), default=False)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("regel for kontaktgruppe")
@@ -228,7 +212,6 @@ class TilladtSamtaletype(Gyldighed):
 
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
     samtaletype = models.ForeignKey(Samtaletype, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tilladt samtaletype")
@@ -245,7 +228,6 @@ class TilladtVisitationsgruppe(Gyldighed):
 
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
     visitationsgruppe = models.ForeignKey(Visitationsgruppe, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tilladt visitationsgruppe")
