@@ -44,9 +44,6 @@ class Regelsaet:
     akasse_videregivelse: bool = False
     # The kontaktgruppe these rules were read for: the citizen's on the conversation's date.
     kontaktgruppe: object = None
-    # (kontaktgruppe pk, samtaletype pk, dato): what this answer was read for, so a caller
-    # holding it can reuse it instead of reading the rule table again.
-    noegle: tuple = ()
 
     @property
     def visitation(self) -> bool:
@@ -131,15 +128,10 @@ def kontaktgruppe_regler(*, kontaktgruppe, dato: datetime.date) -> dict:
     }
 
 
-def regel_noegle(*, kontaktgruppe_id, samtaletype, dato) -> tuple:
-    return (kontaktgruppe_id, getattr(samtaletype, "pk", None), dato)
-
-
 def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.date) -> Regelsaet:
     """Which § 28 parts apply to ``samtaletype`` for ``kontaktgruppe`` on ``dato``."""
     t = regeltabel()
     kg = kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=dato)
-    kg["noegle"] = regel_noegle(kontaktgruppe_id=kontaktgruppe.pk, samtaletype=samtaletype, dato=dato)
     kg["kontaktgruppe"] = kontaktgruppe
     if samtaletype is None:
         return Regelsaet(**kg)
@@ -184,7 +176,7 @@ def samtaletyper_tilladte(*, kontaktgruppe, dato: datetime.date) -> tuple[Samtal
 def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgruppe=None, samtale=None) -> dict[str, list[str]]:
     """Every § 28 rule for one registration; returns Danish messages per field.
 
-    ``data`` is a :class:`registrering.services.SamtaleData`; ``samtale`` is the
+    ``data`` is a :class:`registrering.samtaledata.SamtaleData`; ``samtale`` is the
     conversation being corrected (excluded from the duplicate check).
     """
     from .models import Samtale

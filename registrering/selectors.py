@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
-from .regler import DANSK_TID
+from .regler import DANSK_TID, aftaletyper, kontaktgruppe_regler
 
 # What a search for a number may look like: digits with spaces, hyphens or dots between them.
 # ASCII digits only ([0-9], not \d): a fullwidth or Arabic-Indic "CPR number" finds nobody.
@@ -46,6 +46,19 @@ def personer_synlige(*, bruger) -> QuerySet[Person]:
     """The citizens ``bruger`` may see: their own jobcenter's; every jobcenter's for auditors
     and administrators; nobody's for anyone else."""
     return Person.objects.select_related("kontaktgruppe", "akasse", "jobcenter").filter(synlighed(bruger=bruger))
+
+
+def person_synlig(*, bruger, pk) -> bool:
+    """Whether ``bruger`` may see the citizen ``pk`` (:func:`personer_synlige`)."""
+    return personer_synlige(bruger=bruger).filter(pk=pk).exists()
+
+
+def samtaler_synlige(*, bruger) -> QuerySet[Samtale]:
+    """The conversations of the citizens ``bruger`` may see (:func:`personer_synlige`), with
+    what a page about one of them shows."""
+    return Samtale.objects.select_related("person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse").filter(
+        person__in=personer_synlige(bruger=bruger)
+    )
 
 
 @dataclass(frozen=True)
@@ -170,12 +183,17 @@ def stilling_paa_dato(*, person: Person, dato: datetime.date) -> Stilling:
     return Stilling(kontaktgruppe=p.kontaktgruppe, akasse=p.akasse)
 
 
+# The visitation timeline's order, newest first (one place: every read of visitations uses it,
+# and the index ``visitation_person_dato`` has it).
+VISITATION_ORDEN = ("-gyldig_fra", "-registreret", "-id")
+
+
 def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visitation | None:
     """§ 28 stk. 2: the group in force on ``dato`` (one query on the person/date index)."""
     return (
         Visitation.objects.filter(person=person, gyldig_fra__lte=dato)
         .select_related("visitationsgruppe", "samtale")
-        .order_by("-gyldig_fra", "-registreret", "-id")
+        .order_by(*VISITATION_ORDEN)
         .first()
     )
 
@@ -185,16 +203,28 @@ def visitation_seneste(*, person: Person) -> Visitation | None:
     return (
         Visitation.objects.filter(person=person)
         .select_related("visitationsgruppe")
-        .order_by("-gyldig_fra", "-registreret", "-id")
+        .order_by(*VISITATION_ORDEN)
         .first()
     )
+
+
+def samtale_visitation(*, samtale: Samtale) -> Visitation | None:
+    """The conversation's visitation result (§ 28 nr. 9): its row, the newest in the
+    timeline's order should there be more than one."""
+    return samtale.visitationer.select_related("visitationsgruppe").order_by(*VISITATION_ORDEN).first()
+
+
+def deltagere_aktive(*, samtale: Samtale) -> QuerySet[Deltager]:
+    """The conversation's participants as it now stands (a correction marks removed ones
+    inactive), in the order they were added."""
+    return samtale.deltagere.filter(aktiv=True).select_related("rolle", "deltagelsesform").order_by("id")
 
 
 def visitationer_for_person(*, person: Person) -> QuerySet[Visitation]:
     return (
         Visitation.objects.filter(person=person)
         .select_related("visitationsgruppe", "registreret_af", "samtale__samtaletype")
-        .order_by("-gyldig_fra", "-registreret", "-id")
+        .order_by(*VISITATION_ORDEN)
     )
 
 
@@ -217,7 +247,7 @@ def visitation_tidslinje(*, person: Person) -> list[dict]:
     model instances with three related objects cost a third of the page to build)."""
     raekker = list(
         Visitation.objects.filter(person=person)
-        .order_by("-gyldig_fra", "-registreret", "-id")
+        .order_by(*VISITATION_ORDEN)
         .values(
             "gyldig_fra",
             "samtale_id",
@@ -334,6 +364,34 @@ def samtale_side(*, person: Person, samtaletype: str | None = None, aar: int | N
     )
 
 
+def borgerside(*, person: Person, samtaletype: str | None = None, aar: int | None = None, antal: int = 20) -> dict:
+    """What the citizen's page shows besides the rendered rows: the conversations chosen by
+    the filter (:func:`samtale_side`, not yet rendered) and the cards, each where the rule
+    table says it applies to the citizen's kontaktgruppe today."""
+    dato = idag()
+    kg = kontaktgruppe_regler(kontaktgruppe=person.kontaktgruppe, dato=dato)
+    arter = aftaletyper(kontaktgruppe=person.kontaktgruppe, dato=dato)
+    side = samtale_side(person=person, samtaletype=samtaletype, aar=aar, antal=antal)
+    aftaler, cv_vurdering = aftaler_og_cv(person=person, side=side, aftaletyper=arter)
+    visitationer = visitation_tidslinje(person=person)
+    # § 28 nr. 9: the visitation card only where visitation applies (or has been registered).
+    vis_visitation = bool(kg["visitationsgrupper"]) or bool(visitationer)
+    return {
+        "side": side,
+        "aftaler": aftaler,
+        "aftaletyper": arter,
+        "vis_visitation": vis_visitation,
+        "visitation": visitationsgruppe_paa_dato(person=person, dato=dato) if vis_visitation else None,
+        "visitationer": visitationer,
+        "markeringer": markeringer_aktive(person=person),
+        # § 28 stk. 4: the CV judgement only where the rule table says so (KontaktgruppeRegel.cv_vurdering), or
+        # where one was once made.
+        "vis_cv": kg["cv_vurdering"] or cv_vurdering is not None,
+        "cv_vurdering": cv_vurdering,
+        "perioder": perioder(person=person),
+    }
+
+
 def aftaler_gaeldende(*, person: Person, aftaletyper: tuple[str, ...]) -> list[dict]:
     """The current agreement of each kind in ``aftaletyper`` that the citizen has, as rows
     with the keys of :func:`samtale_raekker`'s (``aftaletype``, ``aftale``, ``dato``,
@@ -399,7 +457,7 @@ def samtale_raekker_udfyld(raekker: list[dict]) -> None:
             efter_pk[d["samtale_id"]]["deltagere"].append(d)
         for v in (
             Visitation.objects.filter(samtale_id__in=efter_pk)
-            .order_by("-gyldig_fra", "-registreret", "-id")
+            .order_by(*VISITATION_ORDEN)
             .values("samtale_id", "gyldig_fra", gruppe_navn=F("visitationsgruppe__navn"))
         ):
             efter_pk[v["samtale_id"]]["visitationer"].append(v)

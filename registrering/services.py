@@ -10,7 +10,7 @@ events for every recipient) commits together or not at all.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,11 +24,8 @@ from . import kodecache, selectors
 from .models import (
     Adgangslog,
     Akasse,
-    AkasseDeltagelse,
     Bruger,
-    Deltagelsesform,
     Deltager,
-    Deltagerrolle,
     Jobcenter,
     Kontaktgruppe,
     Person,
@@ -36,41 +33,13 @@ from .models import (
     Persongruppemarkering,
     PersonMarkering,
     Samtale,
-    Samtaleform,
-    Samtaletype,
     Visitation,
     Visitationsgruppe,
 )
-from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regel_noegle, regelsaet, valider_samtale
+from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regelsaet, valider_samtale
+from .samtaledata import DeltagerData, SamtaleData  # noqa: F401  (SamtaleData: the services' input, re-exported)
 
 TIDLIG_OPFOELGNING = "tidlig_opfoelgning_fast_track"
-
-
-@dataclass
-class DeltagerData:
-    navn: str
-    rolle: Deltagerrolle | None
-    deltagelsesform: Deltagelsesform | None
-
-    def noegle(self) -> tuple:
-        return (self.navn.strip(), getattr(self.rolle, "pk", None), getattr(self.deltagelsesform, "pk", None))
-
-
-@dataclass
-class SamtaleData:
-    """What a caseworker enters for one conversation (§ 28 nr. 2-10, stk. 3-4)."""
-
-    dato: datetime.date
-    samtaletype: Samtaletype | None
-    samtaleform: Samtaleform | None
-    aftale: str = ""
-    saerlig_indsats: str = ""
-    akasse_deltagelse: AkasseDeltagelse | None = None
-    praktiske_aftaler: str = ""
-    visitationsgruppe: Visitationsgruppe | None = None
-    tidlig_opfoelgning: bool = False
-    cv_ikke_fyldestgoerende: bool = False
-    deltagere: list[DeltagerData] = field(default_factory=list)
 
 
 @dataclass
@@ -207,21 +176,13 @@ class PeriodeKonflikt(ValidationError):
 
 def _samtale_data(samtale: Samtale) -> SamtaleData:
     """A registered conversation as the data it was registered with (to judge it again)."""
-    visitation = samtale.visitationer.select_related("visitationsgruppe").first()
-    return SamtaleData(
-        dato=samtale.dato,
-        samtaletype=samtale.samtaletype,
-        samtaleform=samtale.samtaleform,
-        aftale=samtale.aftale,
-        saerlig_indsats=samtale.saerlig_indsats,
-        akasse_deltagelse=samtale.akasse_deltagelse,
-        praktiske_aftaler=samtale.praktiske_aftaler,
+    visitation = selectors.samtale_visitation(samtale=samtale)
+    return SamtaleData.from_samtale(
+        samtale,
         visitationsgruppe=visitation.visitationsgruppe if visitation else None,
-        tidlig_opfoelgning=samtale.tidlig_opfoelgning,
-        cv_ikke_fyldestgoerende=samtale.cv_ikke_fyldestgoerende,
         deltagere=[
             DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
-            for d in samtale.deltagere.filter(aktiv=True).select_related("rolle", "deltagelsesform")
+            for d in selectors.deltagere_aktive(samtale=samtale)
         ],
     )
 
@@ -341,13 +302,11 @@ def _laas_person(person: Person) -> Person:
     return Person.objects.select_for_update(of=("self",)).select_related("kontaktgruppe", "akasse", "jobcenter").get(pk=person.pk)
 
 
-def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = None, regler: Regelsaet | None = None) -> Regelsaet:
-    # DFDG order § 16: the kontaktgruppe the citizen had on the conversation's date. A caller
-    # (the form) may hand over the rules it just read; they are used only if they were read
-    # for that kontaktgruppe, this type and this date.
+def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = None) -> Regelsaet:
+    # DFDG order § 16: the rules of the kontaktgruppe the citizen had on the conversation's
+    # date (the rule table is kept per process, kodecache.py, so reading them costs nothing).
     kontaktgruppe = selectors.stilling_paa_dato(person=person, dato=data.dato).kontaktgruppe
-    if regler is None or regler.noegle != regel_noegle(kontaktgruppe_id=kontaktgruppe.pk, samtaletype=data.samtaletype, dato=data.dato):
-        regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=data.samtaletype, dato=data.dato)
+    regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=data.samtaletype, dato=data.dato)
     fejl = {}
     if data.samtaletype is None:
         fejl["samtaletype"] = [_("Vælg en samtaletype.")]
@@ -393,17 +352,24 @@ def _visitation(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe |
     seneste = selectors.visitation_seneste(person=person)
     if seneste is not None and seneste.visitationsgruppe_id == gruppe.pk:
         return None, True
+    return _visitation_opret(person=person, samtale=samtale, gruppe=gruppe, registreret=tidspunkt, bruger=bruger), False
+
+
+def _visitation_opret(
+    *, person: Person, samtale: Samtale, gruppe: Visitationsgruppe, registreret, bruger: Bruger, begrundelse: str | None = None
+) -> Visitation:
+    """The one way a visitation row is written: validated, with history."""
     visitation = Visitation(
         person=person,
         visitationsgruppe=gruppe,
-        gyldig_fra=dansk_dato(tidspunkt),  # § 28, stk. 2: virkning fra registreringsdatoen
-        registreret=tidspunkt,
+        gyldig_fra=dansk_dato(registreret),  # § 28, stk. 2: virkning fra registreringsdatoen
+        registreret=registreret,
         registreret_af=bruger,
         samtale=samtale,
     )
     _valider_felter(visitation)
-    _gem(visitation, bruger=bruger)
-    return visitation, False
+    _gem(visitation, bruger=bruger, begrundelse=begrundelse)
+    return visitation
 
 
 def _markering_start(*, person: Person, samtale: Samtale, bruger: Bruger, tidspunkt) -> PersonMarkering | None:
@@ -438,25 +404,15 @@ def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger:
 
 
 @transaction.atomic
-def samtale_registrer(
-    *, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None, regler: Regelsaet | None = None
-) -> Resultat:
+def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None) -> Resultat:
     """Register one held conversation with everything § 28 asks for, in one transaction."""
     tidspunkt = tidspunkt or timezone.now()
     person = _laas_person(person)
-    regler = _valider(person=person, data=data, regler=regler)
+    regler = _valider(person=person, data=data)
     samtale = Samtale(
         person=person,
-        dato=data.dato,
-        samtaletype=data.samtaletype,
-        samtaleform=data.samtaleform,
+        **data.model_values(),
         aftaletype=regler.aftale,
-        aftale=data.aftale.strip(),
-        saerlig_indsats=data.saerlig_indsats.strip(),
-        akasse_deltagelse=data.akasse_deltagelse,
-        praktiske_aftaler=data.praktiske_aftaler.strip(),
-        tidlig_opfoelgning=data.tidlig_opfoelgning,
-        cv_ikke_fyldestgoerende=data.cv_ikke_fyldestgoerende,
         jobcenter=person.jobcenter,
         kontaktgruppe=regler.kontaktgruppe,
         registreret=tidspunkt,
@@ -488,7 +444,7 @@ def _visitation_foer(*, person: Person, gyldig_fra: datetime.date, registreret, 
     )
     if undtagen is not None:
         qs = qs.exclude(pk=undtagen.pk)
-    return qs.select_related("visitationsgruppe").order_by("-gyldig_fra", "-registreret", "-id").first()
+    return qs.select_related("visitationsgruppe").order_by(*selectors.VISITATION_ORDEN).first()
 
 
 @dataclass
@@ -508,7 +464,7 @@ class _VisitationsPlan:
 
 
 def _visitation_plan(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe | None) -> _VisitationsPlan:
-    raekke = samtale.visitationer.select_related("visitationsgruppe").order_by("-gyldig_fra", "-registreret", "-id").first()
+    raekke = selectors.samtale_visitation(samtale=samtale)
     if raekke is not None:
         if gruppe is not None and gruppe.pk == raekke.visitationsgruppe_id:
             return _VisitationsPlan("intet", raekke)
@@ -533,17 +489,9 @@ def _visitation_udfoer(*, plan: _VisitationsPlan, person: Person, samtale: Samta
         _gem(plan.raekke, bruger=bruger, begrundelse=begrundelse)
         return plan.raekke
     if plan.handling == "opret":
-        raekke = Visitation(
-            person=person,
-            visitationsgruppe=plan.gruppe,
-            gyldig_fra=dansk_dato(samtale.registreret),  # § 28, stk. 2: virkning fra registreringsdatoen
-            registreret=samtale.registreret,
-            registreret_af=bruger,
-            samtale=samtale,
+        return _visitation_opret(
+            person=person, samtale=samtale, gruppe=plan.gruppe, registreret=samtale.registreret, bruger=bruger, begrundelse=begrundelse
         )
-        _valider_felter(raekke)
-        _gem(raekke, bruger=bruger, begrundelse=begrundelse)
-        return raekke
     if plan.handling == "fjern":
         # The change never stood: the row goes, its history ("-", with the reason) stays.
         plan.raekke._history_user = bruger
@@ -555,23 +503,20 @@ def _visitation_udfoer(*, plan: _VisitationsPlan, person: Person, samtale: Samta
 
 def _uaendret(*, samtale: Samtale, data: SamtaleData, plan: _VisitationsPlan) -> bool:
     """Whether a correction would change nothing at all (ISSUE 15.10: then it is a no-op)."""
-    if plan.handling not in {"intet", "uaendret"}:
-        return False
-    felter = (
-        (samtale.dato, data.dato),
-        (samtale.samtaletype_id, getattr(data.samtaletype, "pk", None)),
-        (samtale.samtaleform_id, getattr(data.samtaleform, "pk", None)),
-        (samtale.aftale, data.aftale.strip()),
-        (samtale.saerlig_indsats, data.saerlig_indsats.strip()),
-        (samtale.akasse_deltagelse_id, getattr(data.akasse_deltagelse, "pk", None)),
-        (samtale.praktiske_aftaler, data.praktiske_aftaler.strip()),
-        (samtale.tidlig_opfoelgning, data.tidlig_opfoelgning),
-        (samtale.cv_ikke_fyldestgoerende, data.cv_ikke_fyldestgoerende),
-    )
-    if any(a != b for a, b in felter):
+    if plan.handling not in {"intet", "uaendret"} or not data.same_as(samtale):
         return False
     aktive = sorted((d.navn, d.rolle_id, d.deltagelsesform_id) for d in samtale.deltagere.filter(aktiv=True))
-    return aktive == sorted(d.noegle() for d in data.deltagere)
+    return aktive == sorted(d.key() for d in data.deltagere)
+
+
+def _aendring_start(*, samtale: Samtale, begrundelse: str, tidspunkt: datetime.datetime | None) -> tuple:
+    """How a correction and a cancellation begin: the time, the reason trimmed, the citizen
+    locked first (as a registration does), then the conversation itself, re-read under lock."""
+    tidspunkt = tidspunkt or timezone.now()
+    person = _laas_person(samtale.person)
+    laast = Samtale.objects.select_for_update().get(pk=samtale.pk)
+    laast.person = person
+    return tidspunkt, (begrundelse or "").strip(), person, laast
 
 
 @transaction.atomic
@@ -582,24 +527,19 @@ def samtale_ret(
     begrundelse: str,
     bruger: Bruger,
     tidspunkt: datetime.datetime | None = None,
-    regler: Regelsaet | None = None,
 ) -> Resultat:
     """Correct a registration. Nothing is deleted: the old values stay in the history with
     the reason, removed participants are marked inactive, and a new report event goes out.
     The rules are those of the citizen's kontaktgruppe on the conversation's (corrected)
     date. A correction that changes nothing writes nothing (``ingen_aendring``)."""
-    tidspunkt = tidspunkt or timezone.now()
-    begrundelse = (begrundelse or "").strip()
-    person = _laas_person(samtale.person)
-    samtale = Samtale.objects.select_for_update().get(pk=samtale.pk)
-    samtale.person = person
+    tidspunkt, begrundelse, person, samtale = _aendring_start(samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt)
     fejl = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for rettelsen.")]
     if samtale.annulleret is not None:
         fejl["__all__"] = [_("Samtalen er annulleret og kan ikke rettes.")]
     try:
-        regler = _valider(person=person, data=data, samtale=samtale, regler=regler)
+        regler = _valider(person=person, data=data, samtale=samtale)
     except ValidationError as e:
         for felt, beskeder in e.message_dict.items():
             fejl.setdefault(felt, []).extend(beskeder)
@@ -610,29 +550,22 @@ def samtale_ret(
     if _uaendret(samtale=samtale, data=data, plan=plan):
         return Resultat(samtale=samtale, ingen_aendring=True)
 
-    samtale.dato = data.dato
-    samtale.samtaletype = data.samtaletype
-    samtale.samtaleform = data.samtaleform
-    samtale.aftaletype = regler.aftale
-    samtale.aftale = data.aftale.strip()
-    samtale.saerlig_indsats = data.saerlig_indsats.strip()
-    samtale.akasse_deltagelse = data.akasse_deltagelse
-    samtale.praktiske_aftaler = data.praktiske_aftaler.strip()
-    samtale.cv_ikke_fyldestgoerende = data.cv_ikke_fyldestgoerende
-    samtale.kontaktgruppe = regler.kontaktgruppe
     tidlig_foer = samtale.tidlig_opfoelgning
-    samtale.tidlig_opfoelgning = data.tidlig_opfoelgning
+    for navn, vaerdi in data.model_values().items():
+        setattr(samtale, navn, vaerdi)
+    samtale.aftaletype = regler.aftale
+    samtale.kontaktgruppe = regler.kontaktgruppe
     samtale.rettet = tidspunkt
     samtale.sekvens += 1
     _valider_felter(samtale, constraints=False)
     _gem(samtale, bruger=bruger, begrundelse=begrundelse)
 
     # Participants: keep the unchanged ones, mark removed ones inactive, add the new ones.
-    nye = {d.noegle(): d for d in data.deltagere}
+    nye = {d.key(): d for d in data.deltagere}
     for deltager in samtale.deltagere.filter(aktiv=True):
-        noegle = (deltager.navn, deltager.rolle_id, deltager.deltagelsesform_id)
-        if noegle in nye:
-            nye.pop(noegle)
+        key = (deltager.navn, deltager.rolle_id, deltager.deltagelsesform_id)
+        if key in nye:
+            nye.pop(key)
         else:
             deltager.aktiv = False
             _gem(deltager, bruger=bruger, begrundelse=begrundelse)
@@ -668,10 +601,7 @@ def samtale_annuller(
     for the current agreement; a marking it started ends; its visitation change disappears
     (the row goes, its history stays with the reason), so the group in force before it is in
     force again from the same day; a cancellation event is reported."""
-    tidspunkt = tidspunkt or timezone.now()
-    begrundelse = (begrundelse or "").strip()
-    person = _laas_person(samtale.person)
-    samtale = Samtale.objects.select_for_update().get(pk=samtale.pk)
+    tidspunkt, begrundelse, person, samtale = _aendring_start(samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt)
     if not begrundelse:
         raise ValidationError({"begrundelse": [_("Skriv en begrundelse for annulleringen.")]})
     if samtale.annulleret is not None:

@@ -551,9 +551,10 @@ def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
     assert "akasse" in fejl(e)
 
 
-def test_medbragte_regler_for_en_anden_kontaktgruppe_bruges_ikke(sagsbehandler):
-    """The form may hand its rules to the service; rules read for another kontaktgruppe (say,
-    the citizen's group changed meanwhile) are read again, never trusted."""
+def test_tjenesten_laeser_reglerne_for_borgerens_egen_kontaktgruppe(sagsbehandler):
+    """The service reads the rules itself, for the citizen's kontaktgruppe on the date: a type
+    the rules allow another kontaktgruppe (the form may have shown them, say, before the
+    citizen's group changed) is refused. No caller hands rules to the service."""
     from registrering.models import Kontaktgruppe, Samtaletype
     from registrering.regler import regelsaet
 
@@ -561,5 +562,5 @@ def test_medbragte_regler_for_en_anden_kontaktgruppe_bruges_ikke(sagsbehandler):
     forkerte = regelsaet(kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), samtaletype=Samtaletype.objects.get(kode="19"), dato=IGAAR())
     assert forkerte.samtaletype_tilladt
     with pytest.raises(ValidationError) as e:
-        services.samtale_registrer(person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler, regler=forkerte)
+        services.samtale_registrer(person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler)
     assert "samtaletype" in fejl(e)

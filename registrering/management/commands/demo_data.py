@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registrering import selectors, services
+from registrering import samtaledata, selectors, services
 from registrering.models import (
     Akasse,
     AkasseDeltagelse,
@@ -103,13 +103,13 @@ class Command(BaseCommand):
     def _samtaler(self, personer, brugere):
         idag = selectors.idag()
         kode = lambda model, k: model.objects.get(kode=k)  # noqa: E731
-        deltager = lambda navn, rolle, form: services.DeltagerData(  # noqa: E731
+        deltager = lambda navn, rolle, form: samtaledata.DeltagerData(  # noqa: E731
             navn=navn, rolle=kode(Deltagerrolle, rolle), deltagelsesform=kode(Deltagelsesform, form)
         )
 
         def registrer(cpr, bruger, dage_siden, type_kode, form_kode="1", **felter):
             person = personer[cpr]
-            data = services.SamtaleData(
+            data = samtaledata.SamtaleData(
                 dato=idag - datetime.timedelta(days=dage_siden),
                 samtaletype=kode(Samtaletype, type_kode),
                 samtaleform=kode(Samtaleform, form_kode),
