@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from . import kodecache, selectors
@@ -22,32 +24,33 @@ from .models import (
     Person,
     Samtaleform,
     Samtaletype,
+    SamtaletypeRegel,
     Visitationsgruppe,
     valider_cpr,
 )
 from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
-from .services import DeltagerData, SamtaleData
+from .samtaledata import SAMTALE_FELTER, DeltagerData, SamtaleData
 
 MAKS_TEKST = 4000
 
 
-class NaarDenVises:
+class ShownLazily:
     """A text computed the first time it is shown. (Django's ``lazy`` does not do for a help
     text: every BoundField tests the help text's truth, which would compute it on every
     submit; this one is always true and computes only in ``str()``.)"""
 
-    def __init__(self, beregn):
-        self._beregn = beregn
+    def __init__(self, compute):
+        self._compute = compute
 
     def __bool__(self) -> bool:
         return True
 
     @functools.cached_property
-    def _tekst(self) -> str:
-        return str(self._beregn())
+    def _text(self) -> str:
+        return str(self._compute())
 
     def __str__(self) -> str:
-        return self._tekst
+        return self._text
 
 
 class KodeValg(forms.ModelChoiceField):
@@ -159,7 +162,7 @@ class SamtaleForm(forms.Form):
         self.samtale = samtale
         super().__init__(*args, **kwargs)
         samtaletype = self._vaerdi_model("samtaletype", Samtaletype)
-        dato = self._dato()
+        dato = self.samtaledato()
         # DFDG order § 16: the rules of the kontaktgruppe the citizen had on the form's date.
         kontaktgruppe = self.kontaktgruppe_paa(dato)
         self.regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtaletype, dato=dato)
@@ -181,7 +184,7 @@ class SamtaleForm(forms.Form):
         self.fields["visitationsgruppe"].widget.choices = [("", _("Ingen ny vurdering"))] + [
             (g.kode, g.navn) for g in self.regler.visitationsgrupper
         ]
-        if self.regler.aftale == "fleksjob":
+        if self.regler.aftale == SamtaletypeRegel.Aftale.FLEKSJOB:
             self.fields["aftale"].label = _("Aftale om det fortsatte fleksjobforløb (§ 28 nr. 6)")
         else:
             self.fields["aftale"].label = _("Bindende aftale om det fortsatte kontaktforløb (§ 28 nr. 5)")
@@ -197,7 +200,7 @@ class SamtaleForm(forms.Form):
                 self.fields[felt].widget.attrs["aria-required"] = "true"
         if self.regler.visitation:
             # Read only when the page is shown, not on a valid submit.
-            self.fields["visitationsgruppe"].help_text = NaarDenVises(self._visitation_hjaelp)
+            self.fields["visitationsgruppe"].help_text = ShownLazily(self._visitation_hjaelp)
         self.order_fields(["dato", "samtaletype", "samtaleform"])
 
     def kontaktgruppe_paa(self, dato: datetime.date):
@@ -232,7 +235,9 @@ class SamtaleForm(forms.Form):
             return None
         return kodecache.alle(model).get(str(vaerdi))
 
-    def _dato(self) -> datetime.date:
+    def samtaledato(self) -> datetime.date:
+        """The conversation's date as entered (today when none or none readable): the date
+        whose code lists and rules the page is built from."""
         vaerdi = self._raa("dato")
         if isinstance(vaerdi, datetime.date):
             return vaerdi
@@ -257,20 +262,65 @@ class SamtaleForm(forms.Form):
         return [self[f] for f in DELFELTER if self.vis(f)]
 
     def samtale_data(self, deltagere: list[DeltagerData]) -> SamtaleData:
-        d = self.cleaned_data
-        return SamtaleData(
-            dato=d["dato"],
-            samtaletype=d.get("samtaletype"),
-            samtaleform=d.get("samtaleform"),
-            aftale=d.get("aftale", ""),
-            saerlig_indsats=d.get("saerlig_indsats", ""),
-            akasse_deltagelse=d.get("akasse_deltagelse"),
-            praktiske_aftaler=d.get("praktiske_aftaler", ""),
-            visitationsgruppe=d.get("visitationsgruppe"),
-            tidlig_opfoelgning=d.get("tidlig_opfoelgning", False),
-            cv_ikke_fyldestgoerende=d.get("cv_ikke_fyldestgoerende", False),
-            deltagere=deltagere,
-        )
+        return SamtaleData.from_values(self.cleaned_data, deltagere=deltagere)
+
+    # --- where the page starts from, and what a re-render keeps ---------------------------
+
+    @functools.cached_property
+    def aftale_gaeldende(self):
+        """The citizen's current binding agreement (§ 28 nr. 5), read once per form."""
+        return selectors.aftale_gaeldende(person=self.person)
+
+    @property
+    def starter_fra_gaeldende_aftale(self) -> bool:
+        """§ 28 nr. 5: a new registration of a type with the binding agreement starts from the
+        current one, so no obligation is silently dropped by the next conversation. (The
+        fleksjob agreement, nr. 6, is its own; a correction starts from what it corrects.)"""
+        return self.samtale is None and self.regler.aftale == SamtaletypeRegel.Aftale.BINDENDE
+
+    @classmethod
+    def blank(cls, *, person: Person, samtaletype: str = "") -> SamtaleForm:
+        """A fresh registration form, of ``samtaletype`` (a code) if given."""
+        form = cls(initial={"dato": selectors.idag(), "samtaletype": samtaletype}, person=person)
+        if form.starter_fra_gaeldende_aftale and form.aftale_gaeldende is not None:
+            form.initial["aftale"] = form.aftale_gaeldende.aftale
+        return form
+
+    @classmethod
+    def for_correction(cls, *, samtale) -> SamtaleForm:
+        """The form starting from a registered conversation's values."""
+        initial = {f.name: f.as_initial(getattr(samtale, f.name)) for f in SAMTALE_FELTER}
+        visitation = selectors.samtale_visitation(samtale=samtale)
+        initial["visitationsgruppe"] = visitation.visitationsgruppe.kode if visitation else ""
+        return cls(initial=initial, person=samtale.person, samtale=samtale)
+
+    @classmethod
+    def rerendered(cls, data, *, person: Person, samtale=None) -> SamtaleForm:
+        """The form as typed, for another date or samtaletype (a re-render, not a submit: no
+        error messages), with the agreement field following the type."""
+        form = cls(data, person=person, samtale=samtale)
+        gaeldende = form.aftale_gaeldende
+        if gaeldende is not None:
+            if form.starter_fra_gaeldende_aftale and "aftale" not in data:
+                # The agreement field was not on the page before this type was chosen: start
+                # it from the current binding agreement, as a fresh page would.
+                data = data.copy()
+                data["aftale"] = gaeldende.aftale
+                form = cls(data, person=person, samtale=samtale)
+            elif not form.regler.aftale and data.get("aftale", "").strip() == gaeldende.aftale.strip():
+                # Switching to a type without an agreement: the untouched copy of the current
+                # agreement goes away with the field. Text the caseworker wrote stays, and is
+                # refused at the field on submit, so nothing typed is silently dropped.
+                data = data.copy()
+                data.pop("aftale", None)
+                form = cls(data, person=person, samtale=samtale)
+            form.aftale_gaeldende = gaeldende
+        form.without_errors()
+        return form
+
+    def without_errors(self) -> None:
+        """Show the bound form as entered, without error messages."""
+        self._errors = ErrorDict()
 
     def clean(self):
         cleaned = super().clean()
@@ -332,6 +382,122 @@ DeltagerFormSet = forms.formset_factory(
     DeltagerForm, formset=BaseDeltagerFormSet, extra=0, can_delete=True, max_num=30, validate_max=True
 )
 DELTAGERE_PREFIX = "deltagere"
+MAKS_DELTAGERE = 30
+_DELTAGER_FELTER = ("navn", "rolle", "deltagelsesform")
+
+
+def _with_management_form(data):
+    """Integrators may post participants as ``deltagere-N-navn`` … without Django's
+    management fields (or no participants at all): count the rows instead of refusing."""
+    if f"{DELTAGERE_PREFIX}-TOTAL_FORMS" in data:
+        return data
+    numre = [int(m.group(1)) for k in data for m in [re.match(rf"^{DELTAGERE_PREFIX}-([0-9]+)-", k)] if m]
+    data = data.copy()
+    data[f"{DELTAGERE_PREFIX}-TOTAL_FORMS"] = str(min(max(numre) + 1, MAKS_DELTAGERE) if numre else 0)
+    data[f"{DELTAGERE_PREFIX}-INITIAL_FORMS"] = "0"
+    return data
+
+
+def _posted_rows(data) -> list[dict]:
+    """The participant rows as posted, without validating them (for a re-render)."""
+    try:
+        antal = min(int(data.get(f"{DELTAGERE_PREFIX}-TOTAL_FORMS", 0)), MAKS_DELTAGERE)
+    except ValueError:
+        antal = 0
+    return [
+        {f: data.get(f"{DELTAGERE_PREFIX}-{i}-{f}", "") for f in _DELTAGER_FELTER}
+        for i in range(antal)
+        if not data.get(f"{DELTAGERE_PREFIX}-{i}-DELETE")
+    ]
+
+
+# Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
+OPDATER = "_opdater"
+TILFOEJ_DELTAGER = "_tilfoej_deltager"
+FJERN_DELTAGER = "_fjern_deltager"
+
+
+class SamtaleFormular:
+    """The registration page's forms: the conversation (:class:`SamtaleForm`, or
+    :class:`SamtaleRetForm` for a correction) and its participants. A page is fresh (GET),
+    a re-render (a change of date or type, a participant added or removed: the fields as
+    typed, no error messages) or a submit (validated, errors shown)."""
+
+    def __init__(self, form: SamtaleForm, formset: BaseDeltagerFormSet, *, submit: bool = False, rerender: bool = False):
+        self.form, self.formset, self.submit, self.rerender = form, formset, submit, rerender
+
+    @staticmethod
+    def _form_class(samtale):
+        return SamtaleRetForm if samtale is not None else SamtaleForm
+
+    @classmethod
+    def fresh(cls, *, person: Person, samtale=None, samtaletype: str = "") -> SamtaleFormular:
+        if samtale is not None:
+            form = SamtaleRetForm.for_correction(samtale=samtale)
+            rows = [
+                {"navn": d.navn, "rolle": d.rolle.kode, "deltagelsesform": d.deltagelsesform.kode}
+                for d in selectors.deltagere_aktive(samtale=samtale)
+            ]
+        else:
+            form, rows = SamtaleForm.blank(person=person, samtaletype=samtaletype), []
+        return cls(form, DeltagerFormSet(initial=rows, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX))
+
+    @classmethod
+    def posted(cls, data, *, person: Person, samtale=None) -> SamtaleFormular:
+        data = _with_management_form(data)
+        if not any(knap in data for knap in (OPDATER, TILFOEJ_DELTAGER, FJERN_DELTAGER)):
+            form = cls._form_class(samtale)(data, person=person, samtale=samtale)
+            formset = DeltagerFormSet(data, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
+            return cls(form, formset, submit=True)
+        form = cls._form_class(samtale).rerendered(data, person=person, samtale=samtale)
+        rows = _posted_rows(data)
+        if FJERN_DELTAGER in data:
+            try:
+                del rows[int(data[FJERN_DELTAGER])]
+            except (ValueError, IndexError):
+                pass
+        if TILFOEJ_DELTAGER in data:
+            rows.append(dict.fromkeys(_DELTAGER_FELTER, ""))
+        formset = DeltagerFormSet(initial=rows, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
+        return cls(form, formset, rerender=True)
+
+    def is_valid(self) -> bool:
+        return self.submit and self.form.is_valid() and self.formset.is_valid()
+
+    def samtale_data(self) -> SamtaleData:
+        return self.form.samtale_data(self.formset.deltagere())
+
+    @property
+    def begrundelse(self) -> str:
+        return self.form.cleaned_data.get("begrundelse", "")
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Every error of a refused submit, each linking to its field (WCAG 3.3.1)."""
+        if not self.submit:
+            return []
+        form, formset = self.form, self.formset
+        oversigt = [("", "", e) for e in form.non_field_errors()]
+        for navn, fejl in form.errors.items():
+            if navn != "__all__" and navn in form.fields:
+                oversigt += [(form[navn].id_for_label, str(form.fields[navn].label).rstrip("*"), e) for e in fejl]
+        oversigt += [("", "", e) for e in formset.non_form_errors()]
+        for nr, f in enumerate(formset.forms, start=1):
+            for navn, fejl in f.errors.items():
+                if navn in f.fields:
+                    etiket = str(_("Deltager %(nr)s: %(felt)s")) % {"nr": nr, "felt": str(f.fields[navn].label).lower()}
+                    oversigt += [(f[navn].id_for_label, etiket, e) for e in fejl]
+        return oversigt
+
+
+def add_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: at its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for felt, beskeder in error.message_dict.items():
+            for besked in beskeder:
+                form.add_error(felt if felt in form.fields else None, besked)
+    else:
+        for besked in error.messages:
+            form.add_error(None, besked)
 
 
 class BegrundelseForm(forms.Form):

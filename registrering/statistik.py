@@ -165,9 +165,12 @@ class StatistikForm(forms.Form):
         label=_("Jobcenter"), queryset=Jobcenter.objects.order_by("navn"), to_field_name="kode", required=False, empty_label=_("Alle jobcentre")
     )
 
-    def __init__(self, *args, vaelg_jobcenter: bool, idag: datetime.date, **kwargs):
+    def __init__(self, *args, bruger: Bruger, idag: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.idag = idag
+        self.bruger = bruger
+        # Auditors and administrators choose a jobcenter (or all); a team lead sees their own.
+        vaelg_jobcenter = self.vaelg_jobcenter = bruger.is_superuser or bruger.has_perm("registrering.se_alle_jobcentre")
         self.fields["fra"].initial, self.fields["til"].initial = (d.isoformat() for d in standard_periode(idag))
         if not vaelg_jobcenter:
             del self.fields["jobcenter"]
@@ -182,6 +185,12 @@ class StatistikForm(forms.Form):
             self.add_error("fra", _("Vælg en periode på højst tre år."))
         data["fra"], data["til"] = fra, til
         return data
+
+    def jobcenter_valgt(self) -> Jobcenter | None:
+        """The jobcenter counted: the chosen one (None: all) or the user's own."""
+        if not self.vaelg_jobcenter:
+            return self.bruger.jobcenter
+        return self.cleaned_data.get("jobcenter") if self.is_valid() else None
 
     def periode(self) -> tuple[datetime.date, datetime.date]:
         """The period asked for, or the default when the input is refused."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.template import engines
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
@@ -37,3 +38,8 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.filters.update(dato=dato, tidspunkt=tidspunkt, iso=iso)
     return env
+
+
+def macro(template_name: str, name: str):
+    """A macro of a template of this environment, as a function returning ``Markup``."""
+    return getattr(engines["jinja2"].env.get_template(template_name).module, name)
