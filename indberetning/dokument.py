@@ -28,6 +28,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from registrering import samtaledata
+
 NAMESPACE = "urn:dk:beskaeftigelse:samtale-indberetning:1"
 SKEMA = Path(__file__).resolve().parent / "schemas" / "samtale-indberetning-v1.xsd"
 
@@ -102,16 +104,11 @@ def samtale_indhold(*, samtale, handling: str, regler=None, visitation=None, beg
     if handling != "annuller":
         data["jobcenter"] = samtale.jobcenter.kode
         data["kontaktgruppe"] = samtale.kontaktgruppe.kode
-        data["samtaleform"] = samtale.samtaleform.kode
-        for noegle, vaerdi in (
-            ("aftale", samtale.aftale),
-            ("saerligIndsats", samtale.saerlig_indsats),
-            ("praktiskeAftaler", samtale.praktiske_aftaler),
-        ):
-            if vaerdi:
-                data[noegle] = vaerdi
-        if samtale.akasse_deltagelse_id:
-            data["akasseDeltagelse"] = samtale.akasse_deltagelse.kode
+        # The § 28 fields sent as entered, whenever given (registrering's one field list).
+        for felt in samtaledata.SAMTALE_FELTER:
+            if felt.report_element and getattr(samtale, felt.column):
+                vaerdi = getattr(samtale, felt.name)
+                data[felt.report_element] = vaerdi.kode if felt.kind == samtaledata.KODE else vaerdi
         if visitation is not None:
             # § 28 nr. 9 and stk. 2: only a changed group, in force from the registration date.
             data["visitation"] = {
