@@ -15,7 +15,7 @@ class RegistreringConfig(AppConfig):
 
         from . import kodecache
 
-        kodecache.forbind()
+        kodecache.connect()
         # Every history table, also one a later migration adds, is append-only (ASVS 7.3).
         post_migrate.connect(efter_migrate, sender=self, dispatch_uid="samtaler_append_only")
         # The session's idle and absolute clocks start at login (samtaler_site/sikkerhed.py).

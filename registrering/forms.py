@@ -161,7 +161,7 @@ class SamtaleForm(forms.Form):
         self.person = person
         self.samtale = samtale
         super().__init__(*args, **kwargs)
-        samtaletype = self._vaerdi_model("samtaletype", Samtaletype)
+        samtaletype = self._code_value("samtaletype", Samtaletype)
         dato = self.samtaledato()
         # DFDG order § 16: the rules of the kontaktgruppe the citizen had on the form's date.
         kontaktgruppe = self.kontaktgruppe_paa(dato)
@@ -171,15 +171,15 @@ class SamtaleForm(forms.Form):
         # Django (CallableChoiceIterator): read only when the page is rendered, once, so a
         # valid submit never reads them.
         self.fields["samtaletype"].widget.choices = functools.cache(
-            lambda: self._valg_med_nuvaerende(
+            lambda: self._choices_with_current(
                 samtaletyper_tilladte(kontaktgruppe=kontaktgruppe, dato=dato), samtaletype, _("Vælg samtaletype")
             )
         )
         self.fields["samtaleform"].widget.choices = functools.cache(
-            lambda: self._valg_med_nuvaerende(kodecache.gyldige(Samtaleform, dato), None, _("Vælg samtaleform"))
+            lambda: self._choices_with_current(kodecache.gyldige(Samtaleform, dato), None, _("Vælg samtaleform"))
         )
         self.fields["akasse_deltagelse"].widget.choices = functools.cache(
-            lambda: self._valg_med_nuvaerende(kodecache.gyldige(AkasseDeltagelse, dato), None, _("Vælg status"))
+            lambda: self._choices_with_current(kodecache.gyldige(AkasseDeltagelse, dato), None, _("Vælg status"))
         )
         self.fields["visitationsgruppe"].widget.choices = [("", _("Ingen ny vurdering"))] + [
             (g.kode, g.navn) for g in self.regler.visitationsgrupper
@@ -216,19 +216,19 @@ class SamtaleForm(forms.Form):
         }
 
     @staticmethod
-    def _valg_med_nuvaerende(qs, valgt, tom):
+    def _choices_with_current(qs, valgt, tom):
         valg = [("", tom)] + [(o.kode, str(o)) for o in qs]
         if valgt is not None and valgt.kode not in {k for k, _n in valg}:
             valg.append((valgt.kode, str(valgt)))
         return valg
 
-    def _raa(self, navn):
+    def _raw(self, navn):
         if self.is_bound:
             return self.data.get(self.add_prefix(navn))
         return self.initial.get(navn)
 
-    def _vaerdi_model(self, navn, model):
-        vaerdi = self._raa(navn)
+    def _code_value(self, navn, model):
+        vaerdi = self._raw(navn)
         if isinstance(vaerdi, model):
             return vaerdi
         if not vaerdi:
@@ -238,7 +238,7 @@ class SamtaleForm(forms.Form):
     def samtaledato(self) -> datetime.date:
         """The conversation's date as entered (today when none or none readable): the date
         whose code lists and rules the page is built from."""
-        vaerdi = self._raa("dato")
+        vaerdi = self._raw("dato")
         if isinstance(vaerdi, datetime.date):
             return vaerdi
         for fmt in self.fields["dato"].input_formats:

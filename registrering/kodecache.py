@@ -7,7 +7,7 @@ the time goes"), so each process keeps what it has read, under the version numbe
 database gives every change of those tables (migration 0008: a statement trigger on each
 table takes a new number from a sequence).
 
-* :func:`husk` answers from the process's memory when the version is unchanged, and reads
+* :func:`cached` answers from the process's memory when the version is unchanged, and reads
   (and remembers) otherwise. A change committed on any machine is seen on the next request
   of every process; the cost is one query per request for the version.
 * The version is read once per request (reset by Django's request signals, and by a save or
@@ -29,64 +29,64 @@ from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
-_lokal = threading.local()
-_laas = threading.Lock()
+_local = threading.local()
+_lock = threading.Lock()
 _data: dict[Hashable, object] = {}
 _data_version: int | None = None
 
 
 def version() -> int:
-    v = getattr(_lokal, "version", None)
+    v = getattr(_local, "version", None)
     if v is None:
         with connection.cursor() as c:
             c.execute("SELECT version FROM registrering_kodeversion WHERE id = 1")
             (v,) = c.fetchone()
-        if getattr(_lokal, "i_request", False):
-            _lokal.version = v
+        if getattr(_local, "in_request", False):
+            _local.version = v
     return v
 
 
-def husk(noegle: Hashable, beregn: Callable[[], T]) -> T:
-    """``beregn()`` once per version of the code lists and rules, per process."""
+def cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per version of the code lists and rules, per process."""
     global _data_version
     v = version()
-    with _laas:
+    with _lock:
         if v != _data_version:
             _data.clear()
             _data_version = v
-        if noegle in _data:
-            return _data[noegle]  # type: ignore[return-value]
-    vaerdi = beregn()
-    with _laas:
+        if key in _data:
+            return _data[key]  # type: ignore[return-value]
+    value = compute()
+    with _lock:
         if _data_version == v:
-            _data[noegle] = vaerdi
-    return vaerdi
+            _data[key] = value
+    return value
 
 
-def _request_start(**kwargs) -> None:
-    _lokal.version = None
-    _lokal.i_request = True
+def _request_started(**kwargs) -> None:
+    _local.version = None
+    _local.in_request = True
 
 
-def _request_slut(**kwargs) -> None:
-    _lokal.version = None
-    _lokal.i_request = False
+def _request_finished(**kwargs) -> None:
+    _local.version = None
+    _local.in_request = False
 
 
-def _aendret(sender, **kwargs) -> None:
+def _changed(sender, **kwargs) -> None:
     # A change in this very request: read the (new) version again before the next look-up.
-    _lokal.version = None
+    _local.version = None
 
 
-def forbind() -> None:
+def connect() -> None:
     """Called from the app's ready(): the request signals and the code list models' saves."""
     from . import models
 
-    request_started.connect(_request_start, dispatch_uid="kodecache-start")
-    request_finished.connect(_request_slut, dispatch_uid="kodecache-slut")
+    request_started.connect(_request_started, dispatch_uid="kodecache-start")
+    request_finished.connect(_request_finished, dispatch_uid="kodecache-slut")
     for model in models.VERSIONEREDE:
-        post_save.connect(_aendret, sender=model, dispatch_uid=f"kodecache-gem-{model.__name__}")
-        post_delete.connect(_aendret, sender=model, dispatch_uid=f"kodecache-slet-{model.__name__}")
+        post_save.connect(_changed, sender=model, dispatch_uid=f"kodecache-gem-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"kodecache-slet-{model.__name__}")
 
 
 def i_kraft(raekke, dato) -> bool:
@@ -97,7 +97,7 @@ def i_kraft(raekke, dato) -> bool:
 
 def alle(model) -> dict:
     """Every entry of a code list by code, in the list's order, whatever its validity."""
-    return husk(("alle", model.__name__), lambda: {o.kode: o for o in model.objects.all()})
+    return cached(("alle", model.__name__), lambda: {o.kode: o for o in model.objects.all()})
 
 
 def gyldige(model, dato) -> tuple:

@@ -73,7 +73,7 @@ def dansk_dato(tidspunkt: datetime.datetime) -> datetime.date:
 _gyldig = kodecache.i_kraft
 
 
-def _nyeste(raekker):
+def _newest_first(raekker):
     """Newest first by ``gyldig_fra`` (then by id, so ties always resolve the same way)."""
     return tuple(sorted(raekker, key=lambda r: (r.gyldig_fra, r.pk), reverse=True))
 
@@ -90,7 +90,7 @@ class Regeltabel:
     visitationsgrupper: dict  # id -> Visitationsgruppe
 
 
-def _efter(raekker, felt: str) -> dict:
+def _group_by(raekker, felt: str) -> dict:
     grupperet: dict = {}
     for r in raekker:
         grupperet.setdefault(getattr(r, felt), []).append(r)
@@ -99,10 +99,10 @@ def _efter(raekker, felt: str) -> dict:
 
 def _regeltabel_laes() -> Regeltabel:
     return Regeltabel(
-        kontaktgrupperegler={k: _nyeste(v) for k, v in _efter(KontaktgruppeRegel.objects.all(), "kontaktgruppe_id").items()},
-        samtaletyperegler={k: _nyeste(v) for k, v in _efter(SamtaletypeRegel.objects.all(), "samtaletype_id").items()},
-        tilladte_samtaletyper=_efter(TilladtSamtaletype.objects.all(), "kontaktgruppe_id"),
-        tilladte_visitationsgrupper=_efter(TilladtVisitationsgruppe.objects.all(), "kontaktgruppe_id"),
+        kontaktgrupperegler={k: _newest_first(v) for k, v in _group_by(KontaktgruppeRegel.objects.all(), "kontaktgruppe_id").items()},
+        samtaletyperegler={k: _newest_first(v) for k, v in _group_by(SamtaletypeRegel.objects.all(), "samtaletype_id").items()},
+        tilladte_samtaletyper=_group_by(TilladtSamtaletype.objects.all(), "kontaktgruppe_id"),
+        tilladte_visitationsgrupper=_group_by(TilladtVisitationsgruppe.objects.all(), "kontaktgruppe_id"),
         samtaletyper={o.pk: o for o in Samtaletype.objects.all()},
         visitationsgrupper={o.pk: o for o in Visitationsgruppe.objects.all()},
     )
@@ -110,7 +110,7 @@ def _regeltabel_laes() -> Regeltabel:
 
 def regeltabel() -> Regeltabel:
     """The rule table, read once per version of it and kept in the process (kodecache.py)."""
-    return kodecache.husk("regeltabel", _regeltabel_laes)
+    return kodecache.cached("regeltabel", _regeltabel_laes)
 
 
 def kontaktgruppe_regler(*, kontaktgruppe, dato: datetime.date) -> dict:

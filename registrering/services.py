@@ -207,7 +207,7 @@ def person_ret(
     invalid behind the caseworker's back."""
     tidspunkt = tidspunkt or timezone.now()
     begrundelse = (begrundelse or "").strip()
-    laast = _laas_person(person)
+    laast = _lock_person(person)
     perioder = selectors.perioder(person=laast)
     nuvaerende = perioder[0] if perioder else None
     fejl: dict[str, list[str]] = {}
@@ -257,12 +257,12 @@ def person_ret(
         person=laast, kontaktgruppe=kontaktgruppe, akasse=akasse, gyldig_fra=gyldig_fra, registreret=tidspunkt,
         registreret_af=bruger, begrundelse=begrundelse,
     )
-    _valider_felter(periode)
-    _gem(periode, bruger=bruger, begrundelse=begrundelse)
+    _full_clean(periode)
+    _save(periode, bruger=bruger, begrundelse=begrundelse)
     # The citizen's own fields hold the current period's values (the latest period is current:
     # it is not in the future).
     laast.kontaktgruppe, laast.akasse = kontaktgruppe, akasse
-    _gem(laast, bruger=bruger, begrundelse=begrundelse)
+    _save(laast, bruger=bruger, begrundelse=begrundelse)
     person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
     adgang_log(
         bruger=bruger, personer=[laast], handling=Adgangslog.Handling.RET,
@@ -276,7 +276,7 @@ def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruge
     """Move the citizen to another jobcenter: from now on that jobcenter's caseworkers see
     the whole history (conversations keep the jobcenter that registered them)."""
     begrundelse = (begrundelse or "").strip()
-    laast = _laas_person(person)
+    laast = _lock_person(person)
     fejl = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for flytningen.")]
@@ -286,7 +286,7 @@ def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruge
         raise ValidationError(fejl)
     fra = laast.jobcenter
     laast.jobcenter = jobcenter
-    _gem(laast, bruger=bruger, begrundelse=begrundelse)
+    _save(laast, bruger=bruger, begrundelse=begrundelse)
     person.jobcenter = jobcenter
     adgang_log(
         bruger=bruger, personer=[laast], handling=Adgangslog.Handling.RET,
@@ -298,7 +298,7 @@ def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruge
 # --- conversations -------------------------------------------------------------------------
 
 
-def _laas_person(person: Person) -> Person:
+def _lock_person(person: Person) -> Person:
     return Person.objects.select_for_update(of=("self",)).select_related("kontaktgruppe", "akasse", "jobcenter").get(pk=person.pk)
 
 
@@ -321,7 +321,7 @@ def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = Non
 
 # Relations the services set from objects they have just loaded (or locked) themselves:
 # full_clean() need not look each of them up again, one query per key.
-KENDTE_RELATIONER = {
+KNOWN_RELATIONS = {
     "Samtale": ["person", "samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe", "registreret_af"],
     "Deltager": ["samtale", "rolle", "deltagelsesform"],
     "Visitation": ["person", "visitationsgruppe", "registreret_af", "samtale"],
@@ -329,15 +329,15 @@ KENDTE_RELATIONER = {
 }
 
 
-def _valider_felter(instance, *, constraints: bool = True) -> None:
+def _full_clean(instance, *, constraints: bool = True) -> None:
     """full_clean() without re-fetching relations already validated above. The unique
     constraint on conversations is checked by valider_samtale under the citizen's lock (and
     by the database), so ``constraints=False`` spares the second look-up there. The primary
     key is not looked up either: it is a fresh UUID or the database's own serial."""
-    instance.full_clean(exclude=[*KENDTE_RELATIONER.get(type(instance).__name__, ()), "id"], validate_constraints=constraints)
+    instance.full_clean(exclude=[*KNOWN_RELATIONS.get(type(instance).__name__, ()), "id"], validate_constraints=constraints)
 
 
-def _gem(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
+def _save(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
     instance._history_user = bruger
     if begrundelse:
         instance._change_reason = begrundelse
@@ -367,8 +367,8 @@ def _visitation_opret(
         registreret_af=bruger,
         samtale=samtale,
     )
-    _valider_felter(visitation)
-    _gem(visitation, bruger=bruger, begrundelse=begrundelse)
+    _full_clean(visitation)
+    _save(visitation, bruger=bruger, begrundelse=begrundelse)
     return visitation
 
 
@@ -382,8 +382,8 @@ def _markering_start(*, person: Person, samtale: Samtale, bruger: Bruger, tidspu
     if selectors.markeringer_aktive(person=person, dato=dato).filter(markering=markering).exists():
         return None
     pm = PersonMarkering(person=person, markering=markering, fra=dato, samtale=samtale)
-    _valider_felter(pm)
-    _gem(pm, bruger=bruger)
+    _full_clean(pm)
+    _save(pm, bruger=bruger)
     return pm
 
 
@@ -393,21 +393,21 @@ def _markering_afslut(*, samtale: Samtale, bruger: Bruger, tidspunkt, begrundels
         # In force up to yesterday; one withdrawn on its first day ends before it began
         # (til < fra), so it never counts as active.
         pm.til = dato - datetime.timedelta(days=1)
-        _gem(pm, bruger=bruger, begrundelse=begrundelse)
+        _save(pm, bruger=bruger, begrundelse=begrundelse)
 
 
 def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger: Bruger) -> None:
     for d in deltagere:
         deltager = Deltager(samtale=samtale, navn=d.navn.strip(), rolle=d.rolle, deltagelsesform=d.deltagelsesform)
-        _valider_felter(deltager)
-        _gem(deltager, bruger=bruger)
+        _full_clean(deltager)
+        _save(deltager, bruger=bruger)
 
 
 @transaction.atomic
 def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None) -> Resultat:
     """Register one held conversation with everything § 28 asks for, in one transaction."""
     tidspunkt = tidspunkt or timezone.now()
-    person = _laas_person(person)
+    person = _lock_person(person)
     regler = _valider(person=person, data=data)
     samtale = Samtale(
         person=person,
@@ -419,8 +419,8 @@ def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tids
         registreret_af=bruger,
         sekvens=1,
     )
-    _valider_felter(samtale, constraints=False)
-    _gem(samtale, bruger=bruger)
+    _full_clean(samtale, constraints=False)
+    _save(samtale, bruger=bruger)
     _deltagere_opret(samtale=samtale, deltagere=data.deltagere, bruger=bruger)
     visitation, uaendret = _visitation(
         person=person, samtale=samtale, gruppe=data.visitationsgruppe, bruger=bruger, tidspunkt=tidspunkt
@@ -485,8 +485,8 @@ def _visitation_udfoer(*, plan: _VisitationsPlan, person: Person, samtale: Samta
     """Carry out a plan; returns the conversation's visitation row afterwards (or None)."""
     if plan.handling == "ret":
         plan.raekke.visitationsgruppe = plan.gruppe
-        _valider_felter(plan.raekke)
-        _gem(plan.raekke, bruger=bruger, begrundelse=begrundelse)
+        _full_clean(plan.raekke)
+        _save(plan.raekke, bruger=bruger, begrundelse=begrundelse)
         return plan.raekke
     if plan.handling == "opret":
         return _visitation_opret(
@@ -513,7 +513,7 @@ def _aendring_start(*, samtale: Samtale, begrundelse: str, tidspunkt: datetime.d
     """How a correction and a cancellation begin: the time, the reason trimmed, the citizen
     locked first (as a registration does), then the conversation itself, re-read under lock."""
     tidspunkt = tidspunkt or timezone.now()
-    person = _laas_person(samtale.person)
+    person = _lock_person(samtale.person)
     laast = Samtale.objects.select_for_update().get(pk=samtale.pk)
     laast.person = person
     return tidspunkt, (begrundelse or "").strip(), person, laast
@@ -557,8 +557,8 @@ def samtale_ret(
     samtale.kontaktgruppe = regler.kontaktgruppe
     samtale.rettet = tidspunkt
     samtale.sekvens += 1
-    _valider_felter(samtale, constraints=False)
-    _gem(samtale, bruger=bruger, begrundelse=begrundelse)
+    _full_clean(samtale, constraints=False)
+    _save(samtale, bruger=bruger, begrundelse=begrundelse)
 
     # Participants: keep the unchanged ones, mark removed ones inactive, add the new ones.
     nye = {d.key(): d for d in data.deltagere}
@@ -568,7 +568,7 @@ def samtale_ret(
             nye.pop(key)
         else:
             deltager.aktiv = False
-            _gem(deltager, bruger=bruger, begrundelse=begrundelse)
+            _save(deltager, bruger=bruger, begrundelse=begrundelse)
     _deltagere_opret(samtale=samtale, deltagere=list(nye.values()), bruger=bruger)
 
     visitation = _visitation_udfoer(plan=plan, person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
@@ -609,8 +609,8 @@ def samtale_annuller(
     samtale.annulleret = tidspunkt
     samtale.annulleringsbegrundelse = begrundelse
     samtale.sekvens += 1
-    _valider_felter(samtale, constraints=False)
-    _gem(samtale, bruger=bruger, begrundelse=begrundelse)
+    _full_clean(samtale, constraints=False)
+    _save(samtale, bruger=bruger, begrundelse=begrundelse)
     _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
     for raekke in samtale.visitationer.all():
         _visitation_udfoer(plan=_VisitationsPlan("fjern", raekke), person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)

@@ -74,10 +74,10 @@ def statistik(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.dat
         .order_by()
     )
 
-    def summer(noegle) -> dict:
+    def summer(key) -> dict:
         ud: dict = {}
         for g in grupper:
-            ud[noegle(g)] = ud.get(noegle(g), 0) + g["antal"]
+            ud[key(g)] = ud.get(key(g), 0) + g["antal"]
         return ud
 
     typer = {i: (k, n) for i, k, n in Samtaletype.objects.filter(pk__in={g["samtaletype_id"] for g in grupper}).values_list("id", "kode", "navn")}

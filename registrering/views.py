@@ -133,7 +133,7 @@ def _flere_url(request: HttpRequest, filtre: dict) -> str:
     return f"?{parametre.urlencode()}#samtaler-overskrift"
 
 
-def _samtale_gem(request: HttpRequest, formular: SamtaleFormular, *, person, samtale=None) -> services.Resultat:
+def _samtale_save(request: HttpRequest, formular: SamtaleFormular, *, person, samtale=None) -> services.Resultat:
     data = formular.samtale_data()
     if samtale is not None:
         return services.samtale_ret(samtale=samtale, data=data, begrundelse=formular.begrundelse, bruger=request.user)
@@ -151,7 +151,7 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
         formular = SamtaleFormular.posted(request.POST, person=person, samtale=samtale)
     if formular.is_valid():
         try:
-            resultat = _samtale_gem(request, formular, person=person, samtale=samtale)
+            resultat = _samtale_save(request, formular, person=person, samtale=samtale)
         except ValidationError as e:
             add_validation_error(formular.form, e)
         else:

@@ -771,17 +771,17 @@ class Command(BaseCommand):
                ORDER BY 1""",
             [TABELLER, TABELLER],
         )
-        noegler = c.fetchall()
+        primary_keys = c.fetchall()
         for tabel, navn, _type, _def in begraensninger:
             c.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{navn}"')
         for navn, _def in indekser:
             c.execute(f"DROP INDEX {navn}")
-        for tabel, navn, _def in noegler:
+        for tabel, navn, _def in primary_keys:
             c.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{navn}"')
         # Primary keys first (the foreign keys need them), then indexes; 'u' sorts before
         # 'f' (DESC): unique constraints are back before the foreign keys.
         return (
-            [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in noegler]
+            [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in primary_keys]
             + [d for _, d in indekser]
             + [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, _, d in begraensninger]
         )
