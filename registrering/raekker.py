@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from samtaler_site import jinja2
 
 from . import kodecache, selectors
+from .models import SamtaletypeRegel
 
 SKABELON = "registrering/_samtale_raekke.html"
 CACHE_SECONDS = 3600
@@ -50,7 +51,7 @@ def _render(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
     html = []
     for s in raekker:
         s["ret_url"], s["annuller_url"] = ret.replace(str(_PLACEHOLDER), str(s["pk"])), annuller.replace(str(_PLACEHOLDER), str(s["pk"]))
-        html.append(raekke(s, kan_registrere))
+        html.append(raekke(s, kan_registrere, SamtaletypeRegel.Aftale))
     return html
 
 

@@ -204,7 +204,7 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
     aftale = (data.aftale or "").strip()
     if regler.aftale:
         if not aftale:
-            if regler.aftale == "fleksjob":
+            if regler.aftale == SamtaletypeRegel.Aftale.FLEKSJOB:
                 tilfoej("aftale", _("Aftalen om det fortsatte fleksjobforløb skal udfyldes (§ 28 nr. 6)."))
             else:
                 tilfoej("aftale", _("Den bindende aftale om det fortsatte kontaktforløb skal udfyldes (§ 28 nr. 5)."))
@@ -283,7 +283,7 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
 
 # The agreements in the order the citizen's page shows them: the fleksjob agreement (nr. 6)
 # first where it applies, as a fleksjob citizen's course runs on it.
-AFTALE_ORDEN = ("fleksjob", "bindende")
+AFTALE_ORDEN = (SamtaletypeRegel.Aftale.FLEKSJOB, SamtaletypeRegel.Aftale.BINDENDE)
 
 
 def aftaletyper(*, kontaktgruppe, dato: datetime.date) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from .forms import (
     VisitationPaaDatoForm,
     add_validation_error,
 )
-from .models import Adgangslog, Samtale
+from .models import Adgangslog, Samtale, SamtaletypeRegel
 from .regler import aftaletyper
 
 medarbejder_paakraevet = permission_required("registrering.add_samtale", raise_exception=True)
@@ -105,6 +105,7 @@ def person_detalje(request: HttpRequest, pk) -> HttpResponse:
             "samtale_raekker": raekker.samtale_raekker_html(side["side"].raekker, kan_registrere=kan_registrere),
             "kan_registrere": kan_registrere,
             "kan_flytte": _kan_flytte(request.user, person),
+            "Aftale": SamtaletypeRegel.Aftale,
         },
     )
 
@@ -327,7 +328,12 @@ def aftale_udskriv(request: HttpRequest, pk) -> HttpResponse:
     return render(
         request,
         "registrering/aftale_udskriv.html",
-        {"person": person, "aftaler": selectors.aftaler_gaeldende(person=person, aftaletyper=arter), "idag": selectors.idag()},
+        {
+            "person": person,
+            "aftaler": selectors.aftaler_gaeldende(person=person, aftaletyper=arter),
+            "idag": selectors.idag(),
+            "Aftale": SamtaletypeRegel.Aftale,
+        },
     )
 
 
