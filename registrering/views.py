@@ -146,7 +146,7 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
     type (htmx gets the fields only), or a submit (SamtaleFormular says which)."""
     if request.method != "POST":
         detaljer = _("Rettelse af %(s)s") % {"s": samtale} if samtale else _("Registrering af samtale")
-        services.adgang_log(bruger=request.user, personer=[person], handling=Adgangslog.Handling.VIS, detaljer=detaljer)
+        _log(request, person, Adgangslog.Handling.VIS, detaljer)
         formular = SamtaleFormular.fresh(person=person, samtale=samtale, samtaletype=request.GET.get("samtaletype", ""))
     else:
         formular = SamtaleFormular.posted(request.POST, person=person, samtale=samtale)
