@@ -250,6 +250,14 @@
   document.addEventListener("htmx:responseError", function () { visFejl(TEKST.fejl); });
   document.addEventListener("htmx:sendError", function () { visFejl(TEKST.forbindelse); });
 
+  // --- The printable agreement's "Udskriv" button (hidden without JavaScript) ------------
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-udskriv]").forEach(function (knap) {
+      knap.hidden = false;
+      knap.addEventListener("click", function () { window.print(); });
+    });
+  });
+
   // --- A refused registration: focus the summary of errors, which links to each field -----
   document.addEventListener("DOMContentLoaded", function () {
     var oversigt = document.getElementById("fejloversigt");

@@ -188,3 +188,16 @@ def test_revisorens_tabeller_kan_laeses_uden_delte_ord(context: BrowserContext, 
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     SKAERME.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SKAERME / f"historik-{bredde}.png"), full_page=True)
+
+
+def test_aftalen_udskrives_med_en_knap(context: BrowserContext, live_server, sagsbehandler, borger):
+    """The printable agreement has its own print button (the citizen gets it on paper)."""
+    person, _ = borger
+    page = _side(context, sagsbehandler, live_server)
+    page.add_init_script("window.print = () => { window.udskrevet = (window.udskrevet || 0) + 1; };")
+    page.goto(reverse("registrering:aftale-udskriv", kwargs={"pk": person.pk}))
+    page.get_by_role("button", name="Udskriv aftalen").click()
+    assert page.evaluate("window.udskrevet") == 1
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Udskriv aftalen")).to_be_hidden()
+    expect(page.locator("#aftale-udskrift")).to_contain_text("Møde hver 4. uge.")
