@@ -68,6 +68,11 @@ class Batch(models.Model):
         # A refused or held-back event that a later correction or cancellation replaced.
         ERSTATTET = "erstattet", _("erstattet af rettelse")
 
+    # Waiting for an operator: the receiver refused it, or it was given up or held back.
+    KRAEVER_HANDLING = frozenset({Status.AFVIST, Status.FEJLET})
+    # What an operator may send again (same id): those, and one still waiting for a retry.
+    GENSENDBARE = KRAEVER_HANDLING | {Status.KLAR}
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     modtager = models.CharField(_("modtager"), max_length=60, db_index=True)
     akasse = models.ForeignKey(
@@ -124,12 +129,21 @@ class Batch(models.Model):
         return self.modtager != DFDG
 
     @property
+    def akasse_kode(self) -> str | None:
+        """The a-kasse's code in the recipient key (``akasse-<code>``); ``None`` for DFDG."""
+        return self.modtager.removeprefix(AKASSE_PRAEFIKS) if self.er_akasse else None
+
+    @property
     def modtager_navn(self) -> str:
         return modtager_navn(self.modtager)
 
     @property
     def kraever_handling(self) -> bool:
-        return self.status in {self.Status.AFVIST, self.Status.FEJLET}
+        return self.status in self.KRAEVER_HANDLING
+
+    @property
+    def kan_genudsendes(self) -> bool:
+        return self.status in self.GENSENDBARE
 
     @property
     def adgang_naegtet(self) -> bool:

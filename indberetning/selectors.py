@@ -105,7 +105,7 @@ def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batc
 def batches_til_opfoelgning(*, jobcenter_id: int | None = ALLE, graense: int = 200) -> list[Batch]:
     """Refused and failed batches (someone must act) and batches waiting for a retry."""
     qs = Batch.objects.filter(
-        Q(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET]) | Q(status__in=[Batch.Status.KLAR, Batch.Status.SENDES], forsoeg__gt=0)
+        Q(status__in=Batch.KRAEVER_HANDLING) | Q(status__in=[Batch.Status.KLAR, Batch.Status.SENDES], forsoeg__gt=0)
     )
     qs = _med_samtale(_batches_i_omfang(qs, jobcenter_id), jobcenter_id).order_by("oprettet")[:graense]
     return list(qs)
@@ -209,7 +209,7 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
         )
     tal = {"adgang": 0, "afvist": 0, "fejlet": 0}
     for r in (
-        _batches_i_omfang(Batch.objects.filter(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET]), jobcenter_id)
+        _batches_i_omfang(Batch.objects.filter(status__in=Batch.KRAEVER_HANDLING), jobcenter_id)
         .values("status", "sidste_http_status")
         .annotate(n=Count("id"))
         .order_by()
@@ -289,7 +289,7 @@ def samtale_tilstand_sql() -> str:
 
 
 def _tilstand(status: str | None, forsoeg: int | None) -> str:
-    if status in (Batch.Status.AFVIST, Batch.Status.FEJLET):
+    if status in Batch.KRAEVER_HANDLING:
         return AFVIST
     if status == Batch.Status.KVITTERET:
         return KVITTERET

@@ -158,7 +158,7 @@ def _afviste_erstat(*, samtale, modtagere: list[str]) -> int:
     event goes in a new batch). Batches of several events (refused for credentials, say)
     still wait: they hold other conversations' events too."""
     return Batch.objects.filter(
-        status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET],
+        status__in=Batch.KRAEVER_HANDLING,
         antal=1,
         modtager__in=modtagere,
         haendelser__samtale=samtale,
@@ -370,7 +370,7 @@ def batch_dokument(*, batch: Batch) -> bytes:
     return dokument.dokument_byg(
         batch_id=batch.pk,
         modtager=batch.modtager,
-        akasse_kode=batch.modtager.removeprefix("akasse-") if batch.er_akasse else None,
+        akasse_kode=batch.akasse_kode,
         dannet=batch.oprettet,
         haendelser=haendelser.iterator(chunk_size=1000),
     )
@@ -493,7 +493,7 @@ def _ugyldige_udskil(*, batch: Batch, forsoeg: int) -> bool:
         alene = dokument.dokument_byg(
             batch_id=batch.pk,
             modtager=batch.modtager,
-            akasse_kode=batch.modtager.removeprefix("akasse-") if batch.er_akasse else None,
+            akasse_kode=batch.akasse_kode,
             dannet=batch.oprettet,
             haendelser=[xml],
         )
@@ -568,7 +568,7 @@ def batch_genudsend(*, batch: Batch, bruger) -> Batch:
     """An operator sends a batch again: the same id and the same events, so the receiver
     can tell a repeat (412) from a new delivery."""
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status not in {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR}:
+    if not batch.kan_genudsendes:
         raise ValidationError(_("Kun afviste, fejlede og ventende forsendelser kan sendes igen."))
     batch.status = Batch.Status.KLAR
     batch.forsoeg = 0
@@ -672,7 +672,7 @@ def koersel_synkron(*, fremskridt: Callable[[list], Iterable] = iter, maks_runde
         koersel.afsluttet = timezone.now()
         koersel.save()
     til_opfoelgning = list(
-        Batch.objects.filter(status__in=[Batch.Status.AFVIST, Batch.Status.FEJLET]).union(
+        Batch.objects.filter(status__in=Batch.KRAEVER_HANDLING).union(
             Batch.objects.filter(pk__in=ikke_leveret)
         )
     )

@@ -74,7 +74,6 @@ def drift(request: HttpRequest) -> HttpResponse:
             "til_opfoelgning": selectors.batches_til_opfoelgning(jobcenter_id=jc),
             "seneste": selectors.batches_seneste(jobcenter_id=jc),
             "koersler": list(selectors.koersler_seneste()),
-            "kan_genudsende": {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR},
         },
     )
 
@@ -99,7 +98,6 @@ def batch_detalje(request: HttpRequest, pk) -> HttpResponse:
             "b": batch,
             "haendelser": selectors.batch_haendelser(batch=batch, jobcenter_id=jc),
             "dele": list(Batch.objects.filter(opdelt_fra=batch).order_by("oprettet")) if jc is None else [],
-            "kan_genudsende": {Batch.Status.AFVIST, Batch.Status.FEJLET, Batch.Status.KLAR},
         },
     )
 
