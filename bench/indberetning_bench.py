@@ -183,10 +183,10 @@ def copy_haendelser(n: int, skabeloner: list, start_sekvens: int) -> float:
 
 def pipeline(modtager_url: str) -> tuple[float, int, int]:
     """Build, serialise, validate and deliver everything pending; seconds, events, batches."""
-    from indberetning import services
+    from indberetning.koersel import koersel_synkron
 
     t0 = time.perf_counter()
-    koersel, problemer = services.koersel_synkron()
+    koersel, problemer = koersel_synkron()
     sekunder = time.perf_counter() - t0
     if problemer:
         raise SystemExit(f"{len(problemer)} batches blev ikke leveret: {problemer[0].sidste_besked}")

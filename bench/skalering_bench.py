@@ -86,7 +86,7 @@ def koer(*, k: int, n: int, url: str, skabeloner: list, sekvens: int) -> dict:
     from django.db import connection, transaction
     from procrastinate.contrib.django.models import ProcrastinateJob
 
-    from indberetning import services
+    from indberetning.jobs import kick_bestil
     from indberetning.models import Batch, Haendelse
 
     ProcrastinateJob.objects.all().delete()
@@ -110,7 +110,7 @@ def koer(*, k: int, n: int, url: str, skabeloner: list, sekvens: int) -> dict:
         # the clock starts.
         with transaction.atomic():
             ib.copy_haendelser(n, skabeloner, sekvens)
-            services.kick_bestil()
+            kick_bestil()
             with connection.cursor() as c:
                 c.execute("SELECT clock_timestamp()")  # the database's clock, for the job log
                 t0_db = c.fetchone()[0]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registrering.admin import AdgangLogges, KunLaesning
 
-from . import services
+from . import levering
 from .models import Batch, Haendelse, Koersel
 
 
@@ -42,7 +42,7 @@ class BatchAdmin(admin.ModelAdmin):
         antal = 0
         for batch in queryset:
             try:
-                services.batch_genudsend(batch=batch, bruger=request.user)
+                levering.batch_genudsend(batch=batch, bruger=request.user)
                 antal += 1
             except ValidationError as e:
                 self.message_user(request, f"{batch.pk}: {' '.join(e.messages)}", messages.WARNING)

@@ -11,6 +11,8 @@ message is shown to a team lead only when every event of the batch is their jobc
   ``id="indberetning-advarsel"``; the health status may call it with no jobcenter.
 * :func:`samtale_tilstand_sql` / :func:`samtale_tilstand` — each conversation's reporting
   state per recipient, read as a column of the citizen page's one row query.
+* The engine's reads (:func:`modtagere_med_afventende`, :func:`flere_end_en_batch`,
+  :func:`batches_forfaldne` …): what is pending and what is due, across every jobcentre.
 """
 
 from __future__ import annotations
@@ -18,14 +20,18 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import conf
 from .models import ADGANG_NAEGTET, Batch, Haendelse, Koersel, modtager_navn
 
 ALLE = None
@@ -133,6 +139,11 @@ def batch_haendelser(*, batch: Batch, jobcenter_id: int | None, graense: int = 1
             samtaletype_navn=F("samtale__samtaletype__navn"),
         )[:graense]
     )
+
+
+def batch_dele(*, batch: Batch) -> list[Batch]:
+    """The batches a refused batch was split into (``opdelt``), in order."""
+    return list(Batch.objects.filter(opdelt_fra=batch).order_by("oprettet"))
 
 
 def koersler_seneste(*, graense: int = 15) -> QuerySet[Koersel]:
@@ -318,9 +329,9 @@ def samtale_tilstand(raa) -> dict:
         )
     modtagere.sort(key=lambda m: (m["navn"] != modtager_navn("dfdg"), m["navn"]))
     vaerst = min((m["tilstand"] for m in modtagere), key=RANG.__getitem__, default="")
-    noegle = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b in raa or [])
-    noegle = hashlib.sha1(noegle.encode(), usedforsecurity=False).hexdigest()[:16] if noegle else "-"
-    return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": noegle}
+    key = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b in raa or [])
+    key = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16] if key else "-"
+    return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": key}
 
 
 def afventende_samlet() -> tuple[int, datetime.datetime | None]:
@@ -328,3 +339,75 @@ def afventende_samlet() -> tuple[int, datetime.datetime | None]:
     registered (the health endpoint's backlog; one query on the pending events' index)."""
     r = Haendelse.objects.filter(batch__isnull=True).aggregate(antal=Count("id"), aeldste=Min("registreret"))
     return r["antal"], r["aeldste"]
+
+
+# --- the engine: what is pending and what is due (every jobcentre) ------------------------
+
+# Both read the pending-events index from its newest end. Claims take the oldest events
+# first, so until vacuum runs the old end is a run of entries of claimed rows, which every
+# read from that end steps over (and must look up in the table while, say, an autoanalyze
+# holds an old snapshot). From the new end the first entries are live.
+#
+# Recipients with pending events: one index descent per recipient (a "loose index scan"),
+# not a read of every pending event.
+_MODTAGERE_SQL = """
+WITH RECURSIVE m(modtager) AS (
+    (SELECT modtager FROM indberetning_haendelse WHERE batch_id IS NULL ORDER BY modtager DESC LIMIT 1)
+    UNION ALL
+    SELECT (
+        SELECT h.modtager FROM indberetning_haendelse AS h
+        WHERE h.batch_id IS NULL AND h.modtager < m.modtager ORDER BY h.modtager DESC LIMIT 1
+    ) FROM m WHERE m.modtager IS NOT NULL
+)
+SELECT modtager FROM m WHERE modtager IS NOT NULL ORDER BY modtager
+"""
+
+# More than ``graense`` events pending for one recipient?
+_FLERE_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM indberetning_haendelse
+    WHERE batch_id IS NULL AND modtager = %(modtager)s
+    ORDER BY registreret DESC, id DESC OFFSET %(graense)s LIMIT 1
+)
+"""
+
+
+def modtagere_med_afventende() -> list[str]:
+    """Recipients with events not yet in a batch, in order."""
+    with connection.cursor() as c:
+        c.execute(_MODTAGERE_SQL)
+        return [r[0] for r in c.fetchall()]
+
+
+def flere_end_en_batch(*, modtager: str, stoerrelse: int | None = None) -> bool:
+    """More events pending for ``modtager`` than one batch holds? (Events another worker is
+    claiming right now still count: at worst one kick too many, which finds nothing.)"""
+    with connection.cursor() as c:
+        c.execute(_FLERE_SQL, {"modtager": modtager, "graense": stoerrelse or conf.batch_size()})
+        return c.fetchone()[0]
+
+
+def batches_forfaldne(*, straks: bool = False) -> list[uuid.UUID]:
+    """Batches to send now: ``klar`` and due (any ``klar`` when ``straks``), and ``sendes``
+    whose worker has not reported back in time."""
+    nu = timezone.now()
+    klar = Batch.objects.filter(status=Batch.Status.KLAR)
+    if not straks:
+        klar = klar.filter(naeste_forsoeg__lte=nu)
+    haengende = Batch.objects.filter(status=Batch.Status.SENDES, sendes_til__lt=nu)
+    return list(klar.union(haengende).values_list("id", flat=True))
+
+
+def batch_naeste_forsoeg(*, batch_id) -> datetime.datetime | None:
+    """When a batch waiting for a retry (``klar``) is due; ``None`` when it is not waiting."""
+    return Batch.objects.filter(pk=batch_id, status=Batch.Status.KLAR).values_list("naeste_forsoeg", flat=True).first()
+
+
+def batches_status(*, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """``{batch id: status}`` of the given batches."""
+    return dict(Batch.objects.filter(pk__in=list(ids)).values_list("id", "status"))
+
+
+def batches_ikke_leveret(*, ogsaa: Iterable[uuid.UUID] = ()) -> list[Batch]:
+    """Batches waiting for an operator (refused or failed), and the batches ``ogsaa``."""
+    return list(Batch.objects.filter(status__in=Batch.KRAEVER_HANDLING).union(Batch.objects.filter(pk__in=list(ogsaa))))

@@ -1,4 +1,6 @@
-"""procrastinate tasks: thin wrappers around :mod:`indberetning.services`; ids, never objects.
+"""procrastinate tasks: thin wrappers around the reporting services (:mod:`indberetning.koersel`,
+:mod:`indberetning.levering`); ids, never objects. The services defer these by name
+(:mod:`indberetning.jobs`) and never import this module.
 
 * ``indberetning.periodisk`` — every minute (deferred once per minute however many workers
   run): build batches, defer one send job per due batch (each new batch's job the moment
@@ -22,37 +24,36 @@ from __future__ import annotations
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from . import services, transport
-from .models import Batch, Koersel
-
-QUEUE = "indberetning"
+from . import jobs, koersel, levering, selectors, transport
+from .jobs import QUEUE
+from .models import Koersel
 
 
 @app.periodic(cron="* * * * *", periodic_id="indberetning-periodisk")
-@app.task(name="indberetning.periodisk", queue=QUEUE, queueing_lock="indberetning-periodisk")
+@app.task(name=jobs.PERIODISK, queue=QUEUE, queueing_lock="indberetning-periodisk")
 def periodisk(timestamp: int) -> str:
-    return services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK).beskrivelse
+    return koersel.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK).beskrivelse
 
 
-@app.task(name="indberetning.kick", queue=QUEUE)
+@app.task(name=jobs.KICK, queue=QUEUE)
 def kick() -> str:
-    return services.koersel_udfoer(kilde=Koersel.Kilde.KICK, en_runde=True).beskrivelse
+    return koersel.koersel_udfoer(kilde=Koersel.Kilde.KICK, en_runde=True).beskrivelse
 
 
-@app.task(name="indberetning.batch_send", queue=QUEUE)
+@app.task(name=jobs.BATCH_SEND, queue=QUEUE)
 def batch_send(batch_id: str) -> str:
-    udfald = services.batch_send(batch_id=batch_id)
+    udfald = levering.batch_send(batch_id=batch_id)
     if udfald is None:
         return "ikke forfalden eller sendes af en anden arbejder"
     if udfald.resultat == transport.PROEV_IGEN:
-        naeste = Batch.objects.filter(pk=batch_id, status=Batch.Status.KLAR).values_list("naeste_forsoeg", flat=True).first()
+        naeste = selectors.batch_naeste_forsoeg(batch_id=batch_id)
         if naeste is not None:
-            services.send_bestil(batch_id, schedule_at=max(naeste, timezone.now()))
+            jobs.send_bestil(batch_id, schedule_at=max(naeste, timezone.now()))
     return udfald.resultat
 
 
 @app.periodic(cron="*/5 * * * *", periodic_id="indberetning-genoptag")
-@app.task(name="indberetning.genoptag_haengende", queue=QUEUE, queueing_lock="indberetning-genoptag", pass_context=True)
+@app.task(name=jobs.GENOPTAG, queue=QUEUE, queueing_lock="indberetning-genoptag", pass_context=True)
 async def genoptag_haengende(context, timestamp: int) -> int:
     """Jobs left ``doing`` by a worker that stopped (no heartbeat) are put back in the queue."""
     antal = 0
@@ -63,9 +64,9 @@ async def genoptag_haengende(context, timestamp: int) -> int:
 
 
 @app.periodic(cron="17 3 * * *", periodic_id="indberetning-oprydning")
-@app.task(name="indberetning.oprydning", queue=QUEUE, queueing_lock="indberetning-oprydning", pass_context=True)
+@app.task(name=jobs.OPRYDNING, queue=QUEUE, queueing_lock="indberetning-oprydning", pass_context=True)
 async def oprydning(context, timestamp: int) -> int:
     from asgiref.sync import sync_to_async
 
     await context.app.job_manager.delete_old_jobs(nb_hours=24 * 7, include_failed=False)
-    return await sync_to_async(services.oprydning)()
+    return await sync_to_async(koersel.oprydning)()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST, require_safe
 
-from . import selectors, services
+from . import levering, selectors
 from .models import DFDG, Batch, modtager_navn
 
 drift_paakraevet = permission_required("indberetning.se_drift", raise_exception=True)
@@ -97,7 +97,7 @@ def batch_detalje(request: HttpRequest, pk) -> HttpResponse:
         {
             "b": batch,
             "haendelser": selectors.batch_haendelser(batch=batch, jobcenter_id=jc),
-            "dele": list(Batch.objects.filter(opdelt_fra=batch).order_by("oprettet")) if jc is None else [],
+            "dele": selectors.batch_dele(batch=batch) if jc is None else [],
         },
     )
 
@@ -108,7 +108,7 @@ def batch_detalje(request: HttpRequest, pk) -> HttpResponse:
 def batch_genudsend(request: HttpRequest, pk) -> HttpResponse:
     batch, _jc = _batch(request, pk)
     try:
-        services.batch_genudsend(batch=batch, bruger=request.user)
+        levering.batch_genudsend(batch=batch, bruger=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indberetning.services import haendelser_opret
+from indberetning.outbox import haendelser_opret
 
 from . import kodecache, selectors
 from .models import (

@@ -74,9 +74,9 @@ def verden(jobcenter, andet_jobcenter):
         "revisor": factories.bruger("revisor", rolle="revisor"),
         "administrator": factories.bruger("admin", rolle="administrator", is_staff=True, is_superuser=True),
     }
-    from indberetning import services as indberetning_services
+    from indberetning.batches import batch_byg
 
-    batch = indberetning_services.batch_byg(modtager="dfdg")
+    batch = batch_byg(modtager="dfdg")
     kwargs = {
         "registrering:person-detalje": {"pk": person.pk},
         "registrering:samtale-opret": {"person_pk": person.pk},

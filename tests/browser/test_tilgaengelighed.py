@@ -389,10 +389,10 @@ def test_borgerens_egen_side(context: BrowserContext, live_server, borger_med_sa
 
 
 def test_teamlederens_driftsside(context: BrowserContext, live_server, jobcenter, borger_med_samtaler):
-    from indberetning import services as indberetning_services
+    from indberetning.koersel import koersel_udfoer
     from indberetning.models import Batch, Koersel
 
-    indberetning_services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
+    koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
     Batch.objects.filter(pk=Batch.objects.values("pk")[:1]).update(
         status=Batch.Status.AFVIST, forsoeg=1, sidste_besked="Ukendt samtaletype 99 i hændelse 3."
     )

@@ -7,7 +7,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from indberetning import services
+from indberetning.batches import batch_byg
+from indberetning.koersel import koersel_udfoer
+from indberetning.levering import batch_send
 from indberetning.models import Batch, Koersel
 from registrering import services as registrering_services
 from tests import factories
@@ -43,9 +45,9 @@ def test_driftssiden_viser_ventende_alder_status_og_besked(client, teamleder, sa
     registrering_services.samtale_registrer(
         person=factories.person(kontaktgruppe="1"), data=factories.data(dato=igaar(2)), bruger=sagsbehandler, tidspunkt=gammel
     )
-    services.batch_send(batch_id=services.batch_byg(modtager="dfdg").pk)  # refused with a message
+    batch_send(batch_id=batch_byg(modtager="dfdg").pk)  # refused with a message
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)  # pending for DFDG
-    services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
+    koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
 
     client.force_login(teamleder)
     svar = client.get(reverse("indberetning:drift"))
@@ -78,15 +80,15 @@ def test_ventende_haendelser_og_den_aeldstes_alder(client, teamleder, sagsbehand
 
 def test_genudsendelse_kraever_post(client, teamleder, sagsbehandler):
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
-    batch = services.batch_byg(modtager="dfdg")
+    batch = batch_byg(modtager="dfdg")
     client.force_login(teamleder)
     assert client.get(reverse("indberetning:batch-genudsend", kwargs={"pk": batch.pk})).status_code == 405
 
 
 def test_kvitteret_batch_kan_ikke_genudsendes(client, teamleder, sagsbehandler, dfdg):
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
-    batch = services.batch_byg(modtager="dfdg")
-    services.batch_send(batch_id=batch.pk)
+    batch = batch_byg(modtager="dfdg")
+    batch_send(batch_id=batch.pk)
     client.force_login(teamleder)
     svar = client.post(reverse("indberetning:batch-genudsend", kwargs={"pk": batch.pk}), follow=True)
     batch.refresh_from_db()
@@ -98,7 +100,7 @@ def test_kvitteret_batch_kan_ikke_genudsendes(client, teamleder, sagsbehandler, 
 def test_driftssiden_har_et_fast_antal_forespoergsler(client, teamleder, sagsbehandler, django_assert_max_num_queries, antal):
     for dage in range(1, antal + 1):
         registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage % 28 + 1), samtaletype=("7" if dage <= 28 else "4"))
-    services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
+    koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
     client.force_login(teamleder)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("indberetning:drift")).status_code == 200
@@ -106,7 +108,7 @@ def test_driftssiden_har_et_fast_antal_forespoergsler(client, teamleder, sagsbeh
 
 def test_admin_viser_batches_haendelser_og_koersler(admin_client, sagsbehandler):
     registrer(factories.person(kontaktgruppe="1"), sagsbehandler)
-    services.koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
+    koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
     batch = Batch.objects.first()
     for url in (
         reverse("admin:indberetning_batch_changelist"),

@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from indberetning import dokument, services, transport
+from indberetning import dokument, levering, transport
+from indberetning.batches import batch_dokument, batches_byg
+from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse
+from indberetning.selectors import batches_forfaldne
 from registrering import services as registrering_services
 from tests import factories
 
@@ -37,7 +40,7 @@ def forfalden(batch: Batch) -> None:
 
 
 def en_batch() -> Batch:
-    (batch,) = services.batches_byg()
+    (batch,) = batches_byg()
     return batch
 
 
@@ -45,7 +48,7 @@ def test_levering_giver_kvittering_og_gyldigt_dokument(sagsbehandler, dfdg):
     for dage in (1, 2, 3):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage), visitationsgruppe="jobparat")
     batch = en_batch()
-    udfald = services.batch_send(batch_id=batch.pk)
+    udfald = levering.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
     assert udfald.resultat == transport.KVITTERET
     assert batch.status == Batch.Status.KVITTERET and batch.forsoeg == 1 and batch.kvitteret
@@ -61,7 +64,7 @@ def test_modtager_nede_proeves_igen_og_intet_tabes(sagsbehandler, dfdg, settings
     settings.INDBERETNING_DFDG_URL = f"http://127.0.0.1:{ledig_port()}/dfdg"
     for dage in (1, 2):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
-    koersel, problemer = services.koersel_synkron()
+    koersel, problemer = koersel_synkron()
     batch = Batch.objects.get()
     assert [b.pk for b in problemer] == [batch.pk]
     assert batch.status == Batch.Status.KLAR and batch.forsoeg == 1
@@ -70,7 +73,7 @@ def test_modtager_nede_proeves_igen_og_intet_tabes(sagsbehandler, dfdg, settings
     assert koersel.fejlet == 1 and dfdg.haendelser() == []
 
     settings.INDBERETNING_DFDG_URL = korrekt  # the receiver is back
-    koersel, problemer = services.koersel_synkron()
+    koersel, problemer = koersel_synkron()
     batch.refresh_from_db()
     assert problemer == [] and batch.status == Batch.Status.KVITTERET and batch.forsoeg == 2
     alt_leveret_een_gang(dfdg)
@@ -80,12 +83,12 @@ def test_500_og_derefter_succes_med_samme_id_og_samme_dokument(sagsbehandler, df
     dfdg.plan = [500]
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
     batch = en_batch()
-    assert services.batch_send(batch_id=batch.pk).resultat == transport.PROEV_IGEN
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.PROEV_IGEN
     batch.refresh_from_db()
     assert batch.status == Batch.Status.KLAR and batch.sidste_http_status == 500
-    assert services.batch_send(batch_id=batch.pk) is None  # not due yet: backoff
+    assert levering.batch_send(batch_id=batch.pk) is None  # not due yet: backoff
     forfalden(batch)
-    assert services.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
     (foerste_id, foerste), (anden_id, anden) = dfdg.anmodninger
     assert foerste_id == anden_id == str(batch.pk)
     assert foerste == anden  # a resend is byte for byte the same document
@@ -101,11 +104,11 @@ def test_timeout_sendes_igen_og_modtageren_kender_id_et(sagsbehandler, dfdg, set
     settings.INDBERETNING_HTTP_TIMEOUT = 0.3
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
     batch = en_batch()
-    udfald = services.batch_send(batch_id=batch.pk)
+    udfald = levering.batch_send(batch_id=batch.pk)
     assert udfald.resultat == transport.PROEV_IGEN and "Intet svar" in udfald.besked
     time.sleep(dfdg.forsinkelse)  # the single-threaded receiver finishes its slow answer
     forfalden(batch)
-    udfald = services.batch_send(batch_id=batch.pk)
+    udfald = levering.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
     assert udfald.resultat == transport.KVITTERET and udfald.http_status == 412
     assert batch.status == Batch.Status.KVITTERET and "412" in batch.sidste_besked
@@ -117,8 +120,8 @@ def test_412_for_en_batch_modtageren_allerede_har_er_leveret(sagsbehandler, dfdg
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
     batch = en_batch()
     # The receiver got this batch before (say, from a worker whose answer was lost).
-    transport.http_send(url=settings.INDBERETNING_DFDG_URL, batch_id=batch.pk, dokument=services.batch_dokument(batch=batch))
-    udfald = services.batch_send(batch_id=batch.pk)
+    transport.http_send(url=settings.INDBERETNING_DFDG_URL, batch_id=batch.pk, dokument=batch_dokument(batch=batch))
+    udfald = levering.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
     assert udfald.http_status == 412
     assert batch.status == Batch.Status.KVITTERET
@@ -128,15 +131,15 @@ def test_412_for_en_batch_modtageren_allerede_har_er_leveret(sagsbehandler, dfdg
 def test_400_afviser_batchen_som_venter_paa_en_operatoer(sagsbehandler, dfdg, client):
     dfdg.plan = [400]
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
-    koersel, problemer = services.koersel_synkron()
+    koersel, problemer = koersel_synkron()
     batch = Batch.objects.get()
     assert [b.pk for b in problemer] == [batch.pk] and koersel.afvist == 1
     assert batch.status == Batch.Status.AFVIST and batch.sidste_http_status == 400
     assert "Ukendt samtaletype" in batch.sidste_besked
     assert "0101851234" not in batch.sidste_besked  # a CPR number in the answer is masked
     # Not retried by itself.
-    assert batch.pk not in services.batches_forfaldne()
-    assert services.batch_send(batch_id=batch.pk) is None
+    assert batch.pk not in batches_forfaldne()
+    assert levering.batch_send(batch_id=batch.pk) is None
     assert dfdg.haendelser() == []
 
     # A team lead sends it again from the operations page: same id.
@@ -147,7 +150,7 @@ def test_400_afviser_batchen_som_venter_paa_en_operatoer(sagsbehandler, dfdg, cl
     batch.refresh_from_db()
     assert batch.status == Batch.Status.KLAR and batch.genudsendt_af == teamleder
     assert ProcrastinateJob.objects.filter(queueing_lock=f"indberetning-batch-{batch.pk}", status="todo").exists()
-    services.koersel_synkron()
+    koersel_synkron()
     batch.refresh_from_db()
     assert batch.status == Batch.Status.KVITTERET
     assert [a[0] for a in dfdg.anmodninger] == [str(batch.pk), str(batch.pk)]
@@ -159,26 +162,26 @@ def test_arbejder_doer_efter_afsendelse_foer_kvitteringen_gemmes(sagsbehandler, 
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(2))
     batch = en_batch()
 
-    gem = services._udfald_gem
+    gem = levering._udfald_gem
 
     def doed(**kw):
         raise SystemExit("arbejderen blev slået ihjel")
 
-    monkeypatch.setattr(services, "_udfald_gem", doed)
+    monkeypatch.setattr(levering, "_udfald_gem", doed)
     with pytest.raises(SystemExit):
-        services.batch_send(batch_id=batch.pk)
-    monkeypatch.setattr(services, "_udfald_gem", gem)
+        levering.batch_send(batch_id=batch.pk)
+    monkeypatch.setattr(levering, "_udfald_gem", gem)
     batch.refresh_from_db()
     assert batch.status == Batch.Status.SENDES  # the receiver has it; we do not know
     assert len(dfdg.batches) == 1
 
     # Another worker does not take it over while the first one's deadline runs...
-    assert services.batch_send(batch_id=batch.pk) is None
-    assert batch.pk not in services.batches_forfaldne()
+    assert levering.batch_send(batch_id=batch.pk) is None
+    assert batch.pk not in batches_forfaldne()
     # ...but after it, the periodic run finds it and it is sent again, same id.
     Batch.objects.filter(pk=batch.pk).update(sendes_til=timezone.now() - datetime.timedelta(seconds=1))
-    assert batch.pk in services.batches_forfaldne()
-    udfald = services.batch_send(batch_id=batch.pk)
+    assert batch.pk in batches_forfaldne()
+    udfald = levering.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
     assert udfald.http_status == 412 and batch.status == Batch.Status.KVITTERET and batch.forsoeg == 2
     assert dfdg.anmodninger[0] == dfdg.anmodninger[1]
@@ -190,14 +193,14 @@ def test_fejlet_efter_maks_forsoeg(sagsbehandler, dfdg, settings):
     dfdg.plan = [503, 503]
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
     batch = en_batch()
-    services.batch_send(batch_id=batch.pk)
+    levering.batch_send(batch_id=batch.pk)
     forfalden(batch)
-    services.batch_send(batch_id=batch.pk)
+    levering.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
     assert batch.status == Batch.Status.FEJLET and "Opgivet efter 2 forsøg" in batch.sidste_besked
-    assert batch.pk not in services.batches_forfaldne()
-    services.batch_genudsend(batch=batch, bruger=sagsbehandler)
-    assert services.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    assert batch.pk not in batches_forfaldne()
+    levering.batch_genudsend(batch=batch, bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
     alt_leveret_een_gang(dfdg)
 
 
@@ -208,7 +211,7 @@ def test_ret_og_annuller_naar_dfdg_og_akassen_med_sekvens_2_og_3(sagsbehandler, 
         samtale=samtale, data=factories.data(dato=igaar(), aftale="Ny aftale"), begrundelse="Rettelse", bruger=sagsbehandler
     )
     registrering_services.samtale_annuller(samtale=samtale, begrundelse="Fejlregistrering", bruger=sagsbehandler)
-    koersel, problemer = services.koersel_synkron()
+    koersel, problemer = koersel_synkron()
     assert problemer == [] and koersel.kvitteret == 2
 
     for modtager, noegle, slags in ((dfdg, DFDG, "DFDG"), (akasse, "akasse-HK", "AKASSE")):
@@ -231,7 +234,7 @@ def test_ret_og_annuller_naar_dfdg_og_akassen_med_sekvens_2_og_3(sagsbehandler, 
 
 def test_kontaktgruppe_2_sender_intet_til_nogen_akasse(sagsbehandler, dfdg, akasse, drop_mappe):
     registrer(factories.person(kontaktgruppe="2", akasse="HK"), sagsbehandler, visitationsgruppe="jobparat")
-    services.koersel_synkron()
+    koersel_synkron()
     assert akasse.anmodninger == []
     assert not Batch.objects.exclude(modtager=DFDG).exists()
     assert not drop_mappe.exists() or not any(p.name.startswith("akasse-") for p in drop_mappe.iterdir())
@@ -242,14 +245,14 @@ def test_drop_mappen_faar_hele_gyldige_filer(sagsbehandler, drop_mappe, settings
     settings.INDBERETNING_DFDG_URL = ""  # no endpoints: files for both recipients
     for dage in (1, 2, 3):
         registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
-    koersel, problemer = services.koersel_synkron()
+    koersel, problemer = koersel_synkron()
     assert problemer == [] and koersel.kvitteret == 2
     for batch in Batch.objects.all():
         assert batch.status == Batch.Status.KVITTERET
         mappe = drop_mappe / batch.modtager
         assert sorted(p.name for p in mappe.iterdir()) == [f"{batch.pk}.xml"]  # no temporary file left
         indhold = (mappe / f"{batch.pk}.xml").read_bytes()
-        assert indhold == services.batch_dokument(batch=batch)
+        assert indhold == batch_dokument(batch=batch)
         assert batch.dokument_sha256 in batch.kvittering
         XSD.validate(io.BytesIO(indhold))
         ids = [h["@id"] for h in XSD.to_dict(io.BytesIO(indhold))["haendelse"]]
@@ -261,7 +264,7 @@ def test_batches_har_hoejst_den_konfigurerede_stoerrelse(sagsbehandler, settings
     settings.INDBERETNING_BATCH_STOERRELSE = 2
     for dage in range(1, 6):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
-    batches = services.batches_byg()
+    batches = batches_byg()
     assert [b.antal for b in batches] == [2, 2, 1]
     assert Haendelse.objects.filter(batch__isnull=True).count() == 0
-    assert services.batches_byg() == []
+    assert batches_byg() == []

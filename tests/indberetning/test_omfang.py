@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from indberetning import selectors, services, transport
+from indberetning import selectors, transport
 from indberetning.apps import dfdg_adresse_tjek
+from indberetning.koersel import koersel_synkron
 from indberetning.models import Batch, Haendelse, Koersel
 from registrering import services as registrering_services
 from registrering.models import Akasse
@@ -30,7 +31,7 @@ def to_jobcentre(jobcenter, andet_jobcenter, dfdg):
     aarhus = registrer(factories.person(kontaktgruppe="2", jc=jobcenter, navn="Aase Aarhus"), sb_aarhus).samtale
     odense = registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter, navn="Otto Odense"), sb_odense).samtale
     dfdg.afvis = {str(h.pk) for h in Haendelse.objects.all()}
-    services.koersel_synkron()
+    koersel_synkron()
     return aarhus, odense
 
 
@@ -65,7 +66,7 @@ def test_blandet_batch_viser_ikke_modtagerens_besked_til_teamleder(client, jobce
     dfdg.plan = [403]
     registrer(factories.person(kontaktgruppe="2", jc=jobcenter), factories.bruger("a", jc=jobcenter))
     registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter), factories.bruger("o", jc=andet_jobcenter))
-    services.koersel_synkron()
+    koersel_synkron()
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
     (batch,) = client.get(reverse("indberetning:drift")).context["til_opfoelgning"]
     assert batch.fremmede
@@ -120,7 +121,7 @@ def test_driftssiden_har_fast_antal_forespoergsler_for_teamleder(client, jobcent
     for i in range(antal):
         registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(i % 28 + 1), samtaletype=("7" if i < 28 else "4"))
     dfdg.afvis = {str(h.pk) for h in Haendelse.objects.filter(modtager="dfdg")}
-    services.koersel_synkron()
+    koersel_synkron()
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
     with django_assert_max_num_queries(15):
         svar = client.get(reverse("indberetning:drift"))
@@ -166,7 +167,7 @@ def test_dfdg_http_adresse_stopper_start_og_sendes_ikke(settings, sagsbehandler)
     settings.INDBERETNING_DFDG_URL = "http://star.example.dk/dfdg"
     assert [f.id for f in dfdg_adresse_tjek()] == ["indberetning.E001"]
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
-    services.koersel_synkron()
+    koersel_synkron()
     batch = Batch.objects.get()
     assert batch.status == Batch.Status.FEJLET and "https://" in batch.sidste_besked
     settings.INDBERETNING_DFDG_URL = "https://star.example.dk/dfdg"
@@ -177,7 +178,7 @@ def test_drop_mappens_filer_kan_ikke_laeses_af_alle(sagsbehandler, drop_mappe):
     gammel = os.umask(0o022)
     try:
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
-        services.koersel_synkron()
+        koersel_synkron()
     finally:
         os.umask(gammel)
     (fil,) = (drop_mappe / "dfdg").glob("*.xml")

@@ -9,7 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from indberetning import dokument, services
+from indberetning import dokument
+from indberetning.batches import batch_byg
+from indberetning.koersel import koersel_synkron
+from indberetning.levering import OPDELT, batch_send
 from indberetning.models import Batch, Haendelse
 from registrering import services as registrering_services
 from tests import factories
@@ -94,7 +97,7 @@ def test_adgang_naegtet_deles_ikke_og_giver_advarsel(client, sagsbehandler, dfdg
     dfdg.plan = [401]
     for i in range(3):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
-    koersel, _problemer = services.koersel_synkron()
+    koersel, _problemer = koersel_synkron()
     (batch,) = Batch.objects.all()
     assert batch.status == Batch.Status.AFVIST and batch.antal == 3 and batch.adgang_naegtet
     assert koersel.opdelt == 0 and len(dfdg.anmodninger) == 1
@@ -117,7 +120,7 @@ def test_ugyldig_haendelse_holdes_tilbage_alene(klient, sagsbehandler, dfdg, mon
     monkeypatch.setattr(dokument, "haendelse_xml", aegte)
     registrer(personer[2], sagsbehandler, dato=igaar(3))
 
-    _koersel, problemer = services.koersel_synkron()
+    _koersel, problemer = koersel_synkron()
     (holdt,) = problemer
     assert holdt.status == Batch.Status.FEJLET and holdt.antal == 1 and "Holdt tilbage" in holdt.sidste_besked
     assert list(holdt.haendelser.values_list("samtale_id", flat=True)) == [daarlig.pk]
@@ -130,9 +133,9 @@ def test_batch_id_er_det_samme_ved_genudsendelse_efter_deling(sagsbehandler, dfd
     dfdg.plan = [400, 500]  # the batch of two is refused; the first half meets a 500
     for i in range(2):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
-    services.koersel_synkron()
+    koersel_synkron()
     Batch.objects.filter(status=Batch.Status.KLAR).update(naeste_forsoeg="2000-01-01T00:00:00Z")
-    services.koersel_synkron()
+    koersel_synkron()
     assert Batch.objects.filter(status=Batch.Status.KVITTERET).count() == 2
     ids = [a[0] for a in dfdg.anmodninger]
     assert len(ids) == 4 and len(set(ids)) == 3  # split once, the retried half under its own id
@@ -145,9 +148,9 @@ def test_arbejderen_deler_og_bestiller_begge_halvdele(sagsbehandler, dfdg):
     for i in range(3):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
     dfdg.afvis = {str(Haendelse.objects.order_by("registreret", "id").last().pk)}
-    batch = services.batch_byg(modtager="dfdg")
-    udfald = services.batch_send(batch_id=batch.pk)
-    assert udfald.resultat == services.OPDELT and udfald.http_status == 400
+    batch = batch_byg(modtager="dfdg")
+    udfald = batch_send(batch_id=batch.pk)
+    assert udfald.resultat == OPDELT and udfald.http_status == 400
     batch.refresh_from_db()
     assert batch.status == Batch.Status.OPDELT and not batch.haendelser.exists()
     dele = list(Batch.objects.filter(opdelt_fra=batch))

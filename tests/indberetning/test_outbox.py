@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from indberetning import services
+from indberetning.jobs import KICK_LOCK
 from indberetning.models import DFDG, Haendelse
 from registrering import services as registrering_services
 from registrering.regler import dansk_dato
@@ -107,7 +107,7 @@ def test_tilbagerullet_registrering_efterlader_ingen_haendelse_og_intet_job(sags
         registrer(person, sagsbehandler)
         # Inside the transaction both the events and the kick job exist...
         assert Haendelse.objects.count() == 2
-        assert ProcrastinateJob.objects.filter(queueing_lock=services.KICK_LAAS, status="todo").exists()
+        assert ProcrastinateJob.objects.filter(queueing_lock=KICK_LOCK, status="todo").exists()
         raise Fortryd
     # ...and rolled back, neither does: the job is deferred on Django's own connection.
     assert Haendelse.objects.count() == 0

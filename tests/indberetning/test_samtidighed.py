@@ -13,7 +13,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from indberetning import services
+from indberetning.batches import batch_byg
+from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse, Koersel
 from tests import factories
 
@@ -58,7 +59,7 @@ def test_skip_locked_springer_over_det_en_anden_arbejder_har_laast(sagsbehandler
 
     def arbejder_a():
         with transaction.atomic():
-            batch = services.batch_byg(modtager=DFDG, stoerrelse=6)
+            batch = batch_byg(modtager=DFDG, stoerrelse=6)
             a_har_laast.set()
             # A holds its claim uncommitted until B has built its batch.
             assert b_er_faerdig.wait(30)
@@ -67,7 +68,7 @@ def test_skip_locked_springer_over_det_en_anden_arbejder_har_laast(sagsbehandler
     a = i_traad(arbejder_a)
     assert a_har_laast.wait(30)
     # B does not wait for A's locks: it skips A's rows and takes the rest.
-    batch_b = i_traad(services.batch_byg, modtager=DFDG, stoerrelse=6).resultat(timeout=10)
+    batch_b = i_traad(batch_byg, modtager=DFDG, stoerrelse=6).resultat(timeout=10)
     b_er_faerdig.set()
     batch_a = a.resultat()
     assert (batch_a.antal, batch_b.antal) == (6, 4)
@@ -87,7 +88,7 @@ def test_to_arbejdere_paa_samme_tid_laegger_aldrig_en_haendelse_i_to_batches(sag
 
     def arbejder():
         start.wait()
-        return services.koersel_synkron()
+        return koersel_synkron()
 
     traade = [i_traad(arbejder), i_traad(arbejder)]
     koersler = [t.resultat()[0] for t in traade]

@@ -115,8 +115,8 @@ def test_en_ophobning_bygges_i_raekkefoelge_og_intet_efterlades_bag_positionen(s
     claimed by the same run."""
     import datetime
 
+    from indberetning.batches import batches_byg
     from indberetning.models import DFDG
-    from indberetning.services import batches_byg
 
     settings.INDBERETNING_BATCH_STOERRELSE = 2
     for dage in range(1, 6):

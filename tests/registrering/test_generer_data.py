@@ -12,8 +12,8 @@ from django.db.models import F
 from django.urls import reverse
 
 from indberetning import dokument
+from indberetning.batches import batch_dokument
 from indberetning.models import Batch, Haendelse
-from indberetning.services import batch_dokument
 from registrering import regler, selectors, services
 from registrering.forms import cpr_normaliser
 from registrering.models import Bruger, Deltager, Person, PersonMarkering, PersonPeriode, Samtale, Visitation

@@ -12,7 +12,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from indberetning import services
+from indberetning.koersel import koersel_synkron
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         def fremskridt(ids):
             return tqdm(ids, desc="Sender batches", unit="batch", disable=not vis, file=sys.stderr)
 
-        koersel, problemer = services.koersel_synkron(fremskridt=fremskridt)
+        koersel, problemer = koersel_synkron(fremskridt=fremskridt)
         self.stdout.write(
             f"{koersel.batches_bygget} batches bygget med {koersel.haendelser_batchet} hændelser; "
             f"{koersel.sendinger} sendt: {koersel.kvitteret} kvitteret, {koersel.afvist} afvist, {koersel.fejlet} ikke leveret."
