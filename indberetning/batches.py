@@ -3,7 +3,7 @@
 * :func:`batch_byg` — claims up to one batch's worth of one recipient's pending events into
   a new batch with ``SELECT … FOR UPDATE SKIP LOCKED``: any number of workers, never one
   event in two batches.
-* :func:`batches_byg` — builds batches until nothing (this worker can claim) is left.
+* :func:`batches_byg_alle` — builds batches until nothing (this worker can claim) is left.
 * :func:`batch_kraev` — claims one batch for sending (``klar`` → ``sendes`` with a deadline).
 * :func:`batch_dokument` — a batch's document, rebuilt from its frozen events.
 """
@@ -40,7 +40,7 @@ RETURNING h.akasse_id, h.registreret, h.id
 # and a claim from the index's start would step over all of them (the cost of a backlog
 # grew with its square). An event left behind that position (locked by another builder,
 # or committed late with an earlier time) is claimed by the run's last look, from the
-# start (``batches_byg``), or by the next run.
+# start (``batches_byg_alle``), or by the next run.
 _KRAEV_EFTER = "AND (registreret, id) > (%(efter_tid)s, %(efter_id)s)"
 
 
@@ -74,7 +74,7 @@ def batch_byg(*, modtager: str, stoerrelse: int | None = None, efter: tuple | No
     return batch
 
 
-def batches_byg(
+def batches_byg_alle(
     *,
     modtagere: Iterable[str] | None = None,
     maks_pr_modtager: int | None = None,

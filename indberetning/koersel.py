@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from django.utils import timezone
 
 from . import conf, selectors, transport
-from .batches import batches_byg
+from .batches import batches_byg_alle
 from .jobs import kick_bestil, send_bestil
 from .levering import OPDELT, batch_send
 from .models import Batch, Koersel
@@ -73,7 +73,7 @@ def koersel_udfoer(*, kilde: str, send: Callable[[uuid.UUID], bool] = send_besti
         videre = any(selectors.flere_end_en_batch(modtager=m) for m in modtagere)
         if videre:
             kick_bestil()  # or a kick is already waiting: it continues the chain
-        bygget = batches_byg(modtagere=modtagere, maks_pr_modtager=1 if en_runde else None, hver=overdrag)
+        bygget = batches_byg_alle(modtagere=modtagere, maks_pr_modtager=1 if en_runde else None, hver=overdrag)
         koersel.batches_bygget = len(bygget)
         koersel.haendelser_batchet = sum(b.antal for b in bygget)
         if not (en_runde and videre):
@@ -104,7 +104,7 @@ def koersel_synkron(
 
     with _koersel(kilde=Koersel.Kilde.KOMMANDO, afslut=ikke_leveret_tael) as koersel:
         for _runde in range(maks_runder):
-            bygget = batches_byg()
+            bygget = batches_byg_alle()
             koersel.batches_bygget += len(bygget)
             koersel.haendelser_batchet += sum(b.antal for b in bygget)
             koersel.save()

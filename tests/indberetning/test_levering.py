@@ -14,7 +14,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from indberetning import dokument, levering, transport
-from indberetning.batches import batch_dokument, batches_byg
+from indberetning.batches import batch_dokument, batches_byg_alle
 from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse
 from indberetning.selectors import batches_forfaldne
@@ -40,7 +40,7 @@ def forfalden(batch: Batch) -> None:
 
 
 def en_batch() -> Batch:
-    (batch,) = batches_byg()
+    (batch,) = batches_byg_alle()
     return batch
 
 
@@ -264,7 +264,7 @@ def test_batches_har_hoejst_den_konfigurerede_stoerrelse(sagsbehandler, settings
     settings.INDBERETNING_BATCH_STOERRELSE = 2
     for dage in range(1, 6):
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
-    batches = batches_byg()
+    batches = batches_byg_alle()
     assert [b.antal for b in batches] == [2, 2, 1]
     assert Haendelse.objects.filter(batch__isnull=True).count() == 0
-    assert batches_byg() == []
+    assert batches_byg_alle() == []
