@@ -12,6 +12,7 @@ import logging
 
 from django.db import connection
 
+from registrering.regler import regelsaet
 from registrering.selectors import stilling_paa_dato
 
 from . import dokument
@@ -21,13 +22,11 @@ from .models import DFDG, Batch, Haendelse, Handling, modtager_akasse
 logger = logging.getLogger(__name__)
 
 
-def haendelser_opret(
-    *, samtale, handling: str, tidspunkt, regler=None, visitation=None, begrundelse: str = ""
-) -> list[Haendelse]:
+def haendelser_opret(*, samtale, handling: str, tidspunkt, visitation=None, begrundelse: str = "") -> list[Haendelse]:
     """Write the report events of one registration, correction or cancellation.
 
     Must run inside the caller's transaction (the registration services' ``atomic``).
-    Recipients: DFDG always; the citizen's a-kasse when the rules for the citizen's
+    Recipients: DFDG always; the citizen's a-kasse when the rules for the conversation's
     kontaktgruppe say so (stk. 5); and, for a correction or a cancellation, every a-kasse
     that was sent an earlier event about this conversation, so it never keeps a version
     the jobcenter has corrected or withdrawn.
@@ -37,6 +36,11 @@ def haendelser_opret(
     if not connection.in_atomic_block:
         raise RuntimeError("haendelser_opret skal kaldes i registreringens transaktion")
 
+    # DFDG order § 16: the rules of the kontaktgruppe the citizen had on the conversation's
+    # date (stored on the conversation). A cancellation reports no content: no rules.
+    regler = None
+    if handling != Handling.ANNULLER:
+        regler = regelsaet(kontaktgruppe=samtale.kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
     data = dokument.samtale_indhold(
         samtale=samtale, handling=handling, regler=regler, visitation=visitation, begrundelse=begrundelse
     )

@@ -428,7 +428,7 @@ def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tids
     markering = None
     if data.tidlig_opfoelgning:
         markering = _markering_start(person=person, samtale=samtale, bruger=bruger, tidspunkt=tidspunkt)
-    haendelser_opret(samtale=samtale, handling="opret", tidspunkt=tidspunkt, regler=regler, visitation=visitation)
+    haendelser_opret(samtale=samtale, handling="opret", tidspunkt=tidspunkt, visitation=visitation)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=str(samtale))
     return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
 
@@ -579,9 +579,7 @@ def samtale_ret(
         _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
     # The correction event carries the conversation's visitation result as it now stands
     # (none when the change disappeared), so the receiver's latest sekvens is the truth.
-    haendelser_opret(
-        samtale=samtale, handling="ret", tidspunkt=tidspunkt, regler=regler, visitation=visitation, begrundelse=begrundelse
-    )
+    haendelser_opret(samtale=samtale, handling="ret", tidspunkt=tidspunkt, visitation=visitation, begrundelse=begrundelse)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.RET, detaljer=str(samtale))
     return Resultat(
         samtale=samtale,
