@@ -6,6 +6,9 @@
 * :func:`batches_byg_alle` — builds batches until nothing (this worker can claim) is left.
 * :func:`batch_kraev` — claims one batch for sending (``klar`` → ``sendes`` with a deadline).
 * :func:`batch_dokument` — a batch's document, rebuilt from its frozen events.
+
+The claims are durable transactions (``atomic(durable=True)``): a claim is committed before
+anything is sent, so it must never become a savepoint of a caller's transaction.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def batch_byg(*, modtager: str, stoerrelse: int | None = None, efter: tuple | No
     parametre = {"modtager": modtager, "graense": graense, "batch": batch_id}
     if efter is not None:
         parametre["efter_tid"], parametre["efter_id"] = efter
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         with connection.cursor() as c:
             # The foreign key to the batch is checked at commit (Django's PostgreSQL
             # foreign keys are DEFERRABLE INITIALLY DEFERRED), after the batch row exists.
@@ -129,7 +132,7 @@ def batch_kraev(*, batch_id, straks: bool) -> int | None:
         "klar": Batch.Status.KLAR.value,
         "sendes": Batch.Status.SENDES.value,
     }
-    with transaction.atomic(), connection.cursor() as c:
+    with transaction.atomic(durable=True), connection.cursor() as c:
         c.execute(_KRAEV_BATCH_SQL, parametre)
         raekke = c.fetchone()
     return raekke[0] if raekke else None

@@ -9,12 +9,13 @@ import io
 
 import pytest
 import xmlschema
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from indberetning import dokument, levering, transport
-from indberetning.batches import batch_dokument, batches_byg_alle
+from indberetning.batches import batch_byg, batch_dokument, batches_byg_alle
 from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse
 from indberetning.selectors import batches_forfaldne
@@ -186,6 +187,22 @@ def test_arbejder_doer_efter_afsendelse_foer_kvitteringen_gemmes(sagsbehandler, 
     assert udfald.http_status == 412 and batch.status == Batch.Status.KVITTERET and batch.forsoeg == 2
     assert dfdg.anmodninger[0] == dfdg.anmodninger[1]
     alt_leveret_een_gang(dfdg)
+
+
+def test_et_krav_er_aldrig_en_del_af_kalderens_transaktion(sagsbehandler, dfdg):
+    """Events are claimed into a batch, and a batch is claimed for sending, in transactions of
+    their own, committed before anything is sent: inside a caller's transaction a claim
+    would roll back with it after the receiver got the batch. Such a call is refused."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError, match="durable"):
+            batch_byg(modtager=DFDG)
+    batch = en_batch()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError, match="durable"):
+            levering.batch_send(batch_id=batch.pk)
+    assert dfdg.anmodninger == []
+    assert Batch.objects.get(pk=batch.pk).status == Batch.Status.KLAR
 
 
 def test_fejlet_efter_maks_forsoeg(sagsbehandler, dfdg, settings):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from indberetning.batches import batch_byg
 from indberetning.koersel import koersel_synkron
@@ -57,13 +57,18 @@ def test_skip_locked_springer_over_det_en_anden_arbejder_har_laast(sagsbehandler
     a_har_laast = threading.Event()
     b_er_faerdig = threading.Event()
 
-    def arbejder_a():
-        with transaction.atomic():
-            batch = batch_byg(modtager=DFDG, stoerrelse=6)
+    def hold_kravet(execute, sql, params, many, context):
+        resultat = execute(sql, params, many, context)
+        if "SKIP LOCKED" in sql and not a_har_laast.is_set():
             a_har_laast.set()
-            # A holds its claim uncommitted until B has built its batch.
+            # A holds its claim uncommitted (inside batch_byg's own transaction) until B
+            # has built its batch.
             assert b_er_faerdig.wait(30)
-            return batch
+        return resultat
+
+    def arbejder_a():
+        with connection.execute_wrapper(hold_kravet):
+            return batch_byg(modtager=DFDG, stoerrelse=6)
 
     a = i_traad(arbejder_a)
     assert a_har_laast.wait(30)
