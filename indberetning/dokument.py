@@ -30,6 +30,8 @@ from pathlib import Path
 
 from registrering import samtaledata
 
+from .models import DFDG, Handling
+
 NAMESPACE = "urn:dk:beskaeftigelse:samtale-indberetning:1"
 SKEMA = Path(__file__).resolve().parent / "schemas" / "samtale-indberetning-v1.xsd"
 
@@ -101,7 +103,7 @@ def samtale_indhold(*, samtale, handling: str, regler=None, visitation=None, beg
         "dato": samtale.dato.isoformat(),
         "samtaletype": samtale.samtaletype.kode,
     }
-    if handling != "annuller":
+    if handling != Handling.ANNULLER:
         data["jobcenter"] = samtale.jobcenter.kode
         data["kontaktgruppe"] = samtale.kontaktgruppe.kode
         # The § 28 fields sent as entered, whenever given (registrering's one field list).
@@ -197,7 +199,7 @@ def dokument_byg(*, batch_id, modtager: str, akasse_kode: str | None, dannet: da
     when each event was written) in the batch's fixed order; it is consumed once, so a
     database cursor can stream it.
     """
-    if modtager == "dfdg":
+    if modtager == DFDG:
         hoved = f'<indberetning xmlns="{NAMESPACE}" batchId="{batch_id}" modtager="DFDG" dannet="{tidspunkt_xml(dannet)}">'
     else:
         hoved = (

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import conf
-from .models import ADGANG_NAEGTET, Batch, Haendelse, Koersel, modtager_navn
+from .models import ADGANG_NAEGTET, DFDG, Batch, Haendelse, Koersel, modtager_navn
 
 ALLE = None
 
@@ -327,7 +327,7 @@ def samtale_tilstand(raa) -> dict:
                 "besked": besked or "",
             }
         )
-    modtagere.sort(key=lambda m: (m["navn"] != modtager_navn("dfdg"), m["navn"]))
+    modtagere.sort(key=lambda m: (m["navn"] != modtager_navn(DFDG), m["navn"]))
     vaerst = min((m["tilstand"] for m in modtagere), key=RANG.__getitem__, default="")
     key = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b in raa or [])
     key = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16] if key else "-"
