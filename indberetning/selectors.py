@@ -29,6 +29,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 
 from . import conf
@@ -63,6 +64,26 @@ def alarm_minutter() -> float:
 # --- the operations page ------------------------------------------------------------------
 
 
+# The batch states the recipients table counts, with the words the page uses for them.
+VIST_STATUS = [
+    (Batch.Status.KVITTERET, _l("Modtaget")),
+    (Batch.Status.AFVIST, _l("Afvist")),
+    (Batch.Status.FEJLET, _l("Ikke leveret")),
+    (Batch.Status.KLAR, _l("Venter på afsendelse/nyt forsøg")),
+    (Batch.Status.SENDES, _l("Sendes nu")),
+]
+
+
+def alder_tekst(alder) -> str:
+    """A waiting time in words: "40 min.", "3 t. 5 min.", "2 døgn"."""
+    minutter = int(alder.total_seconds() // 60)
+    if minutter < 60:
+        return _("%(m)s min.") % {"m": minutter}
+    if minutter < 48 * 60:
+        return _("%(t)s t. %(m)s min.") % {"t": minutter // 60, "m": minutter % 60}
+    return _("%(d)s døgn") % {"d": minutter // (24 * 60)}
+
+
 def afventende_pr_modtager(*, jobcenter_id: int | None = ALLE) -> list[dict]:
     """Per recipient: events not yet in a batch, and when the oldest was registered."""
     return list(
@@ -89,6 +110,28 @@ def haendelser_pr_modtager_og_status(*, jobcenter_id: int | None = ALLE, dage: i
     for r in raekker:
         resultat.setdefault(r["modtager"], {})[r["batch__status"]] = r["antal"]
     return resultat
+
+
+def modtagere_oversigt(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime) -> list[dict]:
+    """The operations page's recipients table: per recipient (DFDG first) what waits, since
+    when, and its events per batch status (:data:`VIST_STATUS`) in the last days."""
+    afventende = {r["modtager"]: r for r in afventende_pr_modtager(jobcenter_id=jobcenter_id)}
+    pr_status = haendelser_pr_modtager_og_status(jobcenter_id=jobcenter_id)
+    raekker = []
+    for modtager in sorted(set(afventende) | set(pr_status), key=lambda m: (m != DFDG, m)):
+        a = afventende.get(modtager)
+        raekker.append(
+            {
+                "modtager": modtager,
+                "navn": modtager_navn(modtager),
+                "afventer": a["antal"] if a else 0,
+                "aeldste": a["aeldste"] if a else None,
+                "alder": (nu - a["aeldste"]) if a else None,
+                "alder_tekst": alder_tekst(nu - a["aeldste"]) if a else "",
+                "status": [pr_status.get(modtager, {}).get(s, 0) for s, _navn in VIST_STATUS],
+            }
+        )
+    return raekker
 
 
 def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batch]:

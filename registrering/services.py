@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indberetning.models import Handling
 from indberetning.outbox import haendelser_opret
 
 from . import kodecache, selectors
@@ -428,7 +429,7 @@ def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tids
     markering = None
     if data.tidlig_opfoelgning:
         markering = _markering_start(person=person, samtale=samtale, bruger=bruger, tidspunkt=tidspunkt)
-    haendelser_opret(samtale=samtale, handling="opret", tidspunkt=tidspunkt, visitation=visitation)
+    haendelser_opret(samtale=samtale, handling=Handling.OPRET, tidspunkt=tidspunkt, visitation=visitation)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=str(samtale))
     return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
 
@@ -579,7 +580,7 @@ def samtale_ret(
         _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
     # The correction event carries the conversation's visitation result as it now stands
     # (none when the change disappeared), so the receiver's latest sekvens is the truth.
-    haendelser_opret(samtale=samtale, handling="ret", tidspunkt=tidspunkt, visitation=visitation, begrundelse=begrundelse)
+    haendelser_opret(samtale=samtale, handling=Handling.RET, tidspunkt=tidspunkt, visitation=visitation, begrundelse=begrundelse)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.RET, detaljer=str(samtale))
     return Resultat(
         samtale=samtale,
@@ -612,6 +613,6 @@ def samtale_annuller(
     _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
     for raekke in samtale.visitationer.all():
         _visitation_udfoer(plan=_VisitationsPlan("fjern", raekke), person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
-    haendelser_opret(samtale=samtale, handling="annuller", tidspunkt=tidspunkt, begrundelse=begrundelse)
+    haendelser_opret(samtale=samtale, handling=Handling.ANNULLER, tidspunkt=tidspunkt, begrundelse=begrundelse)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.ANNULLER, detaljer=str(samtale))
     return samtale
