@@ -10,7 +10,7 @@ def main():
     from django.core.management import execute_from_command_line
 
     try:
-        settings.INSTALLED_APPS  # load the settings: they fail closed (issue 15.8)
+        _ = settings.INSTALLED_APPS  # load the settings: they fail closed (issue 15.8)
     except ImproperlyConfigured as fejl:
         # A missing setting is the operator's to fix: one clear line, no traceback, and an
         # exit status of its own (2), apart from a command's own failure (1).

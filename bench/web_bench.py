@@ -262,7 +262,7 @@ def skalering_bench(n: int) -> dict:
 def maskine() -> dict:
     model = ""
     try:
-        model = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+        model = next(linje.split(":", 1)[1].strip() for linje in open("/proc/cpuinfo") if linje.startswith("model name"))
     except Exception:
         pass
     mem = ""
@@ -347,7 +347,7 @@ def plot(resultat: dict, sti: Path) -> None:
 
     alene = resultat["stor"]["web"].get("alene", {})
     fig, akser = plt.subplots(1, 2, figsize=(13, 5.5))
-    for akse, felt in zip(akser, ("p50", "p95")):
+    for akse, felt in zip(akser, ("p50", "p95"), strict=True):
         for handling in HANDLINGER:
             xs = [int(b) for b in ("1", "10") if handling in alene.get(b, {})]
             ys = [alene[str(b)][handling][felt] for b in xs]

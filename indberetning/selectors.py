@@ -360,7 +360,7 @@ def samtale_tilstand(raa) -> dict:
     if isinstance(raa, str):
         raa = json.loads(raa)
     modtagere = []
-    for modtager, status, forsoeg, batch_id, besked in raa or []:
+    for modtager, status, forsoeg, _batch_id, besked in raa or []:
         tilstand = _tilstand(status, forsoeg)
         modtagere.append(
             {

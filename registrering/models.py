@@ -13,9 +13,9 @@ import re
 import uuid
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -135,20 +135,18 @@ class Akasse(Kode):
         help_text=_("Tom: indberetninger lægges i drop-mappen akasse-<kode>/."),
     )
 
+    class Meta(Kode.Meta):
+        verbose_name = _("a-kasse")
+        verbose_name_plural = _("a-kasser")
+        ordering = ["navn"]
+
     def clean(self):
         super().clean()
-        from django.core.exceptions import ValidationError
-
         from indberetning.transport import adresse_fejl
 
         fejl = adresse_fejl(self.endpoint_url)
         if fejl:
             raise ValidationError({"endpoint_url": fejl})
-
-    class Meta(Kode.Meta):
-        verbose_name = _("a-kasse")
-        verbose_name_plural = _("a-kasser")
-        ordering = ["navn"]
 
 
 class Jobcenter(models.Model):
@@ -290,7 +288,9 @@ def valider_cpr(vaerdi: str) -> None:
     try:
         stdnum_cpr.get_birth_date(vaerdi)
     except StdnumError:
-        raise ValidationError(_("De første seks cifre i CPR-nummeret er ikke en gyldig fødselsdato."), code="cpr_dato")
+        raise ValidationError(
+            _("De første seks cifre i CPR-nummeret er ikke en gyldig fødselsdato."), code="cpr_dato"
+        ) from None
 
 
 class Person(models.Model):

@@ -64,7 +64,7 @@ def samtale_raekker_html(raekker: list[dict], *, kan_registrere: bool) -> list[s
     cached = cache.get_many(list(keys.values()))
     missing = [r for r in raekker if keys[r["pk"]] not in cached]
     if missing:
-        rendered = {keys[r["pk"]]: html for r, html in zip(missing, _render(missing, kan_registrere=kan_registrere))}
+        rendered = {keys[r["pk"]]: html for r, html in zip(missing, _render(missing, kan_registrere=kan_registrere), strict=True)}
         cache.set_many(rendered, CACHE_SECONDS)
         cached |= rendered
     return [cached[keys[r["pk"]]] for r in raekker]
