@@ -1,4 +1,14 @@
-"""Small factories for tests: plain functions over the real models and code lists."""
+"""Shared test helpers: plain functions over the real models and code lists.
+
+* dates: :func:`idag`, :func:`igaar`, :func:`dage_siden` -- the Danish calendar day (§ 28
+  stk. 2 counts in Danish time), the one way every test computes a date;
+* citizens, users and conversations: :func:`person`, :func:`bruger`, :func:`data`,
+  :func:`registrer` (through the real services), :func:`formular` (the form as posted);
+* real servers in subprocesses: :func:`gunicorn`, :class:`Proces`, :func:`vent_paa`.
+
+The reporting tests' receiver is ``tests/indberetning/modtager.py``; conftest modules hold
+fixtures only.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +16,9 @@ import datetime
 import itertools
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from registrering import selectors, services
+from registrering import services
 from registrering.models import (
     Akasse,
     AkasseDeltagelse,
@@ -23,6 +34,22 @@ from registrering.models import (
 )
 
 _tal = itertools.count(1)
+
+
+# --- dates: the Danish calendar day (TIME_ZONE = Europe/Copenhagen) -------------------------
+
+
+def idag() -> datetime.date:
+    """Today in Danish time: a registration at 00:30 in Copenhagen is on that day (§ 28 stk. 2)."""
+    return timezone.localdate()
+
+
+def dage_siden(n: int) -> datetime.date:
+    return idag() - datetime.timedelta(days=n)
+
+
+def igaar() -> datetime.date:
+    return dage_siden(1)
 
 
 def jobcenter(kode: str = "751", navn: str = "Jobcenter Aarhus") -> Jobcenter:
@@ -77,7 +104,7 @@ def data(
     if samtaletype in {"7", "19", "901", "902"}:
         felter.setdefault("aftale", "Søge 2 job om ugen.")
     return services.SamtaleData(
-        dato=dato or selectors.idag() - datetime.timedelta(days=1),
+        dato=dato or igaar(),
         samtaletype=kode(Samtaletype, samtaletype),
         samtaleform=kode(Samtaleform, samtaleform),
         visitationsgruppe=kode(Visitationsgruppe, visitationsgruppe) if visitationsgruppe else None,
@@ -87,6 +114,11 @@ def data(
     )
 
 
+def registrer(person: Person, bruger: Bruger, **kw) -> services.Resultat:
+    """Register a conversation through the service (as the form does); ``kw`` as :func:`data`."""
+    return services.samtale_registrer(person=person, data=data(**kw), bruger=bruger)
+
+
 # --- the registration form as posted (CONTRACT.md's field names) ------------------------------
 
 
@@ -94,7 +126,7 @@ def formular(**felter) -> dict:
     """POST data of the registration form: a jobsamtale with an agreement, held yesterday.
     A field given as None is left out."""
     data = {
-        "dato": (selectors.idag() - datetime.timedelta(days=1)).isoformat(),
+        "dato": igaar().isoformat(),
         "samtaletype": "7",
         "samtaleform": "1",
         "aftale": "Søge 2 job om ugen",
@@ -163,15 +195,23 @@ def collectstatic(env: dict) -> None:
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-def vent_paa(betingelse, *, sekunder: float = 60, besked: str = "") -> None:
-    """Wait for a condition (polled every 50 ms), failing after ``sekunder``."""
+def vent_paa(betingelse, *, processer: list[Proces], sekunder: float = 60, besked: str = "") -> None:
+    """Wait for a condition another process brings about (checked every 50 ms), failing at
+    once, with its output, if one of ``processer`` ends, and after ``sekunder`` otherwise.
+    Between checks it waits on the first process's exit, not on the clock."""
+    import subprocess
     import time
 
     slut = time.monotonic() + sekunder
     while not betingelse():
+        for p in processer:
+            assert p.koerer(), f"{besked}: processen sluttede ({p.proc.returncode}):\n{p.log()[-3000:]}"
         if time.monotonic() > slut:
             raise AssertionError(f"Ventede forgæves {sekunder} s: {besked}")
-        time.sleep(0.05)
+        try:
+            processer[0].proc.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 def http_svar(url: str, *, headers: dict | None = None, data: bytes | None = None, timeout: float = 10):
@@ -235,14 +275,13 @@ def gunicorn(env: dict, logfil) -> tuple[Proces, str]:
     url = f"http://127.0.0.1:{port}"
 
     def svarer() -> bool:
-        assert proces.koerer(), proces.log()
         try:
             return http_svar(url + "/sundhed/", timeout=2)[0] in (200, 503)
         except OSError:
             return False
 
     try:
-        vent_paa(svarer, sekunder=90, besked="gunicorn svarer ikke")
+        vent_paa(svarer, processer=[proces], sekunder=90, besked="gunicorn svarer ikke")
     except BaseException:
         proces.stop()
         raise

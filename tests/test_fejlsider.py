@@ -191,7 +191,7 @@ def test_sundhed_viser_indberetningens_advarsler_uden_personoplysninger(client, 
     settings.INDBERETNING_ALARM_MINUTTER = 15
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Stine Stilstand")
     services.samtale_registrer(
-        person=person, data=factories.data(dato=timezone.localdate() - datetime.timedelta(days=1)), bruger=sagsbehandler,
+        person=person, data=factories.data(dato=factories.igaar()), bruger=sagsbehandler,
         tidspunkt=timezone.now() - datetime.timedelta(minutes=16),
     )
     svar = client.get(reverse("sundhed"))

@@ -25,9 +25,9 @@ import requests
 from lxml import etree
 
 from tests import factories
+from tests.indberetning.modtager import NS
 
 ROD = Path(__file__).resolve().parent.parent
-NS = {"i": "urn:dk:beskaeftigelse:samtale-indberetning:1"}
 HTTPS = {"X-Forwarded-Proto": "https"}
 
 
@@ -93,11 +93,9 @@ class Browser:
 
 
 def _registrering(markoer: str, *, dage_siden: int) -> dict:
-    import datetime
-
     # Different days: DFDG takes one conversation of a type per citizen and day.
     return {
-        "dato": (datetime.date.today() - datetime.timedelta(days=dage_siden)).isoformat(),
+        "dato": factories.dage_siden(dage_siden).isoformat(),
         "samtaletype": "4",
         "samtaleform": "1",
         "praktiske_aftaler": markoer,
@@ -141,14 +139,20 @@ def test_databasen_forsvinder_og_kommer_igen_uden_genstart_og_uden_tab(postgres,
     arbejder = factories.Proces([sys.executable, "manage.py", "arbejder"], env, tmp_path / "worker.log")
     try:
         # The demo data's reports leave first; then a registration before the outage.
-        factories.vent_paa(lambda: _sundhed(url)[1]["indberetning"]["afventende"] == 0, sekunder=120, besked="demo-indberetninger")
+        begge = [web, arbejder]
+        factories.vent_paa(
+            lambda: _sundhed(url)[1]["indberetning"]["afventende"] == 0,
+            processer=begge, sekunder=120, besked="demo-indberetninger",
+        )
         b = Browser(url)
         b.log_ind("sagsbehandler", "demo-kodeord-1234")
         soeg = b.post("/borgere/", {"q": "Bente Borger"})
         person = re.search(r'href="(/borgere/[0-9a-f-]{36}/)"', soeg.text).group(1)
         opret = person + "samtaler/ny/"
         assert b.post(opret, _registrering("NEDBRUD-FOER", dage_siden=1)).status_code == 302
-        factories.vent_paa(lambda: _leveret(drop)[1].count("NEDBRUD-FOER") == 2, sekunder=60, besked="levering før nedbrud")
+        factories.vent_paa(
+            lambda: _leveret(drop)[1].count("NEDBRUD-FOER") == 2, processer=begge, sekunder=60, besked="før nedbrud"
+        )
 
         postgres.stop()
 
@@ -164,11 +168,13 @@ def test_databasen_forsvinder_og_kommer_igen_uden_genstart_og_uden_tab(postgres,
         postgres.start()
 
         # The same web process answers again, with the session it had before.
-        factories.vent_paa(lambda: _sundhed(url)[0] == 200, sekunder=60, besked="sundhed efter genstart")
+        factories.vent_paa(lambda: _sundhed(url)[0] == 200, processer=begge, sekunder=60, besked="sundhed igen")
         assert b.get("/borgere/").status_code == 200
         assert b.post(opret, _registrering("NEDBRUD-EFTER", dage_siden=3)).status_code == 302
         # The same worker delivers it.
-        factories.vent_paa(lambda: _leveret(drop)[1].count("NEDBRUD-EFTER") == 2, sekunder=90, besked="levering efter nedbrud")
+        factories.vent_paa(
+            lambda: _leveret(drop)[1].count("NEDBRUD-EFTER") == 2, processer=begge, sekunder=90, besked="efter nedbrud"
+        )
         assert web.koerer() and arbejder.koerer()
 
         ider, tekst = _leveret(drop)

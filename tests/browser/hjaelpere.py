@@ -25,12 +25,6 @@ def dansk(dato: datetime.date) -> str:
     return dato.strftime("%d.%m.%Y")
 
 
-def idag() -> datetime.date:
-    from registrering import selectors
-
-    return selectors.idag()
-
-
 def opret_url(person) -> str:
     return reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
 

@@ -4,7 +4,6 @@ targets of 44 px), and the auditor's tables readable at 1280 and 390 px."""
 
 from __future__ import annotations
 
-import datetime
 import os
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from registrering import services
 from registrering.models import Bruger
 from tests import factories
-from tests.browser.hjaelpere import detalje_url, idag, log_ind, opret_url
+from tests.browser.hjaelpere import detalje_url, log_ind, opret_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,11 +28,11 @@ def borger(jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
     for i in range(24, 0, -1):
         services.samtale_registrer(
-            person=person, data=factories.data(dato=idag() - datetime.timedelta(days=7 * i + 2), aftale=f"Søge {i} job om ugen."), bruger=sagsbehandler
+            person=person, data=factories.data(dato=factories.dage_siden(7 * i + 2), aftale=f"Søge {i} job om ugen."), bruger=sagsbehandler
         )
     samtale = services.samtale_registrer(
         person=person,
-        data=factories.data(dato=idag() - datetime.timedelta(days=1), visitationsgruppe="jobparat", aftale="Søge 3 job om ugen.\nMøde hver 4. uge.",
+        data=factories.data(dato=factories.igaar(), visitationsgruppe="jobparat", aftale="Søge 3 job om ugen.\nMøde hver 4. uge.",
                             deltagere=[factories.deltager("Mona Mentor")]),
         bruger=sagsbehandler,
     ).samtale
@@ -66,7 +65,7 @@ def test_udskrift_uden_menu_og_knapper_med_borger_jobcenter_og_dato(context: Bro
     expect(hoved).to_be_visible()
     expect(hoved).to_contain_text("Karl Kontanthjælp")
     expect(hoved).to_contain_text("Jobcenter Aarhus")
-    expect(hoved).to_contain_text(idag().strftime("%d.%m.%Y"))
+    expect(hoved).to_contain_text(factories.idag().strftime("%d.%m.%Y"))
     expect(page.locator("header")).to_be_hidden()
     synlige_knapper = page.locator(".btn, button, form, nav").evaluate_all(
         "es => es.filter(e => e.offsetParent !== null || e.getClientRects().length).map(e => e.outerHTML.slice(0, 80))"

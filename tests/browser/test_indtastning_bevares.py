@@ -8,7 +8,6 @@ VPN), and the text is typed key by key at 25 ms a key, so the answer arrives in 
 of the typing: each test checks that the re-render had not yet been swapped in when the
 typing began, and that it had been when the typing ended."""
 
-import datetime
 import re
 
 import pytest
@@ -21,7 +20,6 @@ from tests.browser.hjaelpere import (
     detalje_url,
     er_genindlaesning,
     felterne_er_skiftet,
-    idag,
     langsomt_net,
     marker_felterne,
     opret_url,
@@ -57,7 +55,7 @@ def registrer(page: Page, person) -> Samtale:
 
 def test_aftalen_skrevet_mens_datoen_genindlaeses_bevares_og_registreres(logget_ind: Page, karl):
     page = logget_ind
-    igaar = idag() - datetime.timedelta(days=1)
+    igaar = factories.igaar()
     page.goto(opret_url(karl) + "?samtaletype=7")
     page.get_by_label("Samtaleform").select_option("1")
     marker_felterne(page)
@@ -76,7 +74,7 @@ def test_aftalen_skrevet_straks_efter_datoskift_uden_forsinkelse_bevares(logget_
     """The issue's own race on an ordinary network: type at full speed straight after the
     date changed (this lost the text about one run in six before)."""
     page = logget_ind
-    igaar = idag() - datetime.timedelta(days=1)
+    igaar = factories.igaar()
     page.goto(opret_url(karl) + "?samtaletype=7")
     page.get_by_label("Samtaleform").select_option("1")
     marker_felterne(page)
@@ -128,7 +126,7 @@ def test_samtaleform_og_dato_skiftet_mens_der_skrives_i_praktiske_aftaler(logget
     """The samtaleform changes no § 28 part, so it asks the server nothing; changed together
     with the date (which does re-render), everything typed and chosen stays."""
     page = logget_ind
-    igaar = idag() - datetime.timedelta(days=1)
+    igaar = factories.igaar()
     page.goto(opret_url(karl) + "?samtaletype=4")
     marker_felterne(page)
     langsomt_net(page)
@@ -144,7 +142,7 @@ def test_samtaleform_og_dato_skiftet_mens_der_skrives_i_praktiske_aftaler(logget
 
 def test_deltagerens_navn_skrevet_mens_datoen_genindlaeses_bevares_og_registreres(logget_ind: Page, karl):
     page = logget_ind
-    igaar = idag() - datetime.timedelta(days=1)
+    igaar = factories.igaar()
     page.goto(opret_url(karl) + "?samtaletype=4")
     page.get_by_label("Samtaleform").select_option("1")
     page.get_by_role("button", name="Tilføj deltager").click()
@@ -220,7 +218,7 @@ def test_aftale_skrevet_mens_serveren_fjerner_den_uroerte_kopi_bevares(logget_in
     from registrering import services
 
     services.samtale_registrer(
-        person=karl, data=factories.data(dato=idag() - datetime.timedelta(days=10), aftale="Søge 2 job om ugen."), bruger=sagsbehandler
+        person=karl, data=factories.data(dato=factories.dage_siden(10), aftale="Søge 2 job om ugen."), bruger=sagsbehandler
     )
     page = logget_ind
     page.goto(opret_url(karl) + "?samtaletype=7")

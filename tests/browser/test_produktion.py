@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import KODEORD, detalje_url, idag, opret_url
+from tests.browser.hjaelpere import KODEORD, detalje_url, opret_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -56,7 +56,7 @@ def test_log_ind_registrer_og_se_samtalen_under_gunicorn_med_debug_0(browser: Br
         expect(page.get_by_role("button", name="Log ud")).to_be_visible()
 
         page.goto(opret_url(person) + "?samtaletype=4")
-        page.locator("[name=dato]").fill(idag().isoformat())
+        page.locator("[name=dato]").fill(factories.idag().isoformat())
         page.locator("[name=samtaleform]").select_option("1")
         page.locator("textarea[name=praktiske_aftaler]").fill("Næste møde aftales telefonisk.")
         page.get_by_role("button", name="Registrér samtale").click()

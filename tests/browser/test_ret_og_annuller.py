@@ -1,6 +1,5 @@
 """Correcting and cancelling a registered conversation from the citizen's page."""
 
-import datetime
 import re
 
 import pytest
@@ -9,7 +8,7 @@ from playwright.sync_api import Page, expect
 from registrering import services
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import dansk, detalje_url, idag
+from tests.browser.hjaelpere import dansk, detalje_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def samtale(jobcenter, sagsbehandler) -> Samtale:
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
     data = factories.data(
-        dato=idag() - datetime.timedelta(days=2),
+        dato=factories.dage_siden(2),
         aftale="Søge 2 job om ugen.",
         deltagere=[factories.deltager("Mona Mentor", "mentor", "1")],
     )

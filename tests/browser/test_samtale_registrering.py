@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from registrering import services
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import dansk, detalje_url, idag, opret_url
+from tests.browser.hjaelpere import dansk, detalje_url, opret_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,7 +30,7 @@ def deltager_raekke(page: Page, nr: int):
 
 def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Page, kontanthjaelp, skaermbilleder):
     page = logget_ind
-    igaar = idag() - datetime.timedelta(days=1)
+    igaar = factories.igaar()
     page.goto(opret_url(kontanthjaelp))
     expect(page.get_by_role("heading", name="Registrér samtale")).to_be_visible()
     expect(page.get_by_text("Vælg samtaletypen for at se de felter")).to_be_visible()
@@ -102,7 +102,7 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
     expect(page).to_have_url(re.compile(re.escape(detalje_url(kontanthjaelp)) + "$"))
     beskeder = page.get_by_role("status").first
     expect(beskeder).to_contain_text("er registreret")
-    expect(beskeder).to_contain_text(f"Visitationsgruppen er nu Aktivitetsparat med virkning fra {dansk(idag())}")
+    expect(beskeder).to_contain_text(f"Visitationsgruppen er nu Aktivitetsparat med virkning fra {dansk(factories.idag())}")
 
     samtale = page.get_by_role("article").filter(has_text="Jobsamtale")
     expect(samtale).to_have_count(1)
@@ -113,7 +113,7 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
     expect(page.locator("#gaeldende-aftale")).to_have_text(AFTALE)
     visitation = page.locator("#gaeldende-visitationsgruppe")
     expect(visitation).to_contain_text("Aktivitetsparat")
-    expect(visitation).to_contain_text(f"med virkning fra {dansk(idag())}")
+    expect(visitation).to_contain_text(f"med virkning fra {dansk(factories.idag())}")
     expect(page.get_by_role("main")).to_contain_text("Tidlig opfølgning - fast track")
 
     page.screenshot(path=str(skaermbilleder / "borgerens-side.png"), full_page=True)
@@ -166,7 +166,7 @@ def test_jobsamtale_uden_aftale_afvises_med_dansk_fejl_ved_feltet(logget_ind: Pa
 
 def test_samtale_med_fremtidig_dato_afvises_med_dansk_fejl_ved_datoen(logget_ind: Page, kontanthjaelp):
     page = logget_ind
-    imorgen = idag() + datetime.timedelta(days=1)
+    imorgen = factories.idag() + datetime.timedelta(days=1)
     page.goto(opret_url(kontanthjaelp))
     page.get_by_label("Samtaletype").select_option("4")
     page.get_by_label("Samtaleform").select_option("2")
@@ -181,7 +181,7 @@ def test_samtale_med_fremtidig_dato_afvises_med_dansk_fejl_ved_datoen(logget_ind
 
 
 def test_jobsamtale_starter_fra_den_gaeldende_aftale(logget_ind: Page, kontanthjaelp, sagsbehandler):
-    tidligere = factories.data(dato=idag() - datetime.timedelta(days=10), aftale="Søge 2 job om ugen.")
+    tidligere = factories.data(dato=factories.dage_siden(10), aftale="Søge 2 job om ugen.")
     services.samtale_registrer(person=kontanthjaelp, data=tidligere, bruger=sagsbehandler)
     page = logget_ind
     page.goto(opret_url(kontanthjaelp))

@@ -26,7 +26,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from registrering import services
 from registrering.models import Bruger
 from tests import factories
-from tests.browser.hjaelpere import KODEORD, detalje_url, idag, log_ind, opret_url, tab_til
+from tests.browser.hjaelpere import KODEORD, detalje_url, log_ind, opret_url, tab_til
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -122,11 +122,11 @@ def borger_med_samtaler(jobcenter, sagsbehandler):
     """A citizen in kontaktgruppe 2 with a registered (and corrected) jobsamtale with an
     agreement, a visitationsgruppe and participants, a follow-up and a cancelled one."""
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
-    igaar = idag() - datetime.timedelta(days=1)
+    igaar = factories.igaar()
     foerste = services.samtale_registrer(
         person=person,
         data=factories.data(
-            dato=idag() - datetime.timedelta(days=30),
+            dato=factories.dage_siden(30),
             visitationsgruppe="jobparat",
             deltagere=[factories.deltager("Mona Mentor", "mentor", "1"), factories.deltager("Tina Tolk", "tolk", "2")],
             tidlig_opfoelgning=True,
@@ -274,7 +274,7 @@ def test_registreringsformularen_type_4_efter_typeskift_og_afvist(logget_ind: Pa
     # Refused: no form, a participant without a role, a date in the future.
     page.get_by_role("button", name="Tilføj deltager").click()
     page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn").fill("Mona Mentor")
-    page.get_by_label("Dato for samtalen").fill((idag() + datetime.timedelta(days=3)).isoformat())
+    page.get_by_label("Dato for samtalen").fill((factories.idag() + datetime.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Registrér samtale").click()
     expect(page.locator("#fejloversigt")).to_be_visible()
     expect(page.locator("#fejloversigt")).to_be_focused()
@@ -337,13 +337,13 @@ def test_periodesiden_tom_og_afvist_med_konflikter(logget_ind: Page, dagpengemod
     page = logget_ind
     services.samtale_registrer(
         person=dagpengemodtager,
-        data=factories.data(dato=idag() - datetime.timedelta(days=1), samtaletype="19", akasse_deltagelse="deltog"),
+        data=factories.data(dato=factories.igaar(), samtaletype="19", akasse_deltagelse="deltog"),
         bruger=sagsbehandler,
     )
     page.goto(reverse("registrering:person-ret", kwargs={"pk": dagpengemodtager.pk}))
     tjek_side(page, "person-ret")
     page.get_by_role("combobox", name="Kontaktgruppe").select_option("2")
-    page.get_by_label("Gælder fra").fill((idag() - datetime.timedelta(days=3)).isoformat())
+    page.get_by_label("Gælder fra").fill(factories.dage_siden(3).isoformat())
     page.get_by_label("Begrundelse").fill("Overgået til kontanthjælp")
     page.get_by_role("button", name="Registrér perioden").click()
     expect(page.locator("#periode-konflikter")).to_contain_text("Fælles jobsamtale")
@@ -373,7 +373,7 @@ def test_revisorens_tidslinje(context: BrowserContext, live_server, borger_med_s
     expect(page.locator("#historik")).to_be_visible()
     page.locator("details summary").first.click()
     tjek_side(page, "historik")
-    page.get_by_label("Dato", exact=True).fill(idag().isoformat())
+    page.get_by_label("Dato", exact=True).fill(factories.idag().isoformat())
     page.get_by_role("button", name="Vis").click()
     expect(page.locator("#visitationsgruppe-paa-dato")).to_contain_text("Jobparat")
     tjek_side(page, "historik-paa-dato")

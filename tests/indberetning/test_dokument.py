@@ -13,8 +13,8 @@ from indberetning.levering import batch_send
 from indberetning.models import DFDG, Batch, Haendelse
 from registrering import services as registrering_services
 from tests import factories
+from tests.factories import igaar, registrer
 
-from .conftest import igaar, registrer
 
 pytestmark = pytest.mark.django_db
 

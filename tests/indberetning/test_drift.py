@@ -13,8 +13,8 @@ from indberetning.levering import batch_send
 from indberetning.models import Batch, Koersel
 from registrering import services as registrering_services
 from tests import factories
+from tests.factories import dage_siden, registrer
 
-from .conftest import igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_driftssiden_viser_ventende_alder_status_og_besked(client, teamleder, sa
     dfdg.plan = [400]
     gammel = timezone.now() - datetime.timedelta(hours=2)
     registrering_services.samtale_registrer(
-        person=factories.person(kontaktgruppe="1"), data=factories.data(dato=igaar(2)), bruger=sagsbehandler, tidspunkt=gammel
+        person=factories.person(kontaktgruppe="1"), data=factories.data(dato=dage_siden(2)), bruger=sagsbehandler, tidspunkt=gammel
     )
     batch_send(batch_id=batch_byg(modtager="dfdg").pk)  # refused with a message
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)  # pending for DFDG
@@ -66,7 +66,7 @@ def test_ventende_haendelser_og_den_aeldstes_alder(client, teamleder, sagsbehand
     for timer in (3, 1):
         registrering_services.samtale_registrer(
             person=factories.person(kontaktgruppe="1"),
-            data=factories.data(dato=igaar(1)),
+            data=factories.data(dato=dage_siden(1)),
             bruger=sagsbehandler,
             tidspunkt=timezone.now() - datetime.timedelta(hours=timer),
         )
@@ -99,7 +99,7 @@ def test_kvitteret_batch_kan_ikke_genudsendes(client, teamleder, sagsbehandler, 
 @pytest.mark.parametrize("antal", [1, 30])
 def test_driftssiden_har_et_fast_antal_forespoergsler(client, teamleder, sagsbehandler, django_assert_max_num_queries, antal):
     for dage in range(1, antal + 1):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage % 28 + 1), samtaletype=("7" if dage <= 28 else "4"))
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage % 28 + 1), samtaletype=("7" if dage <= 28 else "4"))
     koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
     client.force_login(teamleder)
     with django_assert_max_num_queries(12):

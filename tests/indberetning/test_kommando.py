@@ -5,15 +5,16 @@ from django.core.management import CommandError, call_command
 
 from indberetning.models import Batch, Koersel
 from tests import factories
+from tests.factories import dage_siden, registrer
 
-from .conftest import committede, igaar, registrer
+from .modtager import committede
 
 pytestmark = pytest.mark.django_db
 
 
 def test_indberet_leverer_alt_og_efterlader_en_koersel(sagsbehandler, dfdg, drop_mappe, capsys):
     for dage in (1, 2):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage))
     call_command("indberet")
     ud = capsys.readouterr()
     assert "2 batches bygget med 4 hændelser" in ud.out

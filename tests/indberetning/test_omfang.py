@@ -17,8 +17,8 @@ from indberetning.models import Batch, Haendelse, Koersel
 from registrering import services as registrering_services
 from registrering.models import Akasse
 from tests import factories
+from tests.factories import dage_siden, igaar, registrer
 
-from .conftest import igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_ingen_arbejder_set_giver_advarsel(client, jobcenter, settings):
 @pytest.mark.parametrize("antal", [1, 20])
 def test_driftssiden_har_fast_antal_forespoergsler_for_teamleder(client, jobcenter, sagsbehandler, dfdg, django_assert_max_num_queries, antal):
     for i in range(antal):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(i % 28 + 1), samtaletype=("7" if i < 28 else "4"))
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(i % 28 + 1), samtaletype=("7" if i < 28 else "4"))
     dfdg.afvis = {str(h.pk) for h in Haendelse.objects.filter(modtager="dfdg")}
     koersel_synkron()
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))

@@ -16,8 +16,8 @@ from indberetning.levering import OPDELT, batch_send
 from indberetning.models import Batch, Haendelse
 from registrering import services as registrering_services
 from tests import factories
+from tests.factories import dage_siden, registrer
 
-from .conftest import igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def et_id_et_indhold(modtager) -> None:
 
 def test_en_markeret_af_fem_fire_leveret_en_vist_ved_samtalen_og_rettelsen_leveret(klient, sagsbehandler, dfdg):
     personer = [factories.person(kontaktgruppe="2", navn=f"Borger {i}") for i in range(5)]
-    samtaler = [registrer(p, sagsbehandler, dato=igaar(i + 1)).samtale for i, p in enumerate(personer)]
+    samtaler = [registrer(p, sagsbehandler, dato=dage_siden(i + 1)).samtale for i, p in enumerate(personer)]
     afvist_person, afvist_samtale = personer[2], samtaler[2]
     (markeret,) = Haendelse.objects.filter(samtale=afvist_samtale)
     dfdg.afvis = {str(markeret.pk)}
@@ -82,7 +82,7 @@ def test_en_markeret_af_fem_fire_leveret_en_vist_ved_samtalen_og_rettelsen_lever
     # A correction supersedes it and goes in a new batch. (It must change something: a
     # correction that changes nothing is a no-op, issue 15.10.)
     registrering_services.samtale_ret(
-        samtale=afvist_samtale, data=factories.data(dato=igaar(3), samtaletype="7", samtaleform="2"), begrundelse="Rettet samtaleform", bruger=sagsbehandler
+        samtale=afvist_samtale, data=factories.data(dato=dage_siden(3), samtaletype="7", samtaleform="2"), begrundelse="Rettet samtaleform", bruger=sagsbehandler
     )
     alene.refresh_from_db()
     assert alene.status == Batch.Status.ERSTATTET
@@ -96,7 +96,7 @@ def test_en_markeret_af_fem_fire_leveret_en_vist_ved_samtalen_og_rettelsen_lever
 def test_adgang_naegtet_deles_ikke_og_giver_advarsel(client, sagsbehandler, dfdg):
     dfdg.plan = [401]
     for i in range(3):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(i + 1))
     koersel, _problemer = koersel_synkron()
     (batch,) = Batch.objects.all()
     assert batch.status == Batch.Status.AFVIST and batch.antal == 3 and batch.adgang_naegtet
@@ -109,16 +109,16 @@ def test_adgang_naegtet_deles_ikke_og_giver_advarsel(client, sagsbehandler, dfdg
 
 def test_ugyldig_haendelse_holdes_tilbage_alene(klient, sagsbehandler, dfdg, monkeypatch):
     personer = [factories.person(kontaktgruppe="2", navn=f"Borger {i}") for i in range(3)]
-    registrer(personer[0], sagsbehandler, dato=igaar(1))
+    registrer(personer[0], sagsbehandler, dato=dage_siden(1))
     aegte = dokument.haendelse_xml
 
     def ugyldig(**kw):  # a value the schema refuses (as a non-ASCII CPR did, issue 15.1)
         return aegte(**kw).replace(f'sekvens="{kw["sekvens"]}"', 'sekvens="x"', 1)
 
     monkeypatch.setattr(dokument, "haendelse_xml", ugyldig)
-    daarlig = registrer(personer[1], sagsbehandler, dato=igaar(2)).samtale
+    daarlig = registrer(personer[1], sagsbehandler, dato=dage_siden(2)).samtale
     monkeypatch.setattr(dokument, "haendelse_xml", aegte)
-    registrer(personer[2], sagsbehandler, dato=igaar(3))
+    registrer(personer[2], sagsbehandler, dato=dage_siden(3))
 
     _koersel, problemer = koersel_synkron()
     (holdt,) = problemer
@@ -132,7 +132,7 @@ def test_ugyldig_haendelse_holdes_tilbage_alene(klient, sagsbehandler, dfdg, mon
 def test_batch_id_er_det_samme_ved_genudsendelse_efter_deling(sagsbehandler, dfdg):
     dfdg.plan = [400, 500]  # the batch of two is refused; the first half meets a 500
     for i in range(2):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(i + 1))
     koersel_synkron()
     Batch.objects.filter(status=Batch.Status.KLAR).update(naeste_forsoeg="2000-01-01T00:00:00Z")
     koersel_synkron()
@@ -146,7 +146,7 @@ def test_arbejderen_deler_og_bestiller_begge_halvdele(sagsbehandler, dfdg):
     from procrastinate.contrib.django.models import ProcrastinateJob
 
     for i in range(3):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(i + 1))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(i + 1))
     dfdg.afvis = {str(Haendelse.objects.order_by("registreret", "id").last().pk)}
     batch = batch_byg(modtager="dfdg")
     udfald = batch_send(batch_id=batch.pk)

@@ -9,8 +9,8 @@ from indberetning.models import DFDG, Haendelse
 from registrering import services as registrering_services
 from registrering.regler import dansk_dato
 from tests import factories
+from tests.factories import dage_siden, igaar, registrer
 
-from .conftest import igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,9 @@ def test_snapshot_aendres_ikke_naar_samtalen_rettes_senere(sagsbehandler):
 
 def test_uaendret_visitationsgruppe_indberettes_ikke_som_aendring(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
-    foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=igaar(2)).samtale
-    anden = registrer(person, sagsbehandler, visitationsgruppe="jobparat", samtaletype="4", dato=igaar(1)).samtale
-    tredje = registrer(person, sagsbehandler, visitationsgruppe="aktivitetsparat", samtaletype="12", dato=igaar(1)).samtale
+    foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(2)).samtale
+    anden = registrer(person, sagsbehandler, visitationsgruppe="jobparat", samtaletype="4", dato=dage_siden(1)).samtale
+    tredje = registrer(person, sagsbehandler, visitationsgruppe="aktivitetsparat", samtaletype="12", dato=dage_siden(1)).samtale
     data = {s: Haendelse.objects.get(samtale=s).data for s in (foerste, anden, tredje)}
     assert data[foerste]["visitation"]["visitationsgruppe"] == "jobparat"
     assert "visitation" not in data[anden]

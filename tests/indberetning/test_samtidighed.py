@@ -17,8 +17,9 @@ from indberetning.batches import batch_byg
 from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse, Koersel
 from tests import factories
+from tests.factories import dage_siden, registrer
 
-from .conftest import committede, igaar, registrer
+from .modtager import committede
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -53,7 +54,7 @@ def i_traad(funktion, *args, **kwargs):
 
 def test_skip_locked_springer_over_det_en_anden_arbejder_har_laast(sagsbehandler):
     for dage in range(1, 11):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
     a_har_laast = threading.Event()
     b_er_faerdig = threading.Event()
 
@@ -85,7 +86,7 @@ def test_skip_locked_springer_over_det_en_anden_arbejder_har_laast(sagsbehandler
 def test_to_arbejdere_paa_samme_tid_laegger_aldrig_en_haendelse_i_to_batches(sagsbehandler, dfdg, drop_mappe, settings):
     settings.INDBERETNING_BATCH_STOERRELSE = 3
     for dage in range(1, 16):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage))
     committet = Haendelse.objects.count()
     assert committet == 30  # 15 to DFDG (HTTP), 15 to the a-kasse (drop folder)
 
@@ -144,7 +145,7 @@ def test_en_ophobning_leveres_af_en_kaede_af_kick_gennem_arbejderen(sagsbehandle
     monkeypatch.setattr(app.periodic_registry, "periodic_tasks", {})
     settings.INDBERETNING_BATCH_STOERRELSE = 3
     for dage in range(1, 8):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage))
 
     def arbejder():
         with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:

@@ -8,8 +8,8 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from indberetning import tasks
 from indberetning.models import Batch, Haendelse, Koersel
 from tests import factories
+from tests.factories import dage_siden, registrer
 
-from .conftest import igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_periodisk_koersel_hvert_minut():
 
 def test_periodisk_bygger_batches_bestiller_et_sendejob_pr_batch_og_efterlader_en_raekke(sagsbehandler):
     for dage in (1, 2):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage))
     tasks.periodisk(timestamp=0)
     koersel = Koersel.objects.get(kilde=Koersel.Kilde.PERIODISK)
     assert (koersel.batches_bygget, koersel.haendelser_batchet, koersel.sendinger) == (2, 4, 2)
@@ -58,7 +58,7 @@ def test_kick_bygger_en_batch_og_bestiller_naeste_kick_foer_saa_ledige_arbejdere
     and, when more is waiting, has first deferred the next kick for an idle worker."""
     settings.INDBERETNING_BATCH_STOERRELSE = 2
     for dage in range(1, 6):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
     assert Haendelse.objects.filter(batch__isnull=True).count() == 5  # DFDG only
 
     def kick_koerer():
@@ -91,7 +91,7 @@ def test_periodisk_med_en_ophobning_bestiller_et_kick_saa_andre_arbejdere_bygger
     one batch is waiting it first defers a kick, so idle workers build at the same time."""
     settings.INDBERETNING_BATCH_STOERRELSE = 2
     for dage in range(1, 6):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
     with connection.cursor() as c:
         c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
     tasks.periodisk(timestamp=0)
@@ -101,7 +101,7 @@ def test_periodisk_med_en_ophobning_bestiller_et_kick_saa_andre_arbejdere_bygger
     # Nothing waiting: no kick.
     with connection.cursor() as c:
         c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
-    registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(9))
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(9))
     with connection.cursor() as c:
         c.execute("DELETE FROM procrastinate_jobs WHERE task_name = 'indberetning.kick'")
     tasks.periodisk(timestamp=0)
@@ -120,13 +120,13 @@ def test_en_ophobning_bygges_i_raekkefoelge_og_intet_efterlades_bag_positionen(s
 
     settings.INDBERETNING_BATCH_STOERRELSE = 2
     for dage in range(1, 6):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(dage))
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
     foerste = Haendelse.objects.filter(modtager=DFDG).order_by("registreret", "id").first()
     efternoeler = []
 
     def efter_foerste_batch(batch):
         if not efternoeler:
-            r = registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=igaar(9))
+            r = registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(9))
             h = Haendelse.objects.get(samtale=r.samtale, modtager=DFDG)
             # An event cannot be changed (a trigger refuses it): the late one is its correction,
             # written with an earlier time.

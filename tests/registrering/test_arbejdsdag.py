@@ -1,7 +1,6 @@
 """The caseworker's day (issue 13): the start page, search that finds, a citizen's page that
 scales and fits the citizen, printing, and words that mean one thing. Through the real views."""
 
-import datetime
 import re
 
 import pytest
@@ -11,16 +10,13 @@ from django.urls import reverse
 from registrering import selectors, services
 from registrering.models import Adgangslog, Person
 from tests import factories
+from tests.factories import dage_siden
 
 pytestmark = pytest.mark.django_db
 
 
 def url(navn, **kw):
     return reverse(f"registrering:{navn}", kwargs=kw or None)
-
-
-def dage(n: int) -> datetime.date:
-    return selectors.idag() - datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -39,13 +35,13 @@ def tekst(svar) -> str:
 def test_forsiden_viser_egne_seneste_registreringer_med_link_til_borgeren(klient, jobcenter, sagsbehandler):
     bente = factories.person(jc=jobcenter, navn="Bente Borger")
     kollegas = factories.person(jc=jobcenter, navn="Kollegas Borger")
-    samtale = services.samtale_registrer(person=bente, data=factories.data(dato=dage(3), samtaletype="4", aftale=""), bruger=sagsbehandler).samtale
+    samtale = services.samtale_registrer(person=bente, data=factories.data(dato=dage_siden(3), samtaletype="4", aftale=""), bruger=sagsbehandler).samtale
     services.samtale_registrer(person=kollegas, data=factories.data(), bruger=factories.bruger("kollega", jc=jobcenter))
     svar = klient.get(url("forside"))
     assert svar.status_code == 200
     html = svar.content.decode()
     egne = html[html.index('id="egne-registreringer"'):]
-    assert "Bente Borger" in egne and "Opfølgningssamtale" in egne and dage(3).strftime("%d.%m.%Y") in egne
+    assert "Bente Borger" in egne and "Opfølgningssamtale" in egne and dage_siden(3).strftime("%d.%m.%Y") in egne
     assert f'href="{url("person-detalje", pk=bente.pk)}#samtale-{samtale.pk}"' in egne
     assert "Kollegas Borger" not in html  # only the user's own registrations
     assert 'role="search"' in html and 'name="q"' in html
@@ -199,10 +195,10 @@ def lang_historik(jobcenter, sagsbehandler):
     between, five follow-ups."""
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Lang Historik")
     for i in range(40):
-        services.samtale_registrer(person=person, data=factories.data(dato=dage(1 + 20 * i), aftale=f"Aftale nr. {i}"), bruger=sagsbehandler)
+        services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(1 + 20 * i), aftale=f"Aftale nr. {i}"), bruger=sagsbehandler)
     for i in range(5):
         services.samtale_registrer(
-            person=person, data=factories.data(dato=dage(2 + 20 * i), samtaletype="4", aftale="", praktiske_aftaler=f"Opfølgning {i}"), bruger=sagsbehandler
+            person=person, data=factories.data(dato=dage_siden(2 + 20 * i), samtaletype="4", aftale="", praktiske_aftaler=f"Opfølgning {i}"), bruger=sagsbehandler
         )
     return person
 
@@ -225,14 +221,14 @@ def test_borgerens_side_filtrerer_paa_type_og_aar(klient, lang_historik):
     svar = klient.get(url("person-detalje", pk=lang_historik.pk), {"type": "4"})
     assert svar.content.decode().count("<article") == 5
     assert "Viser 5 af 5 samtaler, der passer på filteret (45 i alt)." in tekst(svar)
-    aar = dage(1).year
-    forventet = sum(1 for i in range(40) if dage(1 + 20 * i).year == aar) + sum(1 for i in range(5) if dage(2 + 20 * i).year == aar)
+    aar = dage_siden(1).year
+    forventet = sum(1 for i in range(40) if dage_siden(1 + 20 * i).year == aar) + sum(1 for i in range(5) if dage_siden(2 + 20 * i).year == aar)
     svar = klient.get(url("person-detalje", pk=lang_historik.pk), {"aar": aar, "antal": 100})
     assert svar.content.decode().count("<article") == forventet
     assert all(f"{aar}-" in d for d in re.findall(r'<time datetime="([^"]+)"', svar.content.decode().split('id="samtaler-overskrift"')[1]))
     # Choices are what the citizen has; an unknown filter shows nothing, not an error.
     valg = re.findall(r'<option value="(\w*)"', svar.content.decode())
-    assert {"4", "7"} <= set(valg) and str(dage(1 + 20 * 39).year) in valg
+    assert {"4", "7"} <= set(valg) and str(dage_siden(1 + 20 * 39).year) in valg
     svar = klient.get(url("person-detalje", pk=lang_historik.pk), {"type": "999", "aar": "x"})
     assert svar.status_code == 200 and "Ingen samtaler passer på filteret." in tekst(svar)
 
@@ -241,9 +237,9 @@ def test_borgerens_side_filtrerer_paa_type_og_aar(klient, lang_historik):
 def test_borgerens_side_med_filter_har_fast_antal_forespoergsler(klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     for i in range(antal):
-        services.samtale_registrer(person=person, data=factories.data(dato=dage(i + 1), visitationsgruppe=("jobparat", "aktivitetsparat")[i % 2]), bruger=sagsbehandler)
+        services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(i + 1), visitationsgruppe=("jobparat", "aktivitetsparat")[i % 2]), bruger=sagsbehandler)
     with django_assert_max_num_queries(17):
-        svar = klient.get(url("person-detalje", pk=person.pk), {"type": "7", "aar": dage(1).year, "antal": 40})
+        svar = klient.get(url("person-detalje", pk=person.pk), {"type": "7", "aar": dage_siden(1).year, "antal": 40})
     assert svar.status_code == 200
 
 
@@ -264,7 +260,7 @@ def test_kontaktgruppe_2_har_visitationskort_men_intet_cv_kort(klient, jobcenter
 def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="9", jc=jobcenter)
     services.samtale_registrer(
-        person=person, data=factories.data(samtaletype="902", dato=dage(3), aftale="Fleksjob hos Bager Hansen, 15 timer om ugen."), bruger=sagsbehandler
+        person=person, data=factories.data(samtaletype="902", dato=dage_siden(3), aftale="Fleksjob hos Bager Hansen, 15 timer om ugen."), bruger=sagsbehandler
     )
     svar = klient.get(url("person-detalje", pk=person.pk))
     aftale = re.search(r'id="gaeldende-aftale">(.*?)</div>', svar.content.decode(), re.S).group(1)
@@ -272,7 +268,7 @@ def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sags
     assert "Ingen bindende aftale" not in svar.content.decode() and "Ingen gældende aftale" not in svar.content.decode()
     assert "Gældende fleksjobaftale" in svar.content.decode()
     # A later jobsamtale's binding agreement shows beside it, not instead of it.
-    services.samtale_registrer(person=person, data=factories.data(dato=dage(1), aftale="Møde hver 3. måned."), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(1), aftale="Møde hver 3. måned."), bruger=sagsbehandler)
     html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
     assert "Fleksjob hos Bager Hansen" in re.search(r'id="gaeldende-aftale">(.*?)</div>', html, re.S).group(1)
     assert "Møde hver 3. måned." in re.search(r'id="gaeldende-aftale-bindende">(.*?)</div>', html, re.S).group(1)
@@ -283,13 +279,13 @@ def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sags
 
 def test_udskriv_aftale_viser_den_gaeldende_aftale_og_logges(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Bente Borger")
-    services.samtale_registrer(person=person, data=factories.data(dato=dage(9), aftale="Gammel aftale"), bruger=sagsbehandler)
-    services.samtale_registrer(person=person, data=factories.data(dato=dage(2), aftale="Søge 3 job om ugen.", saerlig_indsats="Mentor"), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(9), aftale="Gammel aftale"), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(2), aftale="Søge 3 job om ugen.", saerlig_indsats="Mentor"), bruger=sagsbehandler)
     assert f'href="{url("aftale-udskriv", pk=person.pk)}"' in klient.get(url("person-detalje", pk=person.pk)).content.decode()
     svar = klient.get(url("aftale-udskriv", pk=person.pk))
     side = tekst(svar)
     assert "Søge 3 job om ugen." in side and "Mentor" in side and "Gammel aftale" not in side
-    assert "Bente Borger" in side and "Jobcenter Aarhus" in side and selectors.idag().strftime("%d.%m.%Y") in side
+    assert "Bente Borger" in side and "Jobcenter Aarhus" in side and factories.idag().strftime("%d.%m.%Y") in side
     assert 'class="udskrift-hoved d-none d-print-block"' in svar.content.decode()
     log = Adgangslog.objects.filter(person=person, handling=Adgangslog.Handling.EKSPORT).get()
     assert log.detaljer == "Udskrift af gældende aftale"
@@ -300,8 +296,8 @@ def test_udskriv_aftale_viser_den_gaeldende_aftale_og_logges(klient, jobcenter, 
 
 def test_dubletafvisning_linker_til_den_eksisterende_samtale_og_foreslaar_ret(klient, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
-    eksisterende = services.samtale_registrer(person=person, data=factories.data(dato=dage(1)), bruger=sagsbehandler).samtale
-    svar = klient.post(url("samtale-opret", person_pk=person.pk), factories.formular(dato=dage(1).isoformat()))
+    eksisterende = services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(1)), bruger=sagsbehandler).samtale
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), factories.formular(dato=dage_siden(1).isoformat()))
     assert svar.status_code == 200
     html = svar.content.decode()
     assert "Borgeren har allerede en samtale af denne type på denne dato." in html
@@ -328,30 +324,30 @@ def test_rettet_samtale_viser_hvem_hvornaar_og_hvorfor(klient, jobcenter, sagsbe
 def test_annulleringssiden_viser_det_der_annulleres(klient, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
     samtale = services.samtale_registrer(
-        person=person, data=factories.data(dato=dage(4), aftale="Søge 2 job om ugen.", deltagere=[factories.deltager("Mona Mentor")]), bruger=sagsbehandler
+        person=person, data=factories.data(dato=dage_siden(4), aftale="Søge 2 job om ugen.", deltagere=[factories.deltager("Mona Mentor")]), bruger=sagsbehandler
     ).samtale
     html = klient.get(url("samtale-annuller", pk=samtale.pk)).content.decode()
     indhold = html[html.index('id="annulleres"'):]
-    assert "Søge 2 job om ugen." in indhold and "Mona Mentor" in indhold and dage(4).strftime("%d.%m.%Y") in indhold
+    assert "Søge 2 job om ugen." in indhold and "Mona Mentor" in indhold and dage_siden(4).strftime("%d.%m.%Y") in indhold
     assert url("samtale-ret", pk=samtale.pk) not in indhold  # the content, not its buttons
 
 
 def test_datoer_vises_een_gang_i_dansk_form_og_stk_2_forklares(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    services.samtale_registrer(person=person, data=factories.data(dato=dage(40), visitationsgruppe="jobparat"), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(40), visitationsgruppe="jobparat"), bruger=sagsbehandler)
     html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
     gruppe = re.search(r'id="gaeldende-visitationsgruppe"[^>]*>(.*?)</p>', html, re.S).group(1)
-    idag = selectors.idag()
+    idag = factories.idag()
     assert re.sub(r"<[^>]+>|\s+", " ", gruppe).split() == ["Jobparat", "med", "virkning", "fra", idag.strftime("%d.%m.%Y")]
     assert idag.isoformat() not in re.sub(r'datetime="[^"]+"', "", html)  # ISO only in machine-readable attributes
     forklaring = tekst(klient.get(url("person-detalje", pk=person.pk)))
-    assert f"Samtalen blev holdt den {dage(40):%d.%m.%Y}, men visitationen blev registreret den {idag:%d.%m.%Y}." in forklaring
+    assert f"Samtalen blev holdt den {dage_siden(40):%d.%m.%Y}, men visitationen blev registreret den {idag:%d.%m.%Y}." in forklaring
     assert "(§ 28 stk. 2)" in forklaring
 
 
 def test_stk_2_forklares_ikke_naar_datoerne_er_ens(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    services.samtale_registrer(person=person, data=factories.data(dato=selectors.idag(), visitationsgruppe="jobparat"), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=factories.idag(), visitationsgruppe="jobparat"), bruger=sagsbehandler)
     assert 'id="stk2-forklaring"' not in klient.get(url("person-detalje", pk=person.pk)).content.decode()
 
 

@@ -1,11 +1,10 @@
 """Moving a citizen to another jobcenter (issue 11, person-flyt)."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
 
-from registrering import selectors, services
+from registrering import services
 from registrering.models import Adgangslog, Person
 from tests import factories
 
@@ -20,7 +19,7 @@ def url(navn, **kw):
 def borger_med_historik(jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Flemming Flytter")
     for dage, tekst in ((9, "Første aftale"), (3, "Anden aftale")):
-        data = factories.data(dato=selectors.idag() - datetime.timedelta(days=dage), aftale=tekst)
+        data = factories.data(dato=factories.dage_siden(dage), aftale=tekst)
         services.samtale_registrer(person=person, data=data, bruger=sagsbehandler)
     return person
 

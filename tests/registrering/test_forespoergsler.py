@@ -5,12 +5,10 @@ cost must not grow with the citizen's history either."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from registrering import selectors, services
+from registrering import services
 from registrering.models import Bruger
 from tests import factories
 
@@ -18,12 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _samtaler(person, bruger, antal):
-    idag = selectors.idag()
     for i in range(antal):
         services.samtale_registrer(
             person=person,
             data=factories.data(
-                dato=idag - datetime.timedelta(days=i + 1),
+                dato=factories.dage_siden(i + 1),
                 visitationsgruppe=("jobparat", "aktivitetsparat")[i % 2] if person.kontaktgruppe.kode == "2" else None,
                 deltagere=[factories.deltager(f"Deltager {i}")],
             ),

@@ -52,7 +52,7 @@ def test_borgere_har_gyldige_unikke_cpr_numre_og_alle_kontaktgrupper(genereret):
 def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
     samtaler = Samtale.objects.filter(person__in=genereret).select_related("person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse")
     assert samtaler.count() == 240 * 4
-    idag = selectors.idag()
+    idag = factories.idag()
     for s in samtaler:
         data = services.SamtaleData(
             dato=s.dato,
@@ -89,7 +89,7 @@ def test_visitationer_kun_for_kontaktgruppe_2_3_12_og_kun_ved_skift(genereret):
         assert raekker, "hver visiteret borger har en visitationsgruppe"
         for a, b in zip(raekker, raekker[1:]):
             assert a.visitationsgruppe_id != b.visitationsgruppe_id  # a row only when the group changes
-        assert selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag()) == raekker[-1]
+        assert selectors.visitationsgruppe_paa_dato(person=person, dato=factories.idag()) == raekker[-1]
         assert all(v.gyldig_fra == v.samtale.dato for v in raekker)
 
 
@@ -167,7 +167,7 @@ def test_siderne_og_tjenesterne_laeser_de_genererede_data(genereret, client):
     assert 'id="gaeldende-visitationsgruppe"' in svar.content.decode()
     assert client.get(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})).status_code == 200
     # A new registration on top of the generated history goes through the service as usual.
-    resultat = services.samtale_registrer(person=person, data=factories.data(dato=selectors.idag()), bruger=sagsbehandler)
+    resultat = services.samtale_registrer(person=person, data=factories.data(dato=factories.idag()), bruger=sagsbehandler)
     assert resultat.samtale.pk
     revisor = factories.bruger("rev", rolle="revisor")
     client.force_login(revisor)

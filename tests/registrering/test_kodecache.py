@@ -3,14 +3,12 @@ gives every change (registrering/kodecache.py, migration 0008). What a user or t
 cares about: a rule an administrator changes applies from the next request, on every
 machine, whatever made the change; a change that was rolled back never applies."""
 
-import datetime
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registrering import selectors
 from registrering.models import Kontaktgruppe, Samtaleform, Samtaletype, SamtaletypeRegel
 from registrering.regler import regelsaet
 from tests import factories
@@ -38,7 +36,7 @@ def test_kodeliste_aendret_i_admin_gaelder_fra_naeste_forespoergsel(klient, jobc
     adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
     data = factories.formular(samtaleform="3")
     form = Samtaleform.objects.get(kode="3")
-    form.gyldig_til = selectors.idag() - datetime.timedelta(days=10)
+    form.gyldig_til = factories.dage_siden(10)
     form.save()
     svar = klient.post(adresse, data)
     assert svar.status_code == 200 and "Samtaleformen gælder ikke på denne dato." in svar.content.decode()
@@ -52,7 +50,7 @@ def test_rullet_tilbage_aendring_naar_aldrig_cachen():
     the next change is made: the version numbers come from a sequence and are never reused."""
     kg = Kontaktgruppe.objects.get(kode="2")
     jobsamtale = Samtaletype.objects.get(kode="7")
-    dato = selectors.idag()
+    dato = factories.idag()
     foer = regelsaet(kontaktgruppe=kg, samtaletype=jobsamtale, dato=dato)
     assert foer.aftale == "bindende" and foer.saerlig_indsats
 
@@ -70,11 +68,11 @@ def test_en_registrering_laeser_versionen_en_gang_og_ingen_regler(klient, jobcen
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
     data = factories.formular(
-        dato=(selectors.idag() - datetime.timedelta(days=2)).isoformat(),
+        dato=factories.dage_siden(2).isoformat(),
         **{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "Mona Mentor", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"},
     )
     assert klient.post(adresse, data).status_code == 302  # the process has read the tables
-    data["dato"] = (selectors.idag() - datetime.timedelta(days=3)).isoformat()  # another date, same tables
+    data["dato"] = factories.dage_siden(3).isoformat()  # another date, same tables
     with CaptureQueriesContext(connection) as q:
         assert klient.post(adresse, data).status_code == 302
     sql = [x["sql"] for x in q.captured_queries]
@@ -89,7 +87,7 @@ def test_omdoebt_samtaletype_vises_med_nyt_navn_paa_borgerens_side(klient, jobce
     from registrering import services
 
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    services.samtale_registrer(person=person, data=factories.data(dato=selectors.idag() - datetime.timedelta(days=1)), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=factories.igaar()), bruger=sagsbehandler)
     side = reverse("registrering:person-detalje", kwargs={"pk": person.pk})
 
     def raekkens_titel() -> str:

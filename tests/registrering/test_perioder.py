@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from indberetning.models import Haendelse
-from registrering import selectors, services
+from registrering import services
 from registrering.models import Adgangslog, Akasse, Kontaktgruppe, PersonPeriode, Samtale
 from tests import factories
+from tests.factories import dage_siden
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,6 @@ formular = factories.formular
 
 def url(navn, **kw):
     return reverse(f"registrering:{navn}", kwargs=kw or None)
-
-
-def dage_siden(n: int) -> datetime.date:
-    return selectors.idag() - datetime.timedelta(days=n)
 
 
 def skift(person, bruger, *, kontaktgruppe: str, akasse: str | None, fra: datetime.date, begrundelse: str = "Overgået til kontanthjælp"):
@@ -148,7 +145,7 @@ def test_ny_periode_afvises_med_dansk_besked_ved_feltet(klient, jobcenter, felte
     data = {"kontaktgruppe": "3", "akasse": "", "gyldig_fra": dage_siden(1).isoformat(), "begrundelse": "Skift"}
     data.update(felter)
     if data["gyldig_fra"] == "__i_morgen__":
-        data["gyldig_fra"] = (selectors.idag() + datetime.timedelta(days=1)).isoformat()
+        data["gyldig_fra"] = (factories.idag() + datetime.timedelta(days=1)).isoformat()
     svar = klient.post(url("person-ret", pk=person.pk), data)
     assert svar.status_code == 200
     assert besked in fejl_ved(svar, felt).lower()

@@ -49,14 +49,13 @@ def test_revisionssporet_viser_hvem_hvornaar_hvad_og_hvorfor(client, revisor, sa
 @pytest.mark.parametrize("antal", [1, 50])
 def test_revisionssporet_har_fast_antal_forespoergsler(client, revisor, sagsbehandler, jobcenter, django_assert_max_num_queries, antal):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    idag = selectors.idag()
     for i in range(antal):
         resultat = services.samtale_registrer(
             person=person,
-            data=factories.data(dato=idag - datetime.timedelta(days=i), deltagere=[factories.deltager(f"D{i}")], tidlig_opfoelgning=i == 0),
+            data=factories.data(dato=factories.dage_siden(i), deltagere=[factories.deltager(f"D{i}")], tidlig_opfoelgning=i == 0),
             bruger=sagsbehandler,
         )
-        services.samtale_ret(samtale=resultat.samtale, data=factories.data(dato=idag - datetime.timedelta(days=i), aftale=f"Ny {i}"), begrundelse="Ret", bruger=sagsbehandler)
+        services.samtale_ret(samtale=resultat.samtale, data=factories.data(dato=factories.dage_siden(i), aftale=f"Ny {i}"), begrundelse="Ret", bruger=sagsbehandler)
     client.force_login(revisor)
     with django_assert_max_num_queries(28):
         svar = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk}))
@@ -91,7 +90,7 @@ def test_visning_soegning_aendring_og_eksport_logges(client, klient, revisor, jo
     klient.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk}))
     klient.post(
         reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
-        {"dato": selectors.idag().isoformat(), "samtaletype": "4", "samtaleform": "1", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
+        {"dato": factories.idag().isoformat(), "samtaletype": "4", "samtaleform": "1", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
     )
     client.force_login(revisor)
     svar = client.get(reverse("registrering:person-adgangslog", kwargs={"pk": person.pk}))
@@ -169,10 +168,9 @@ def test_adgangsloggen_kan_ikke_aendres_i_admin(client, jobcenter, sagsbehandler
 def test_borgeren_ser_egne_afholdte_ikke_annullerede_samtaler_og_gaeldende_aftale(client, sagsbehandler, jobcenter):
     person = factories.person(kontaktgruppe="1", jc=jobcenter)
     anden = factories.person(kontaktgruppe="1", jc=jobcenter, navn="En Anden")
-    idag = selectors.idag()
-    services.samtale_registrer(person=person, data=factories.data(dato=idag - datetime.timedelta(days=9), aftale="Søge 2 job om ugen"), bruger=sagsbehandler)
+    services.samtale_registrer(person=person, data=factories.data(dato=factories.dage_siden(9), aftale="Søge 2 job om ugen"), bruger=sagsbehandler)
     annulleret = services.samtale_registrer(
-        person=person, data=factories.data(samtaletype="10", dato=idag - datetime.timedelta(days=2), aftale="", praktiske_aftaler="Intern note"), bruger=sagsbehandler
+        person=person, data=factories.data(samtaletype="10", dato=factories.dage_siden(2), aftale="", praktiske_aftaler="Intern note"), bruger=sagsbehandler
     ).samtale
     services.samtale_annuller(samtale=annulleret, begrundelse="Fejl", bruger=sagsbehandler)
     services.samtale_registrer(person=anden, data=factories.data(aftale="Hemmelig aftale"), bruger=sagsbehandler)
@@ -201,7 +199,7 @@ def test_cpr_nummer_optraeder_aldrig_i_logposter(client, sagsbehandler, jobcente
     client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk}))
     client.post(
         reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
-        {"dato": selectors.idag().isoformat(), "samtaletype": "7", "samtaleform": "1", "aftale": "A", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
+        {"dato": factories.idag().isoformat(), "samtaletype": "7", "samtaleform": "1", "aftale": "A", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
     )
     client.get(reverse("registrering:person-soeg"), {"q": cpr})  # the integrators' GET path
     assert caplog.records, "the flow should log something (e.g. reporting)"

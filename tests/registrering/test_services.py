@@ -11,19 +11,15 @@ from django.db import connection
 from registrering import selectors, services
 from registrering.models import Deltager, PersonMarkering, Samtale, Visitation
 from tests import factories
+from tests.factories import dage_siden, igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
 KBH = ZoneInfo("Europe/Copenhagen")
-IGAAR = lambda: selectors.idag() - datetime.timedelta(days=1)  # noqa: E731
 
 
 def fejl(exc_info) -> dict:
     return exc_info.value.message_dict
-
-
-def registrer(person, bruger, **kw):
-    return services.samtale_registrer(person=person, data=factories.data(**kw), bruger=bruger)
 
 
 # --- nr. 2: only held conversations --------------------------------------------------------
@@ -32,15 +28,15 @@ def registrer(person, bruger, **kw):
 def test_dato_i_fremtiden_afvises(sagsbehandler):
     person = factories.person()
     with pytest.raises(ValidationError) as e:
-        registrer(person, sagsbehandler, dato=selectors.idag() + datetime.timedelta(days=1))
+        registrer(person, sagsbehandler, dato=factories.idag() + datetime.timedelta(days=1))
     assert "fremtiden" in fejl(e)["dato"][0]
     assert not Samtale.objects.exists()
 
 
 def test_samtale_i_dag_kan_registreres(sagsbehandler):
     person = factories.person()
-    resultat = registrer(person, sagsbehandler, dato=selectors.idag())
-    assert resultat.samtale.dato == selectors.idag()
+    resultat = registrer(person, sagsbehandler, dato=factories.idag())
+    assert resultat.samtale.dato == factories.idag()
 
 
 # --- nr. 3: the type must be allowed for the kontaktgruppe ---------------------------------
@@ -151,7 +147,7 @@ def test_kun_tilladte_visitationsgrupper(sagsbehandler, kontaktgruppe, gruppe, t
 
 def test_uaendret_visitationsgruppe_giver_ingen_ny_raekke(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
-    foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=IGAAR() - datetime.timedelta(days=5))
+    foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(6))
     assert foerste.visitation is not None
     anden = registrer(person, sagsbehandler, samtaletype="4", visitationsgruppe="jobparat", aftale="")
     assert anden.visitation is None and anden.visitation_uaendret
@@ -195,7 +191,7 @@ def test_visitationsgruppe_paa_dato_er_en_forespoergsel(sagsbehandler, django_as
     person = factories.person(kontaktgruppe="2")
     registrer(person, sagsbehandler, visitationsgruppe="jobparat")
     with django_assert_num_queries(1):
-        v = selectors.visitationsgruppe_paa_dato(person=person, dato=selectors.idag())
+        v = selectors.visitationsgruppe_paa_dato(person=person, dato=factories.idag())
         assert v.visitationsgruppe.kode == "jobparat"
 
 
@@ -277,18 +273,17 @@ def test_en_fejlende_deltager_efterlader_intet(sagsbehandler):
 
 def test_gaeldende_aftale_er_fra_senest_afholdte_samtale_ikke_senest_registrerede(sagsbehandler):
     person = factories.person()
-    idag = selectors.idag()
-    nyest_afholdt = registrer(person, sagsbehandler, dato=idag - datetime.timedelta(days=3), aftale="Aftale B").samtale
-    registrer(person, sagsbehandler, dato=idag - datetime.timedelta(days=30), aftale="Aftale A (registreret senere)")
+    idag = factories.idag()
+    nyest_afholdt = registrer(person, sagsbehandler, dato=factories.dage_siden(3), aftale="Aftale B").samtale
+    registrer(person, sagsbehandler, dato=factories.dage_siden(30), aftale="Aftale A (registreret senere)")
     registrer(person, sagsbehandler, dato=idag, samtaletype="4", aftale="", praktiske_aftaler="Ikke en aftale")
     assert selectors.aftale_gaeldende(person=person) == nyest_afholdt
 
 
 def test_annulleret_samtale_taeller_ikke_for_gaeldende_aftale(sagsbehandler):
     person = factories.person()
-    idag = selectors.idag()
-    aeldre = registrer(person, sagsbehandler, dato=idag - datetime.timedelta(days=30), aftale="Aftale A").samtale
-    nyere = registrer(person, sagsbehandler, dato=idag - datetime.timedelta(days=3), aftale="Aftale B").samtale
+    aeldre = registrer(person, sagsbehandler, dato=factories.dage_siden(30), aftale="Aftale A").samtale
+    nyere = registrer(person, sagsbehandler, dato=factories.dage_siden(3), aftale="Aftale B").samtale
     services.samtale_annuller(samtale=nyere, begrundelse="Registreret på forkert borger", bruger=sagsbehandler)
     assert selectors.aftale_gaeldende(person=person) == aeldre
 
@@ -296,7 +291,7 @@ def test_annulleret_samtale_taeller_ikke_for_gaeldende_aftale(sagsbehandler):
 def test_fleksjobaftale_er_ikke_den_bindende_aftale(sagsbehandler):
     person = factories.person(kontaktgruppe="9")
     registrer(person, sagsbehandler, samtaletype="7", aftale="Bindende")
-    registrer(person, sagsbehandler, samtaletype="902", aftale="Fleksjob", dato=selectors.idag())
+    registrer(person, sagsbehandler, samtaletype="902", aftale="Fleksjob", dato=factories.idag())
     assert selectors.aftale_gaeldende(person=person).aftale == "Bindende"
 
 
@@ -370,7 +365,7 @@ def test_rettet_visitationsresultat_erstatter_samtalens_resultat_med_samme_virkn
     )
     assert resultat.visitation is not None and not resultat.visitation_uaendret
     assert _gruppe_paa(person, datetime.date(2026, 3, 2)) == "aktivitetsparat"
-    assert _gruppe_paa(person, selectors.idag()) == "aktivitetsparat"
+    assert _gruppe_paa(person, factories.idag()) == "aktivitetsparat"
     raekker = list(Visitation.objects.filter(person=person))
     assert [(v.visitationsgruppe.kode, v.gyldig_fra) for v in raekker] == [("aktivitetsparat", datetime.date(2026, 3, 2))]
     historik = raekker[0].history.first()
@@ -495,7 +490,7 @@ def test_annulleret_samtale_frigiver_type_og_dato(sagsbehandler):
 
 def test_annullering_genindsaetter_forrige_visitationsgruppe_og_afslutter_markering(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
-    registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=IGAAR() - datetime.timedelta(days=3))
+    registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(4))
     fejlagtig = registrer(person, sagsbehandler, visitationsgruppe="aktivitetsparat", tidlig_opfoelgning=True).samtale
     assert selectors.visitation_seneste(person=person).visitationsgruppe.kode == "aktivitetsparat"
     services.samtale_annuller(samtale=fejlagtig, begrundelse="Forkert borger", bruger=sagsbehandler)
@@ -515,7 +510,7 @@ def test_to_samtidige_registreringer_registrerer_kun_et_gruppeskift():
     a = factories.bruger("a", jc=jc)
     b = factories.bruger("b", jc=jc)
     person = factories.person(kontaktgruppe="2", jc=jc)
-    registrer(person, a, visitationsgruppe="jobparat", dato=IGAAR() - datetime.timedelta(days=2))
+    registrer(person, a, visitationsgruppe="jobparat", dato=dage_siden(3))
 
     barriere = threading.Barrier(2)
     fejlede = []
@@ -559,7 +554,7 @@ def test_tjenesten_laeser_reglerne_for_borgerens_egen_kontaktgruppe(sagsbehandle
     from registrering.regler import regelsaet
 
     person = factories.person(kontaktgruppe="2")
-    forkerte = regelsaet(kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), samtaletype=Samtaletype.objects.get(kode="19"), dato=IGAAR())
+    forkerte = regelsaet(kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), samtaletype=Samtaletype.objects.get(kode="19"), dato=igaar())
     assert forkerte.samtaletype_tilladt
     with pytest.raises(ValidationError) as e:
         services.samtale_registrer(person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler)

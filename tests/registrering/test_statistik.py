@@ -1,19 +1,15 @@
 """The team lead's statistics (issue 12.6): counts equal the registrations, cancelled
 conversations and the other jobcenter left out; CSV for Danish Excel; fixed query count."""
 
-import datetime
 
 import pytest
 from django.urls import reverse
 
-from registrering import selectors, services
+from registrering import services
 from tests import factories
+from tests.factories import dage_siden
 
 pytestmark = pytest.mark.django_db
-
-
-def dag(n: int) -> datetime.date:
-    return selectors.idag() - datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -22,14 +18,14 @@ def data(jobcenter, andet_jobcenter, sagsbehandler):
     informationsmøde, one visitation; Odense: one jobsamtale."""
     p1 = factories.person(kontaktgruppe="2", jc=jobcenter, navn="A")
     p2 = factories.person(kontaktgruppe="2", jc=jobcenter, navn="B")
-    services.samtale_registrer(person=p1, data=factories.data(dato=dag(1), visitationsgruppe="jobparat", tidlig_opfoelgning=True), bruger=sagsbehandler)
-    services.samtale_registrer(person=p1, data=factories.data(dato=dag(8), samtaletype="9", praktiske_aftaler="Mødested"), bruger=sagsbehandler)
-    services.samtale_registrer(person=p2, data=factories.data(dato=dag(2), samtaleform="2"), bruger=sagsbehandler)
-    annulleret = services.samtale_registrer(person=p2, data=factories.data(dato=dag(3)), bruger=sagsbehandler).samtale
+    services.samtale_registrer(person=p1, data=factories.data(dato=dage_siden(1), visitationsgruppe="jobparat", tidlig_opfoelgning=True), bruger=sagsbehandler)
+    services.samtale_registrer(person=p1, data=factories.data(dato=dage_siden(8), samtaletype="9", praktiske_aftaler="Mødested"), bruger=sagsbehandler)
+    services.samtale_registrer(person=p2, data=factories.data(dato=dage_siden(2), samtaleform="2"), bruger=sagsbehandler)
+    annulleret = services.samtale_registrer(person=p2, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler).samtale
     services.samtale_annuller(samtale=annulleret, begrundelse="Fejlregistreret", bruger=sagsbehandler)
-    services.samtale_registrer(person=p2, data=factories.data(dato=dag(200)), bruger=sagsbehandler)  # outside 12 weeks
+    services.samtale_registrer(person=p2, data=factories.data(dato=dage_siden(200)), bruger=sagsbehandler)  # outside 12 weeks
     odense = factories.person(kontaktgruppe="2", jc=andet_jobcenter, navn="O")
-    services.samtale_registrer(person=odense, data=factories.data(dato=dag(1)), bruger=factories.bruger("o", jc=andet_jobcenter))
+    services.samtale_registrer(person=odense, data=factories.data(dato=dage_siden(1)), bruger=factories.bruger("o", jc=andet_jobcenter))
 
 
 def test_taellingerne_er_registreringerne(client, jobcenter, data):
@@ -50,11 +46,11 @@ def test_taellingerne_er_registreringerne(client, jobcenter, data):
 
 def test_periode_og_forkert_dato(client, jobcenter, data):
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
-    s = client.get(reverse("registrering:statistik"), {"fra": dag(300).isoformat(), "til": dag(1).isoformat()}).context["s"]
+    s = client.get(reverse("registrering:statistik"), {"fra": dage_siden(300).isoformat(), "til": dage_siden(1).isoformat()}).context["s"]
     assert s.i_alt == 4
     svar = client.get(reverse("registrering:statistik"), {"fra": "i går"})
     assert svar.status_code == 200 and "Indtast en gyldig dato" in svar.content.decode()
-    svar = client.get(reverse("registrering:statistik"), {"fra": dag(1).isoformat(), "til": dag(5).isoformat()})
+    svar = client.get(reverse("registrering:statistik"), {"fra": dage_siden(1).isoformat(), "til": dage_siden(5).isoformat()})
     assert "Til-datoen skal" in svar.content.decode()
 
 
@@ -88,7 +84,7 @@ def test_fast_antal_forespoergsler(client, jobcenter, sagsbehandler, django_asse
         p = factories.person(kontaktgruppe="2", jc=jobcenter, navn=f"P{i}")
         services.samtale_registrer(
             person=p,
-            data=factories.data(dato=dag(i % 80 + 1), visitationsgruppe="jobparat"),
+            data=factories.data(dato=dage_siden(i % 80 + 1), visitationsgruppe="jobparat"),
             bruger=brugere[i % len(brugere)],
         )
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
