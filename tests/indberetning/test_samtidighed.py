@@ -159,3 +159,47 @@ def test_en_ophobning_leveres_af_en_kaede_af_kick_gennem_arbejderen(sagsbehandle
     assert Batch.objects.count() == 6  # 3 + 3 + 1 per recipient
     kick = Koersel.objects.filter(kilde=Koersel.Kilde.KICK)
     assert kick.count() == 3 and all(k.batches_bygget == 2 for k in kick)
+
+
+def test_arbejderen_leverer_af_sig_selv_naar_jobbene_er_tabt(sagsbehandler, dfdg, akasse):
+    """The batch rows, not the jobs, are the truth: with every job lost (the kick the
+    registration deferred included), a worker left running delivers the report by itself,
+    because it defers the periodic run on its own (every minute, and at once as it starts)."""
+    import asyncio
+    import contextlib
+
+    from procrastinate.contrib.django import app
+
+    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
+    til_dfdg, til_akassen = committede(samtale=samtale, modtager=DFDG), committede(samtale=samtale, modtager="akasse-HK")
+    with connection.cursor() as c:
+        c.execute("DELETE FROM procrastinate_jobs")
+        c.execute("DELETE FROM procrastinate_periodic_defers")
+    stop = threading.Event()
+
+    def arbejder():
+        # As ``manage.py arbejder`` runs it, until the test has seen the report arrive.
+        async def koer():
+            async with arbejder_app.open_async():
+                arbejde = asyncio.create_task(arbejder_app.run_worker_async(install_signal_handlers=False, queues=["indberetning"]))
+                await asyncio.to_thread(stop.wait, 60)
+                arbejde.cancel()  # procrastinate finishes the running job, then stops
+                with contextlib.suppress(asyncio.CancelledError):
+                    await arbejde
+
+        with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
+            asyncio.run(koer())
+
+    traad = i_traad(arbejder)
+    try:
+        dfdg.vent_paa(lambda m: len(m.haendelser()) >= len(til_dfdg), besked="DFDG")
+        akasse.vent_paa(lambda m: len(m.haendelser()) >= len(til_akassen), besked="a-kassen")
+    finally:
+        stop.set()
+        traad.resultat()
+    assert sorted(dfdg.haendelser()) == til_dfdg and sorted(akasse.haendelser()) == til_akassen
+    assert dfdg.dubletter() == akasse.dubletter() == []
+    periodisk = Koersel.objects.get(kilde=Koersel.Kilde.PERIODISK, batches_bygget=2)
+    assert periodisk.afsluttet and not periodisk.fejl
+    assert not Koersel.objects.filter(kilde=Koersel.Kilde.KICK).exists()
+    assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}

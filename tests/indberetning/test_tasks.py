@@ -1,8 +1,8 @@
-"""The procrastinate tasks: thin wrappers, the periodic run and its run rows."""
+"""The procrastinate tasks: thin wrappers, the periodic run and its run rows. (That a worker
+defers the periodic run by itself: tests/indberetning/test_samtidighed.py, with a real worker.)"""
 
 import pytest
 from django.db import connection
-from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from indberetning import tasks
@@ -12,12 +12,6 @@ from tests.factories import dage_siden, registrer
 
 
 pytestmark = pytest.mark.django_db
-
-
-def test_periodisk_koersel_hvert_minut():
-    crons = {noegle[0]: p.cron for noegle, p in app.periodic_registry.periodic_tasks.items()}
-    assert crons["indberetning.periodisk"] == "* * * * *"
-    assert "indberetning.genoptag_haengende" in crons
 
 
 def test_periodisk_bygger_batches_bestiller_et_sendejob_pr_batch_og_efterlader_en_raekke(sagsbehandler):
