@@ -46,5 +46,10 @@ def test_indberet_afslutter_med_fejl_naar_modtageren_er_nede(sagsbehandler, dfdg
     assert Batch.objects.get().status == Batch.Status.KVITTERET
 
 
-def test_indberet_uden_noget_at_sende_lykkes(db):
-    call_command("indberet", "--uden-fremskridt")
+def test_indberet_uden_noget_at_sende_lykkes(db, capsys):
+    call_command("indberet", "--uden-fremskridt")  # exit status 0: no CommandError
+    ud = capsys.readouterr()
+    assert "0 batches bygget med 0 hændelser; 0 sendt: 0 kvitteret, 0 afvist, 0 ikke leveret." in ud.out
+    assert ud.err == ""  # nothing reported as not delivered
+    koersel = Koersel.objects.get()  # the run is on record even when there was nothing to send
+    assert (koersel.kilde, koersel.batches_bygget, koersel.sendinger) == ("kommando", 0, 0) and koersel.afsluttet
