@@ -412,18 +412,9 @@ def aftaler_og_cv(*, person: Person, side: SamtaleSide, aftaletyper: tuple[str, 
         aktive = [r for r in side.raekker if r["annulleret"] is None]
         aftaler = [a for t in aftaletyper for a in [next((r for r in aktive if r["aftaletype"] == t), None)] if a]
         return aftaler, next((r for r in aktive if r["cv_ikke_fyldestgoerende"]), None)
-    return aftaler_gaeldende(person=person, aftaletyper=aftaletyper), cv_vurdering_seneste(person=person)
-
-
-def aftale_og_cv_af_raekker(raekker: list[dict]) -> tuple[dict | None, dict | None]:
-    """From the rows of :func:`samtale_raekker` (newest held first): the current binding
-    agreement (§ 28 nr. 5) and the latest CV judgement (stk. 4), the same answers as
-    :func:`aftale_gaeldende` and :func:`cv_vurdering_seneste` give (a test holds them equal),
-    without their two queries on a page that has read the rows anyway."""
-    aktive = [r for r in raekker if r["annulleret"] is None]
-    aftale = next((r for r in aktive if r["aftaletype"] == SamtaletypeRegel.Aftale.BINDENDE), None)
-    cv = next((r for r in aktive if r["cv_ikke_fyldestgoerende"]), None)
-    return aftale, cv
+    # The latest held, non-cancelled conversation that judged the CV (§ 28 stk. 4).
+    cv = Samtale.objects.aktive().filter(person=person, cv_ikke_fyldestgoerende=True).order_by("-dato", "-registreret").first()
+    return aftaler_gaeldende(person=person, aftaletyper=aftaletyper), cv
 
 
 def samtale_raekker_udfyld(raekker: list[dict]) -> None:
@@ -522,16 +513,6 @@ def markeringer_aktive(*, person: Person, dato: datetime.date | None = None) -> 
         .filter(Q(til__isnull=True) | Q(til__gte=dato))
         .select_related("markering")
         .order_by("-fra")
-    )
-
-
-def cv_vurdering_seneste(*, person: Person) -> Samtale | None:
-    """The latest held, non-cancelled conversation that judged the CV (§ 28 stk. 4)."""
-    return (
-        Samtale.objects.aktive()
-        .filter(person=person, cv_ikke_fyldestgoerende=True)
-        .order_by("-dato", "-registreret")
-        .first()
     )
 
 

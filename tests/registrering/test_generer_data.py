@@ -16,7 +16,7 @@ from indberetning.batches import batch_dokument
 from indberetning.models import Batch, Haendelse
 from registrering import regler, selectors, services
 from registrering.forms import cpr_normaliser
-from registrering.models import Bruger, Deltager, Person, PersonMarkering, PersonPeriode, Samtale, Visitation
+from registrering.models import Bruger, Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,9 @@ def test_endnu_en_koersel_tilfoejer_uden_kollisioner(genereret):
 
 def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
     """The citizen's page derives the current binding agreement (§ 28 nr. 5) and the latest CV
-    judgement (stk. 4) from the rows it has read; they must be what the selectors answer,
+    judgement (stk. 4) from the rows it has read when they hold every conversation, and asks
+    the database otherwise; either way the answers must be the current agreement
+    (``aftale_gaeldende``) and the newest held, non-cancelled conversation that judged the CV,
     also after the latest agreement is cancelled and an older one applies again."""
     sb = Bruger.objects.get(username="sagsbehandler")
     med_aftale = list(Person.objects.filter(pk__in=genereret, samtaler__aftaletype="bindende").distinct()[:15])
@@ -191,8 +193,22 @@ def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
         services.samtale_annuller(samtale=selectors.aftale_gaeldende(person=person), begrundelse="Registreret på forkert borger", bruger=sb)
     personer = list(genereret[:120]) + med_aftale
     assert Samtale.objects.filter(person__in=personer, cv_ikke_fyldestgoerende=True, annulleret__isnull=True).exists()
+
+    def pk(raekke_eller_samtale) -> str | None:
+        if isinstance(raekke_eller_samtale, dict):
+            return raekke_eller_samtale["pk"]
+        return raekke_eller_samtale and raekke_eller_samtale.pk
+
+    bindende = (SamtaletypeRegel.Aftale.BINDENDE,)
     for person in personer:
-        aftale, cv = selectors.aftale_og_cv_af_raekker(selectors.samtale_raekker(person=person))
-        forventet_aftale, forventet_cv = selectors.aftale_gaeldende(person=person), selectors.cv_vurdering_seneste(person=person)
-        assert (aftale and aftale["pk"]) == (forventet_aftale and forventet_aftale.pk), person
-        assert (cv and cv["pk"]) == (forventet_cv and forventet_cv.pk), person
+        forventet_aftale = selectors.aftale_gaeldende(person=person)
+        forventet_cv = (
+            Samtale.objects.filter(person=person, cv_ikke_fyldestgoerende=True, annulleret__isnull=True).order_by("-dato", "-registreret").first()
+        )
+        alle = selectors.samtale_side(person=person, antal=1000)  # every row: the answer is read from the rows
+        faa = selectors.samtale_side(person=person, antal=1)  # one row of several: asked of the database
+        assert alle.alle_vist and (not faa.alle_vist or alle.antal_alle == 1), person
+        for side in (alle, faa):
+            aftaler, cv = selectors.aftaler_og_cv(person=person, side=side, aftaletyper=bindende)
+            assert [pk(a) for a in aftaler] == ([forventet_aftale.pk] if forventet_aftale else []), person
+            assert pk(cv) == pk(forventet_cv), person
