@@ -29,14 +29,25 @@ def test_produktion_uden_hemmelighed_stopper_med_klar_besked():
     assert res.returncode != 0 and "SECRET_KEY skal sættes" in res.stderr
 
 
-def test_kodeord_hashes_med_argon2():
+def test_kodeord_gemmes_med_argon2_og_logger_ind(client, jobcenter, settings):
     from samtaler_site import settings as indstillinger
 
-    assert indstillinger.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = indstillinger.PASSWORD_HASHERS  # production's, not the tests' fast one
+    bruger = factories.bruger("sara", jc=jobcenter)
+    bruger.refresh_from_db()
+    assert bruger.password.startswith("argon2$") and "hemmeligt-kodeord" not in bruger.password
+    svar = client.post(reverse("login"), {"username": "sara", "password": "hemmeligt-kodeord"})
+    assert svar.status_code == 302 and client.session["_auth_user_id"] == str(bruger.pk)
 
 
-def test_sessioner_udloeber_efter_8_timer(settings):
-    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+def test_sessionscookien_gaelder_8_timer_efter_login(client, jobcenter, settings):
+    """The browser itself drops the session a working day after login (the server's own
+    absolute limit: test_sessionen_udloeber_8_timer_efter_login_selv_med_aktivitet)."""
+    factories.bruger("sara", jc=jobcenter)
+    svar = client.post(reverse("login"), {"username": "sara", "password": "hemmeligt-kodeord"})
+    assert svar.status_code == 302
+    cookie = svar.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == 8 * 3600 and cookie["httponly"]
 
 
 def test_login_droesles_efter_gentagne_fejl(client, jobcenter):

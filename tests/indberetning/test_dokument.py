@@ -15,7 +15,6 @@ from registrering import services as registrering_services
 from tests import factories
 from tests.factories import igaar, registrer
 
-
 pytestmark = pytest.mark.django_db
 
 XSD = xmlschema.XMLSchema(str(dokument.SKEMA))
@@ -59,6 +58,7 @@ def test_cpr_altid_10_cifre():
 
 def test_det_frosne_element_svarer_til_indholdet(sagsbehandler):
     registrer(factories.person(kontaktgruppe="1"), sagsbehandler)
+    assert Haendelse.objects.count() == 2  # DFDG and the a-kasse
     for h in Haendelse.objects.all():
         assert h.xml == dokument.haendelse_xml(
             haendelse_id=h.id, samtale_id=h.samtale_id, handling=h.handling, sekvens=h.sekvens, registreret=h.registreret, data=h.data

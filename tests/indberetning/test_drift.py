@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +14,6 @@ from registrering import services as registrering_services
 from tests import factories
 from tests.factories import dage_siden, registrer
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -24,10 +22,14 @@ def teamleder(jobcenter):
     return factories.bruger("tea", rolle="teamleder", jc=jobcenter)
 
 
-def test_teamleder_og_administrator_har_driftsrettigheden():
-    for navn in ("teamleder", "administrator"):
-        assert Group.objects.get(name=navn).permissions.filter(codename="se_drift").exists()
-    assert not Group.objects.get(name="sagsbehandler").permissions.filter(codename="se_drift").exists()
+@pytest.mark.parametrize("rolle, ser", [("teamleder", True), ("administrator", True), ("sagsbehandler", False)])
+def test_driftssiden_og_menupunktet_kun_for_teamleder_og_administrator(client, jobcenter, rolle, ser):
+    client.force_login(factories.bruger(rolle=rolle, jc=jobcenter))
+    drift = reverse("indberetning:drift")
+    assert (f'href="{drift}"' in client.get(reverse("registrering:forside")).content.decode()) == ser
+    svar = client.get(drift)
+    assert svar.status_code == (200 if ser else 403)
+    assert ("Drift af indberetningen" in svar.content.decode()) == ser
 
 
 def test_sagsbehandler_maa_ikke_se_driftssiden(klient):

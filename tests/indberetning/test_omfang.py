@@ -19,7 +19,6 @@ from registrering.models import Akasse
 from tests import factories
 from tests.factories import dage_siden, igaar, registrer
 
-
 pytestmark = pytest.mark.django_db
 
 

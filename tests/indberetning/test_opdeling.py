@@ -18,7 +18,6 @@ from registrering import services as registrering_services
 from tests import factories
 from tests.factories import dage_siden, registrer
 
-
 pytestmark = pytest.mark.django_db
 
 

@@ -11,7 +11,6 @@ from registrering.regler import dansk_dato
 from tests import factories
 from tests.factories import dage_siden, igaar, registrer
 
-
 pytestmark = pytest.mark.django_db
 
 

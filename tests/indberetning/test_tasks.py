@@ -10,7 +10,6 @@ from indberetning.models import Batch, Haendelse, Koersel
 from tests import factories
 from tests.factories import dage_siden, registrer
 
-
 pytestmark = pytest.mark.django_db
 
 
