@@ -137,6 +137,23 @@ def formular(**felter) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def url(navn: str, **kw) -> str:
+    """The address of a ``registrering:`` page (CONTRACT.md's URL names)."""
+    from django.urls import reverse
+
+    return reverse(f"registrering:{navn}", kwargs=kw or None)
+
+
+def fejl_ved(svar, felt: str) -> str:
+    """The error text rendered next to a field (crispy-bootstrap5's invalid-feedback)."""
+    import re
+
+    html = svar.content.decode()
+    m = re.search(rf'id="error_\d+_id_{felt}"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
+    assert m, f"ingen fejl ved {felt}"
+    return m.group(1)
+
+
 def feltnavne(svar) -> set[str]:
     """The names of the form fields on a page."""
     import re

@@ -47,7 +47,7 @@ def skriv_mens_genindlaesning_er_undervejs(page: Page, felt, tekst: str) -> None
     expect(felterne_er_skiftet(page)).to_have_count(0)
 
 
-def registrer(page: Page, person) -> Samtale:
+def tryk_registrer(page: Page, person) -> Samtale:
     page.get_by_role("button", name="Registrér samtale").click()
     expect(page).to_have_url(re.compile(re.escape(detalje_url(person)) + "$"))
     return Samtale.objects.get()
@@ -66,7 +66,7 @@ def test_aftalen_skrevet_mens_datoen_genindlaeses_bevares_og_registreres(logget_
 
     expect(page.locator("textarea[name=aftale]")).to_have_value(AFTALE)
     expect(page.locator("textarea[name=aftale]")).to_be_focused()
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert (gemt.dato, gemt.samtaletype.kode, gemt.aftale) == (igaar, "7", AFTALE)
 
 
@@ -85,7 +85,7 @@ def test_aftalen_skrevet_straks_efter_datoskift_uden_forsinkelse_bevares(logget_
     expect(felterne_er_skiftet(page)).to_have_count(0)
 
     expect(page.locator("textarea[name=aftale]")).to_have_value(AFTALE)
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert (gemt.dato, gemt.aftale) == (igaar, AFTALE)
 
 
@@ -103,7 +103,7 @@ def test_aftalen_skrevet_mens_samtaletypen_genindlaeses_bevares_og_registreres(l
 
     expect(page.locator("textarea[name=aftale]")).to_have_value(AFTALE)
     page.get_by_label("A-kassens deltagelse").select_option("deltog")
-    gemt = registrer(page, dorte)
+    gemt = tryk_registrer(page, dorte)
     assert (gemt.samtaletype.kode, gemt.aftale, gemt.akasse_deltagelse.kode) == ("19", AFTALE, "deltog")
 
 
@@ -118,7 +118,7 @@ def test_praktiske_aftaler_skrevet_mens_samtaletypen_genindlaeses_bevares_og_reg
     skriv_mens_genindlaesning_er_undervejs(page, page.get_by_label("Praktiske aftaler om det videre forløb"), PRAKTISK)
 
     expect(page.get_by_label("Praktiske aftaler om det videre forløb")).to_have_value(PRAKTISK)
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert (gemt.samtaletype.kode, gemt.praktiske_aftaler) == ("12", PRAKTISK)
 
 
@@ -136,7 +136,7 @@ def test_samtaleform_og_dato_skiftet_mens_der_skrives_i_praktiske_aftaler(logget
     skriv_mens_genindlaesning_er_undervejs(page, page.get_by_label("Praktiske aftaler om det videre forløb"), PRAKTISK)
 
     expect(page.get_by_label("Samtaleform")).to_have_value("4")
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert (gemt.dato, gemt.samtaleform.kode, gemt.praktiske_aftaler) == (igaar, "4", PRAKTISK)
 
 
@@ -157,7 +157,7 @@ def test_deltagerens_navn_skrevet_mens_datoen_genindlaeses_bevares_og_registrere
 
     expect(raekke.get_by_label("Navn")).to_have_value("Birgitte Bisidder-Østergård")
     expect(raekke.get_by_label("Rolle")).to_have_value("bisidder")
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert [(d.navn, d.rolle.kode) for d in gemt.deltagere.all()] == [("Birgitte Bisidder-Østergård", "bisidder")]
 
 
@@ -184,7 +184,7 @@ def test_navn_skrevet_mens_en_ny_deltager_tilfoejes_bevares_og_fokus_bliver(logg
     anden.get_by_label("Navn").fill("Tina Tolk")
     anden.get_by_label("Rolle").select_option("tolk")
     anden.get_by_label("Deltagelsesform").select_option("2")
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert sorted(d.navn for d in gemt.deltagere.all()) == ["Mona Mentor", "Tina Tolk"]
 
 
@@ -355,5 +355,5 @@ def test_udloebet_session_log_ind_i_nyt_faneblad_og_registrer_det_skrevne(logget
     expect(felterne_er_skiftet(page)).to_have_count(0)
     expect(alarm).to_have_text("")
     expect(page.locator("textarea[name=aftale]")).to_have_value(AFTALE)
-    gemt = registrer(page, karl)
+    gemt = tryk_registrer(page, karl)
     assert (gemt.samtaletype.kode, gemt.aftale) == ("7", AFTALE)

@@ -5,18 +5,13 @@ import re
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
 from registrering import selectors, services
 from registrering.models import Adgangslog, Person
 from tests import factories
-from tests.factories import dage_siden
+from tests.factories import dage_siden, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(navn, **kw):
-    return reverse(f"registrering:{navn}", kwargs=kw or None)
 
 
 @pytest.fixture

@@ -2,17 +2,13 @@
 
 
 import pytest
-from django.urls import reverse
 
 from registrering import services
 from registrering.models import Adgangslog, Person
 from tests import factories
+from tests.factories import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(navn, **kw):
-    return reverse(f"registrering:{navn}", kwargs=kw or None)
 
 
 @pytest.fixture

@@ -5,21 +5,16 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
 
 from indberetning.models import Haendelse
 from registrering import services
 from registrering.models import Adgangslog, Akasse, Kontaktgruppe, PersonPeriode, Samtale
 from tests import factories
-from tests.factories import dage_siden
+from tests.factories import dage_siden, fejl_ved, url
 
 pytestmark = pytest.mark.django_db
 
 formular = factories.formular
-
-
-def url(navn, **kw):
-    return reverse(f"registrering:{navn}", kwargs=kw or None)
 
 
 def skift(person, bruger, *, kontaktgruppe: str, akasse: str | None, fra: datetime.date, begrundelse: str = "Overgået til kontanthjælp"):
@@ -31,13 +26,6 @@ def skift(person, bruger, *, kontaktgruppe: str, akasse: str | None, fra: dateti
         begrundelse=begrundelse,
         bruger=bruger,
     )
-
-
-def fejl_ved(svar, felt: str) -> str:
-    html = svar.content.decode()
-    m = re.search(rf'id="error_\d+_id_{felt}"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
-    assert m, f"ingen fejl ved {felt}"
-    return m.group(1)
 
 
 def test_samtale_holdt_i_kontaktgruppe_1_registreret_efter_skiftet_valideres_og_videregives_som_dengang(klient, jobcenter):

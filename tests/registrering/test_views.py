@@ -8,23 +8,12 @@ from django.urls import reverse
 from registrering import services
 from registrering.models import Person, Samtale, Visitation
 from tests import factories
+from tests.factories import fejl_ved, url
 
 pytestmark = pytest.mark.django_db
 
 
-def url(navn, **kw):
-    return reverse(f"registrering:{navn}", kwargs=kw or None)
-
-
 formular = factories.formular
-
-
-def fejl_ved(svar, felt: str) -> str:
-    """The error text rendered next to a field (crispy-bootstrap5's invalid-feedback)."""
-    html = svar.content.decode()
-    m = re.search(rf'id="error_\d+_id_{felt}"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
-    assert m, f"ingen fejl ved {felt}"
-    return m.group(1)
 
 
 # --- login and search ---------------------------------------------------------------------------
