@@ -4,6 +4,7 @@
   stk. 2 counts in Danish time), the one way every test computes a date;
 * citizens, users and conversations: :func:`person`, :func:`bruger`, :func:`data`,
   :func:`registrer` (through the real services), :func:`formular` (the form as posted);
+* pages: :func:`url` (a ``registrering:`` URL name), :func:`fejl_ved` (a field's error text);
 * real servers in subprocesses: :func:`gunicorn`, :class:`Proces`, :func:`vent_paa`.
 
 The reporting tests' receiver is ``tests/indberetning/modtager.py``; conftest modules hold
