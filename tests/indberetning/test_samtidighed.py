@@ -161,24 +161,16 @@ def test_en_ophobning_leveres_af_en_kaede_af_kick_gennem_arbejderen(sagsbehandle
     assert kick.count() == 3 and all(k.batches_bygget == 2 for k in kick)
 
 
-def test_arbejderen_leverer_af_sig_selv_naar_jobbene_er_tabt(sagsbehandler, dfdg, akasse):
-    """The batch rows, not the jobs, are the truth: with every job lost (the kick the
-    registration deferred included), a worker left running delivers the report by itself,
-    because it defers the periodic run on its own (every minute, and at once as it starts)."""
+def arbejder_til(stop: threading.Event) -> None:
+    """A procrastinate worker as ``manage.py arbejder`` runs it (a psycopg connector, its own
+    event loop, its periodic deferrer), until ``stop`` is set; for :func:`i_traad`."""
     import asyncio
     import contextlib
 
     from procrastinate.contrib.django import app
 
-    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
-    til_dfdg, til_akassen = committede(samtale=samtale, modtager=DFDG), committede(samtale=samtale, modtager="akasse-HK")
-    with connection.cursor() as c:
-        c.execute("DELETE FROM procrastinate_jobs")
-        c.execute("DELETE FROM procrastinate_periodic_defers")
-    stop = threading.Event()
+    with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
 
-    def arbejder():
-        # As ``manage.py arbejder`` runs it, until the test has seen the report arrive.
         async def koer():
             async with arbejder_app.open_async():
                 arbejde = asyncio.create_task(arbejder_app.run_worker_async(install_signal_handlers=False, queues=["indberetning"]))
@@ -187,10 +179,15 @@ def test_arbejderen_leverer_af_sig_selv_naar_jobbene_er_tabt(sagsbehandler, dfdg
                 with contextlib.suppress(asyncio.CancelledError):
                     await arbejde
 
-        with app.replace_connector(app.connector.get_worker_connector()) as arbejder_app:
-            asyncio.run(koer())
+        asyncio.run(koer())
 
-    traad = i_traad(arbejder)
+
+def leveret_af_arbejderen(dfdg, akasse, samtale) -> None:
+    """Run a worker until both receivers hold the conversation's events; then each holds
+    exactly them, once."""
+    til_dfdg, til_akassen = committede(samtale=samtale, modtager=DFDG), committede(samtale=samtale, modtager="akasse-HK")
+    stop = threading.Event()
+    traad = i_traad(arbejder_til, stop)
     try:
         dfdg.vent_paa(lambda m: len(m.haendelser()) >= len(til_dfdg), besked="DFDG")
         akasse.vent_paa(lambda m: len(m.haendelser()) >= len(til_akassen), besked="a-kassen")
@@ -199,7 +196,39 @@ def test_arbejderen_leverer_af_sig_selv_naar_jobbene_er_tabt(sagsbehandler, dfdg
         traad.resultat()
     assert sorted(dfdg.haendelser()) == til_dfdg and sorted(akasse.haendelser()) == til_akassen
     assert dfdg.dubletter() == akasse.dubletter() == []
+    assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
+
+
+def test_arbejderen_leverer_af_sig_selv_naar_jobbene_er_tabt(sagsbehandler, dfdg, akasse):
+    """The batch rows, not the jobs, are the truth: with every job lost (the kick the
+    registration deferred included), a worker left running delivers the report by itself,
+    because it defers the periodic run on its own (every minute, and at once as it starts)."""
+    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
+    with connection.cursor() as c:
+        c.execute("DELETE FROM procrastinate_jobs")
+        c.execute("DELETE FROM procrastinate_periodic_defers")
+    leveret_af_arbejderen(dfdg, akasse, samtale)
     periodisk = Koersel.objects.get(kilde=Koersel.Kilde.PERIODISK, batches_bygget=2)
     assert periodisk.afsluttet and not periodisk.fejl
     assert not Koersel.objects.filter(kilde=Koersel.Kilde.KICK).exists()
-    assert set(Batch.objects.values_list("status", flat=True)) == {Batch.Status.KVITTERET}
+
+
+def test_et_job_hvis_arbejder_doede_tages_op_igen_og_leveres(sagsbehandler, dfdg, akasse, monkeypatch):
+    """A worker died while running the registration's kick (the job stays ``doing``, its
+    worker gone): another worker takes the job up again by itself (the periodic
+    ``genoptag_haengende``) and the report arrives. The periodic run is left out here, so
+    only the revived job can deliver it."""
+    from procrastinate.contrib.django import app
+
+    genoptag = {k: p for k, p in app.periodic_registry.periodic_tasks.items() if k[0] == "indberetning.genoptag_haengende"}
+    assert genoptag
+    monkeypatch.setattr(app.periodic_registry, "periodic_tasks", genoptag)
+    samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
+    with connection.cursor() as c:
+        c.execute("UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL WHERE task_name = 'indberetning.kick'")
+        assert c.rowcount == 1
+        c.execute("DELETE FROM procrastinate_periodic_defers")
+    leveret_af_arbejderen(dfdg, akasse, samtale)
+    kick = Koersel.objects.get(kilde=Koersel.Kilde.KICK)
+    assert (kick.batches_bygget, kick.sendinger) == (2, 2) and kick.afsluttet
+    assert not Koersel.objects.filter(kilde=Koersel.Kilde.PERIODISK).exists()
