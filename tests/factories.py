@@ -33,6 +33,7 @@ from registrering.models import (
     Samtaletype,
     Visitationsgruppe,
 )
+from registrering.samtaledata import DeltagerData, SamtaleData
 
 _tal = itertools.count(1)
 
@@ -88,8 +89,8 @@ def kode(model, k):
     return model.objects.get(kode=k)
 
 
-def deltager(navn="Mona Mentor", rolle="mentor", form="1") -> services.DeltagerData:
-    return services.DeltagerData(navn=navn, rolle=kode(Deltagerrolle, rolle), deltagelsesform=kode(Deltagelsesform, form))
+def deltager(navn="Mona Mentor", rolle="mentor", form="1") -> DeltagerData:
+    return DeltagerData(navn=navn, rolle=kode(Deltagerrolle, rolle), deltagelsesform=kode(Deltagelsesform, form))
 
 
 def data(
@@ -101,10 +102,10 @@ def data(
     akasse_deltagelse: str | None = None,
     deltagere=None,
     **felter,
-) -> services.SamtaleData:
+) -> SamtaleData:
     if samtaletype in {"7", "19", "901", "902"}:
         felter.setdefault("aftale", "Søge 2 job om ugen.")
-    return services.SamtaleData(
+    return SamtaleData(
         dato=dato or igaar(),
         samtaletype=kode(Samtaletype, samtaletype),
         samtaleform=kode(Samtaleform, samtaleform),

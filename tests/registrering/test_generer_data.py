@@ -17,6 +17,7 @@ from indberetning.models import Batch, Haendelse
 from registrering import regler, selectors, services
 from registrering.forms import cpr_normaliser
 from registrering.models import Bruger, Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
+from registrering.samtaledata import DeltagerData, SamtaleData
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
     assert samtaler.count() == 240 * 4
     idag = factories.idag()
     for s in samtaler:
-        data = services.SamtaleData(
+        data = SamtaleData(
             dato=s.dato,
             samtaletype=s.samtaletype,
             samtaleform=s.samtaleform,
@@ -65,7 +66,7 @@ def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
             tidlig_opfoelgning=s.tidlig_opfoelgning,
             cv_ikke_fyldestgoerende=s.cv_ikke_fyldestgoerende,
             deltagere=[
-                services.DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
+                DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
                 for d in s.deltagere.select_related("rolle", "deltagelsesform")
             ],
         )
