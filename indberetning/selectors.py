@@ -57,6 +57,16 @@ def _batches_i_omfang(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet
     return qs.filter(Exists(Haendelse.objects.filter(batch=OuterRef("pk"), samtale__person__jobcenter_id=jobcenter_id)))
 
 
+def _refused_conversations(jobcenter_id: int | None) -> int:
+    """Conversations with an event in a batch refused for its content (not for access)."""
+    haendelser = Haendelse.objects.filter(batch__status=Batch.Status.AFVIST).exclude(
+        batch__sidste_http_status__in=ADGANG_NAEGTET
+    )
+    if jobcenter_id is not ALLE:
+        haendelser = haendelser.filter(samtale__person__jobcenter_id=jobcenter_id)
+    return haendelser.values("samtale_id").distinct().count()
+
+
 def alarm_minutter() -> float:
     return float(getattr(settings, "INDBERETNING_ALARM_MINUTTER", 15))
 
@@ -287,10 +297,13 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
             )
         )
     if tal["afvist"]:
+        # Counted in conversations, as the warning says: a refused batch from before refusals
+        # were split may hold several.
+        samtaler = _refused_conversations(jobcenter_id)
         resultat.append(
             Advarsel(
                 "afvist",
-                ngettext("Modtageren har afvist %(n)s samtale.", "Modtageren har afvist %(n)s samtaler.", tal["afvist"]) % {"n": tal["afvist"]},
+                ngettext("Modtageren har afvist %(n)s samtale.", "Modtageren har afvist %(n)s samtaler.", samtaler) % {"n": samtaler},
                 _(
                     "Åbn samtalen fra listen nedenfor, læs modtagerens besked og ret samtalen. "
                     "Rettelsen sendes af sig selv; de øvrige samtaler er sendt."

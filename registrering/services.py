@@ -38,7 +38,7 @@ from .models import (
     Visitationsgruppe,
 )
 from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regelsaet, valider_samtale
-from .samtaledata import DeltagerData, SamtaleData  # noqa: F401  (SamtaleData: the services' input, re-exported)
+from .samtaledata import DeltagerData, SamtaleData
 
 TIDLIG_OPFOELGNING = "tidlig_opfoelgning_fast_track"
 

@@ -184,3 +184,19 @@ def test_drop_mappens_filer_kan_ikke_laeses_af_alle(sagsbehandler, drop_mappe):
     tilstand = stat.S_IMODE(fil.stat().st_mode)
     assert tilstand & stat.S_IROTH == 0 and tilstand & stat.S_IWOTH == 0
     assert tilstand in (0o640, 0o600)
+
+
+def test_advarslen_taeller_afviste_samtaler_ikke_forsendelser(client, jobcenter, andet_jobcenter, sagsbehandler, dfdg):
+    """A refused batch from before refusals were split holds several conversations: the
+    warning counts the team lead's own conversations in it, as its words say."""
+    for _ in range(3):
+        registrer(factories.person(kontaktgruppe="2", jc=jobcenter), sagsbehandler)
+    registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter), factories.bruger("sb-odense", jc=andet_jobcenter))
+    koersel_synkron()
+    (batch,) = Batch.objects.filter(modtager="dfdg")
+    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.AFVIST, sidste_http_status=422)
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    assert "Modtageren har afvist 3 samtaler." in client.get(reverse("indberetning:drift")).content.decode()
+    client.force_login(factories.bruger("tl2", rolle="teamleder", jc=andet_jobcenter))
+    assert "Modtageren har afvist 1 samtale." in client.get(reverse("indberetning:drift")).content.decode()
+    assert [a.tekst for a in selectors.advarsler() if a.kode == "afvist"] == ["Modtageren har afvist 4 samtaler."]
