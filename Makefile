@@ -53,6 +53,8 @@ chromium:
 	fi
 
 check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(LOKAL) $(PY) manage.py check
 	$(LOKAL) $(PY) manage.py makemigrations --check --dry-run
 

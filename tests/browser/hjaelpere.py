@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page
 
 KODEORD = "hemmeligt-kodeord"  # tests/factories.py
 

@@ -65,7 +65,7 @@ def test_en_markeret_af_fem_fire_leveret_en_vist_ved_samtalen_og_rettelsen_lever
     # The caseworker sees it at the conversation, with the receiver's message; the others are delivered.
     raekken = raekke(klient, afvist_person, afvist_samtale)
     assert 'data-indberetning="afvist"' in raekken and "ukendt samtaletype" in raekken
-    for p, s in zip(personer, samtaler):
+    for p, s in zip(personer, samtaler, strict=True):
         if s != afvist_samtale:
             assert tilstand(klient, p, s) == "kvitteret"
 

@@ -109,8 +109,9 @@ def test_dokumentet_afviser_cpr_med_andre_cifre():
 
 def test_datamigrationen_rapporterer_ugyldige_cpr_uden_at_vise_eller_slette_dem(jobcenter):
     """Rows from before the constraint are reported by id (never by number) and left alone."""
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     migration = import_module("registrering.migrations.0010_cpr_ascii_og_adgangslog_navn")
     kg = Kontaktgruppe.objects.get(kode="2")

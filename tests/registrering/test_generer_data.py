@@ -16,7 +16,16 @@ from indberetning.batches import batch_dokument
 from indberetning.models import Batch, Haendelse
 from registrering import regler, selectors, services
 from registrering.forms import cpr_normaliser
-from registrering.models import Bruger, Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
+from registrering.models import (
+    Bruger,
+    Deltager,
+    Person,
+    PersonMarkering,
+    PersonPeriode,
+    Samtale,
+    SamtaletypeRegel,
+    Visitation,
+)
 from registrering.samtaledata import DeltagerData, SamtaleData
 from tests import factories
 
@@ -88,7 +97,7 @@ def test_visitationer_kun_for_kontaktgruppe_2_3_12_og_kun_ved_skift(genereret):
     for person in genereret.filter(kontaktgruppe__kode__in=["2", "3", "12"]):
         raekker = list(Visitation.objects.filter(person=person).order_by("gyldig_fra", "registreret"))
         assert raekker, "hver visiteret borger har en visitationsgruppe"
-        for a, b in zip(raekker, raekker[1:]):
+        for a, b in zip(raekker, raekker[1:], strict=False):
             assert a.visitationsgruppe_id != b.visitationsgruppe_id  # a row only when the group changes
         assert selectors.visitationsgruppe_paa_dato(person=person, dato=factories.idag()) == raekker[-1]
         assert all(v.gyldig_fra == v.samtale.dato for v in raekker)

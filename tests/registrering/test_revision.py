@@ -68,7 +68,7 @@ def test_visitationsgruppe_paa_en_given_dato(client, revisor, sagsbehandler, job
         person=person,
         data=factories.data(dato=datetime.date(2026, 3, 1), visitationsgruppe="aktivitetsparat"),
         bruger=sagsbehandler,
-        tidspunkt=datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.timezone.utc),
+        tidspunkt=datetime.datetime(2026, 3, 2, 10, tzinfo=datetime.UTC),
     )
     client.force_login(revisor)
     adresse = reverse("registrering:person-historik", kwargs={"pk": person.pk})

@@ -158,7 +158,7 @@ def test_visitationsgruppe_gaelder_fra_registreringsdato_i_dansk_tid(sagsbehandl
     """§ 28 stk. 2: registered at 00:30 on 16 January in Copenhagen (still 15 January in
     UTC), held on 10 January: in force from 16 January."""
     person = factories.person(kontaktgruppe="2")
-    tidspunkt = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.timezone.utc)
+    tidspunkt = datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC)
     assert tidspunkt.astimezone(KBH).date() == datetime.date(2026, 1, 16)
     resultat = services.samtale_registrer(
         person=person,
@@ -200,7 +200,7 @@ def test_visitationsgruppe_paa_dato_er_en_forespoergsel(sagsbehandler, django_as
 
 def test_tidlig_opfoelgning_bliver_persongruppemarkering_fra_registreringsdatoen(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
-    tidspunkt = datetime.datetime(2026, 2, 1, 23, 15, tzinfo=datetime.timezone.utc)  # 2 Feb in Copenhagen
+    tidspunkt = datetime.datetime(2026, 2, 1, 23, 15, tzinfo=datetime.UTC)  # 2 Feb in Copenhagen
     resultat = services.samtale_registrer(
         person=person,
         data=factories.data(dato=datetime.date(2026, 1, 28), tidlig_opfoelgning=True),
