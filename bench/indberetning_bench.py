@@ -93,12 +93,20 @@ def database_slet(indstillinger: dict) -> None:
     import psycopg
 
     with psycopg.connect(**_forbindelse(indstillinger, "postgres"), autocommit=True) as c:
-        c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [BENCH_DB])
+        c.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [BENCH_DB],
+        )
         c.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
 
 
 def _forbindelse(ind: dict, navn: str) -> dict:
-    d = {"dbname": navn, "user": ind.get("USER") or None, "host": ind.get("HOST") or None, "port": ind.get("PORT") or None}
+    d = {
+        "dbname": navn,
+        "user": ind.get("USER") or None,
+        "host": ind.get("HOST") or None,
+        "port": ind.get("PORT") or None,
+    }
     if ind.get("PASSWORD"):
         d["password"] = ind["PASSWORD"]
     return {k: v for k, v in d.items() if v is not None}
@@ -120,7 +128,9 @@ def frø(antal_samtaler: int = 20):
     from tests import factories
 
     jc, _ = Jobcenter.objects.get_or_create(kode="751", defaults={"navn": "Jobcenter Aarhus (bench)"})
-    bruger = Bruger.objects.create_user(username=f"bench{uuid.uuid4().hex[:6]}", password=uuid.uuid4().hex, jobcenter=jc)
+    bruger = Bruger.objects.create_user(
+        username=f"bench{uuid.uuid4().hex[:6]}", password=uuid.uuid4().hex, jobcenter=jc
+    )
     for i in range(antal_samtaler):
         person = factories.person(kontaktgruppe="1", jc=jc, navn=f"Bench Borger {i}")
         services.samtale_registrer(
@@ -151,7 +161,12 @@ def copy_haendelser(n: int, skabeloner: list, start_sekvens: int) -> float:
         samtale_id, data = skabeloner[i % len(skabeloner)]
         haendelse_id, sekvens, registreret = uuid.uuid4(), start_sekvens + i, nu + datetime.timedelta(microseconds=i)
         xml = haendelse_xml(
-            haendelse_id=haendelse_id, samtale_id=samtale_id, handling="opret", sekvens=sekvens, registreret=registreret, data=data
+            haendelse_id=haendelse_id,
+            samtale_id=samtale_id,
+            handling="opret",
+            sekvens=sekvens,
+            registreret=registreret,
+            data=data,
         )
         linje = "\t".join(
             [
@@ -202,19 +217,28 @@ def forsinkelse_med_arbejder(bruger, antal: int, url: str) -> list[float]:
     from registrering.selectors import idag
     from tests import factories
 
-    env = {**os.environ, "DATABASE_URL": database_url(settings.DATABASES["default"]), "INDBERETNING_DFDG_URL": url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "INDBERETNING_DFDG_URL": url,
+        "LOG_LEVEL": "WARNING",
+    }
     arbejder = subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ROD, env=env)
     try:
         time.sleep(3)  # the worker connects and starts listening
         samtaler = []
         for i in range(antal):
             person = factories.person(kontaktgruppe="2", jc=bruger.jobcenter, navn=f"Forsinkelse {i}")
-            r = services.samtale_registrer(person=person, data=factories.data(dato=idag() - datetime.timedelta(days=1)), bruger=bruger)
+            r = services.samtale_registrer(
+                person=person, data=factories.data(dato=idag() - datetime.timedelta(days=1)), bruger=bruger
+            )
             samtaler.append(r.samtale.pk)
             time.sleep(0.2)
         frist = time.monotonic() + 90
         while time.monotonic() < frist:
-            ventende = Haendelse.objects.filter(samtale_id__in=samtaler).exclude(batch__status=Batch.Status.KVITTERET).count()
+            ventende = (
+                Haendelse.objects.filter(samtale_id__in=samtaler).exclude(batch__status=Batch.Status.KVITTERET).count()
+            )
             if not ventende:
                 break
             time.sleep(0.5)
@@ -271,7 +295,9 @@ def main() -> None:
             resultater.append((n, copy_s, sekunder, batches, rss_foer, maaler.top))
 
         print()
-        print(f"{'N':>8} {'COPY/s':>10} {'pipeline/s':>11} {'andel':>7} {'batches':>8} {'RSS før':>9} {'RSS top':>9} {'vækst':>7}")
+        print(
+            f"{'N':>8} {'COPY/s':>10} {'pipeline/s':>11} {'andel':>7} {'batches':>8} {'RSS før':>9} {'RSS top':>9} {'vækst':>7}"
+        )
         for n, copy_s, sekunder, batches, rss_foer, top in resultater:
             print(
                 f"{n:>8} {n / copy_s:>10,.0f} {n / sekunder:>11,.0f} {n / sekunder / (n / copy_s):>6.0%} "
@@ -283,9 +309,13 @@ def main() -> None:
         print(f"Mål: ≥ 5.000 hændelser/s: {'OK' if rate >= 5000 else 'IKKE NÅET'} ({rate:,.0f}/s)")
         print(f"Mål: ≥ 20 % af COPY: {'OK' if rate >= 0.2 * n / copy_s else 'IKKE NÅET'} ({rate / (n / copy_s):.0%})")
         vaekst = [top - foer for *_, foer, top in resultater]
-        print(f"Hukommelse: vækst under kørslen {vaekst[0]:.0f} MB ved N={resultater[0][0]}, {vaekst[-1]:.0f} MB ved N={n}")
+        print(
+            f"Hukommelse: vækst under kørslen {vaekst[0]:.0f} MB ved N={resultater[0][0]}, {vaekst[-1]:.0f} MB ved N={n}"
+        )
         status = modtager_status(url)
-        print(f"Modtageren: {status['batches']} batches, {status['haendelser']} hændelser, {status['gentagelser']} gentagelser")
+        print(
+            f"Modtageren: {status['batches']} batches, {status['haendelser']} hændelser, {status['gentagelser']} gentagelser"
+        )
 
         if args.forsinkelse:
             from django.db import connection

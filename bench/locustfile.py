@@ -40,7 +40,11 @@ class Basis(HttpUser):
         self.client.get("/accounts/login/", name="login")
         svar = self.client.post(
             "/accounts/login/",
-            {"username": self.brugernavn, "password": ADGANGSKODE, "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            {
+                "username": self.brugernavn,
+                "password": ADGANGSKODE,
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
             name="login",
             allow_redirects=False,
         )
@@ -52,19 +56,29 @@ class Basis(HttpUser):
 
     def soeg(self):
         cpr = self.rnd.choice(DATA["soeg"])
-        with self.client.post("/borgere/", {"q": cpr}, headers=self._csrf(), name="CPR-søgning", catch_response=True) as svar:
+        with self.client.post(
+            "/borgere/", {"q": cpr}, headers=self._csrf(), name="CPR-søgning", catch_response=True
+        ) as svar:
             if svar.status_code != 200 or "1 borger fundet" not in svar.text:
                 svar.failure(f"ingen træf ({svar.status_code})")
 
     def navnesoeg(self):
         q = self.rnd.choice(DATA["navne"])
-        with self.client.post("/borgere/", {"q": q}, headers=self._csrf(), name="navnesøgning (efternavn fornavn)", catch_response=True) as svar:
-            if svar.status_code != 200 or not re.search(r"borgere? fundet|Viser \d+ af", svar.text) or " 0 borgere fundet" in svar.text:
+        with self.client.post(
+            "/borgere/", {"q": q}, headers=self._csrf(), name="navnesøgning (efternavn fornavn)", catch_response=True
+        ) as svar:
+            if (
+                svar.status_code != 200
+                or not re.search(r"borgere? fundet|Viser \d+ af", svar.text)
+                or " 0 borgere fundet" in svar.text
+            ):
                 svar.failure(f"ingen træf ({svar.status_code})")
 
     def foedselsdato(self):
         q = self.rnd.choice(DATA["foedselsdatoer"])
-        with self.client.post("/borgere/", {"q": q}, headers=self._csrf(), name="fødselsdatosøgning", catch_response=True) as svar:
+        with self.client.post(
+            "/borgere/", {"q": q}, headers=self._csrf(), name="fødselsdatosøgning", catch_response=True
+        ) as svar:
             if svar.status_code != 200 or ">0 borgere fundet" in svar.text:
                 svar.failure(f"ingen træf ({svar.status_code})")
 
@@ -75,7 +89,9 @@ class Basis(HttpUser):
         self.client.get(f"/borgere/{self.rnd.choice(DATA['borgere40'])}/", name="borgerens side (40 samtaler)")
 
     def formular(self):
-        self.client.get(f"/borgere/{self.rnd.choice(DATA['registrering'])['id']}/samtaler/ny/", name="registreringsformular")
+        self.client.get(
+            f"/borgere/{self.rnd.choice(DATA['registrering'])['id']}/samtaler/ny/", name="registreringsformular"
+        )
 
     def registrer(self):
         person = self.rnd.choice(DATA["registrering"])
@@ -98,7 +114,12 @@ class Basis(HttpUser):
             "deltagere-1-deltagelsesform": "1",
         }
         with self.client.post(
-            f"/borgere/{person['id']}/samtaler/ny/", felter, headers=self._csrf(), name="registrering (POST)", allow_redirects=False, catch_response=True
+            f"/borgere/{person['id']}/samtaler/ny/",
+            felter,
+            headers=self._csrf(),
+            name="registrering (POST)",
+            allow_redirects=False,
+            catch_response=True,
         ) as svar:
             if svar.status_code != 302:
                 svar.failure(f"ikke registreret ({svar.status_code})")
@@ -171,7 +192,14 @@ class BarIndsaettelse(Basis):
         dato = datetime.date.today() - datetime.timedelta(days=self.rnd.randint(1, 3650))
         with self.client.post(
             "/bench/indsaet/",
-            {"person": person["id"], "kontaktgruppe": person["kg_id"], "dato": dato.isoformat(), "praktiske_aftaler": "Næste samtale om 4 uger.", "navn0": "Mona Mentor", "navn1": "Tariq Tolk"},
+            {
+                "person": person["id"],
+                "kontaktgruppe": person["kg_id"],
+                "dato": dato.isoformat(),
+                "praktiske_aftaler": "Næste samtale om 4 uger.",
+                "navn0": "Mona Mentor",
+                "navn1": "Tariq Tolk",
+            },
             headers=self._csrf(),
             name="gulv: bar indsættelse (POST)",
             catch_response=True,
@@ -199,7 +227,9 @@ class AdminVisning(Basis):
 
     @task
     def t(self):
-        self.client.get(f"/admin/registrering/person/{self.rnd.choice(DATA['borgere40'])}/change/", name="admin: vis borger")
+        self.client.get(
+            f"/admin/registrering/person/{self.rnd.choice(DATA['borgere40'])}/change/", name="admin: vis borger"
+        )
 
 
 class Statistik(Basis):

@@ -63,7 +63,9 @@ def main() -> None:
         "navnesoegning_antal": plan(selectors.person_soeg_qs(bruger=sagsbehandler, q="Hansen").order_by()),
         "foedselsdato_soegning": plan(selectors.person_soeg(bruger=sagsbehandler, q=foedselsdatoer[0])),
         "forside_egne": plan(
-            Samtale.objects.filter(registreret_af=sagsbehandler).filter(selectors.synlighed(bruger=sagsbehandler, felt="person")).order_by("-registreret", "-id")[:10]
+            Samtale.objects.filter(registreret_af=sagsbehandler)
+            .filter(selectors.synlighed(bruger=sagsbehandler, felt="person"))
+            .order_by("-registreret", "-id")[:10]
         ),
         "forside_set": plan(
             Adgangslog.objects.filter(bruger=sagsbehandler, handling=Adgangslog.Handling.VIS)
@@ -72,7 +74,9 @@ def main() -> None:
         ),
         "borgerens_samtaler": plan(selectors.samtale_raekker_qs(person=person40)),
         "gaeldende_aftale": plan(
-            Samtale.objects.aktive().filter(person=person40, aftaletype="bindende").order_by("-dato", "-registreret")[:1]
+            Samtale.objects.aktive()
+            .filter(person=person40, aftaletype="bindende")
+            .order_by("-dato", "-registreret")[:1]
         ),
     }
     # The selector answers from the index, whatever the plan text says: check the result too.
@@ -88,7 +92,11 @@ def main() -> None:
                     "foedselsdatoer": foedselsdatoer,
                     "registrering": registrering,
                 },
-                "antal": {"borgere": Person.objects.count(), "samtaler": Samtale.objects.count(), "visitationer": Visitation.objects.count()},
+                "antal": {
+                    "borgere": Person.objects.count(),
+                    "samtaler": Samtale.objects.count(),
+                    "visitationer": Visitation.objects.count(),
+                },
             }
         )
     )

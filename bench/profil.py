@@ -45,9 +45,16 @@ def main() -> None:
 
     sb = Bruger.objects.get(username="sagsbehandler")
     tunge = list(
-        Person.objects.filter(jobcenter=sb.jobcenter).annotate(n=Count("samtaler")).filter(n__gte=38).values_list("pk", flat=True)[:60]
+        Person.objects.filter(jobcenter=sb.jobcenter)
+        .annotate(n=Count("samtaler"))
+        .filter(n__gte=38)
+        .values_list("pk", flat=True)[:60]
     )
-    lette = list(Person.objects.filter(jobcenter=sb.jobcenter, kontaktgruppe__kode="2").values_list("pk", "kontaktgruppe_id")[:300])
+    lette = list(
+        Person.objects.filter(jobcenter=sb.jobcenter, kontaktgruppe__kode="2").values_list("pk", "kontaktgruppe_id")[
+            :300
+        ]
+    )
     if not tunge or not lette:
         sys.exit("Kør mod en database bygget af make bench (samtaler_bench_…).")
     c = Client()
@@ -60,7 +67,14 @@ def main() -> None:
     def indsaet():
         pk, kg = rnd.choice(lette)
         dato = datetime.date.today() - datetime.timedelta(days=rnd.randint(1, 3650))
-        felter = {"person": pk, "kontaktgruppe": kg, "dato": dato.isoformat(), "praktiske_aftaler": "x", "navn0": "a", "navn1": "b"}
+        felter = {
+            "person": pk,
+            "kontaktgruppe": kg,
+            "dato": dato.isoformat(),
+            "praktiske_aftaler": "x",
+            "navn0": "a",
+            "navn1": "b",
+        }
         assert c.post("/bench/indsaet/", felter).status_code in (201, 409)
 
     def side_varm():
@@ -73,12 +87,19 @@ def main() -> None:
     def registrering():
         dato = selectors.idag() - datetime.timedelta(days=rnd.randint(1, 1500))
         felter = {
-            "dato": dato.isoformat(), "samtaletype": "7", "samtaleform": "1",
+            "dato": dato.isoformat(),
+            "samtaletype": "7",
+            "samtaleform": "1",
             "aftale": "Søge mindst 2 relevante job om ugen.\nOpdatere cv på Jobnet.",
             "visitationsgruppe": rnd.choice(["", "", "jobparat", "aktivitetsparat"]),
-            "deltagere-TOTAL_FORMS": "2", "deltagere-INITIAL_FORMS": "0",
-            "deltagere-0-navn": "Mona Mentor", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1",
-            "deltagere-1-navn": "Tariq Tolk", "deltagere-1-rolle": "tolk", "deltagere-1-deltagelsesform": "1",
+            "deltagere-TOTAL_FORMS": "2",
+            "deltagere-INITIAL_FORMS": "0",
+            "deltagere-0-navn": "Mona Mentor",
+            "deltagere-0-rolle": "mentor",
+            "deltagere-0-deltagelsesform": "1",
+            "deltagere-1-navn": "Tariq Tolk",
+            "deltagere-1-rolle": "tolk",
+            "deltagere-1-deltagelsesform": "1",
         }
         # 302: registered; 200: refused (the same type on the same date already), also measured
         assert c.post(f"/borgere/{rnd.choice(lette)[0]}/samtaler/ny/", felter).status_code in (200, 302)

@@ -91,15 +91,25 @@ def koer(*, k: int, n: int, url: str, skabeloner: list, sekvens: int) -> dict:
 
     ProcrastinateJob.objects.all().delete()
     connection.close()
-    env = {**os.environ, "DATABASE_URL": ib.database_url(settings.DATABASES["default"]), "INDBERETNING_DFDG_URL": url, "LOG_LEVEL": "WARNING"}
-    arbejdere = [subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ib.ROD, env=env) for _ in range(k)]
+    env = {
+        **os.environ,
+        "DATABASE_URL": ib.database_url(settings.DATABASES["default"]),
+        "INDBERETNING_DFDG_URL": url,
+        "LOG_LEVEL": "WARNING",
+    }
+    arbejdere = [
+        subprocess.Popen([sys.executable, "manage.py", "procrastinate", "worker"], cwd=ib.ROD, env=env)
+        for _ in range(k)
+    ]
     try:
         # The workers connect, listen and run their periodic jobs on the empty outbox.
         klar = time.monotonic() + 30
         time.sleep(1)
         while time.monotonic() < klar:
             with connection.cursor() as c:
-                c.execute("SELECT (SELECT count(*) FROM procrastinate_workers), (SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing'))")
+                c.execute(
+                    "SELECT (SELECT count(*) FROM procrastinate_workers), (SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing'))"
+                )
                 registreret, i_gang = c.fetchone()
             if registreret >= k and not i_gang:
                 break
@@ -117,7 +127,10 @@ def koer(*, k: int, n: int, url: str, skabeloner: list, sekvens: int) -> dict:
         t0 = time.perf_counter()
         frist = time.monotonic() + 600
         while time.monotonic() < frist:
-            if not Haendelse.objects.filter(batch__isnull=True).exists() and not Batch.objects.exclude(status=Batch.Status.KVITTERET).exists():
+            if (
+                not Haendelse.objects.filter(batch__isnull=True).exists()
+                and not Batch.objects.exclude(status=Batch.Status.KVITTERET).exists()
+            ):
                 break
             time.sleep(0.05)
         sekunder = time.perf_counter() - t0
@@ -140,12 +153,19 @@ def koer(*, k: int, n: int, url: str, skabeloner: list, sekvens: int) -> dict:
     pr_arbejder: dict[int, dict] = {}
     for worker_id, opgave, antal, travl in raekker:
         d = pr_arbejder.setdefault(worker_id, {"batches": 0, "kick": 0, "kick_s": 0.0, "periodisk": 0, "travl_s": 0.0})
-        d[{"indberetning.batch_send": "batches", "indberetning.kick": "kick", "indberetning.periodisk": "periodisk"}.get(opgave, opgave)] = antal
+        d[
+            {
+                "indberetning.batch_send": "batches",
+                "indberetning.kick": "kick",
+                "indberetning.periodisk": "periodisk",
+            }.get(opgave, opgave)
+        ] = antal
         d["travl_s"] += float(travl)
         if opgave == "indberetning.kick":
             d["kick_s"] = round(float(travl), 2)
     arbejdere_ud = [
-        {**d, "travl_s": round(d["travl_s"], 2), "travl_andel": round(d["travl_s"] / sekunder, 2)} for _, d in sorted(pr_arbejder.items(), key=lambda x: str(x[0]))
+        {**d, "travl_s": round(d["travl_s"], 2), "travl_andel": round(d["travl_s"] / sekunder, 2)}
+        for _, d in sorted(pr_arbejder.items(), key=lambda x: str(x[0]))
     ]
     return {
         "sekunder": round(sekunder, 2),
@@ -159,9 +179,21 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=100_000, help="events per run with the instant receiver (default 100000)")
     p.add_argument("--arbejdere", default="1,2")
-    p.add_argument("--forsinkelse-ms", type=float, default=75, help="the delayed receiver's answer delay per batch POST (default 75; 0: skip)")
-    p.add_argument("--n-forsinket", type=int, default=None, help="events per run with the delayed receiver (default: N/2)")
-    p.add_argument("--runder-forsinket", type=int, default=2, help="rounds of 1 and 2 workers with the delayed receiver; the best run of each counts (default 2)")
+    p.add_argument(
+        "--forsinkelse-ms",
+        type=float,
+        default=75,
+        help="the delayed receiver's answer delay per batch POST (default 75; 0: skip)",
+    )
+    p.add_argument(
+        "--n-forsinket", type=int, default=None, help="events per run with the delayed receiver (default: N/2)"
+    )
+    p.add_argument(
+        "--runder-forsinket",
+        type=int,
+        default=2,
+        help="rounds of 1 and 2 workers with the delayed receiver; the best run of each counts (default 2)",
+    )
     a = p.parse_args()
 
     import django
@@ -184,8 +216,11 @@ def main() -> None:
         from indberetning.models import Batch
 
         b = Batch.objects.order_by("-antal").first()
-        print(f"Batchstørrelse {settings.INDBERETNING_BATCH_STOERRELSE} hændelser; hændelsesdokumentet er ca. "
-              f"{b.dokument_bytes / max(1, b.antal) * settings.INDBERETNING_BATCH_STOERRELSE / 2**20:.1f} MB pr. fuld batch", flush=True)
+        print(
+            f"Batchstørrelse {settings.INDBERETNING_BATCH_STOERRELSE} hændelser; hændelsesdokumentet er ca. "
+            f"{b.dokument_bytes / max(1, b.antal) * settings.INDBERETNING_BATCH_STOERRELSE / 2**20:.1f} MB pr. fuld batch",
+            flush=True,
+        )
 
         sekvens = 1000
         scenarier = [("straks", 0.0, a.n)]
@@ -198,8 +233,12 @@ def main() -> None:
                 modtager.wait(10)
                 modtager, url = modtager_start(forsinkelse_ms)
                 runder = max(1, a.runder_forsinket)
-            ud = resultat if navn == "straks" else resultat.setdefault(
-                navn, {"forsinkelse_ms": forsinkelse_ms, "n": n, "runder": runder, "koersler": []}
+            ud = (
+                resultat
+                if navn == "straks"
+                else resultat.setdefault(
+                    navn, {"forsinkelse_ms": forsinkelse_ms, "n": n, "runder": runder, "koersler": []}
+                )
             )
             print(
                 f"\nModtageren svarer {'straks' if not forsinkelse_ms else f'efter {forsinkelse_ms:g} ms'}; "
@@ -215,16 +254,22 @@ def main() -> None:
                     if str(k) not in ud or r["sekunder"] < ud[str(k)]["sekunder"]:
                         ud[str(k)] = r
                     fordeling = "; ".join(
-                        f"{d['batches']} batches, {d['kick']} kick ({d['kick_s']:.1f} s), optaget {d['travl_andel']:.0%}" for d in r["arbejdere"]
+                        f"{d['batches']} batches, {d['kick']} kick ({d['kick_s']:.1f} s), optaget {d['travl_andel']:.0%}"
+                        for d in r["arbejdere"]
                     )
-                    print(f"{k} arbejder(e): {n:,} hændelser på {r['sekunder']:.2f} s = {r['pr_s']:,} hændelser/s ({fordeling})", flush=True)
+                    print(
+                        f"{k} arbejder(e): {n:,} hændelser på {r['sekunder']:.2f} s = {r['pr_s']:,} hændelser/s ({fordeling})",
+                        flush=True,
+                    )
             if "1" in ud and "2" in ud:
                 ud["forhold"] = round(ud["2"]["pr_s"] / ud["1"]["pr_s"], 2)
         if "forhold" in resultat:
             print(f"\nTo arbejdere / én, modtager svarer straks (CPU-bundet): {resultat['forhold']:.2f}×")
         if resultat.get("forsinket", {}).get("forhold"):
             f = resultat["forsinket"]
-            print(f"To arbejdere / én, modtager svarer efter {f['forsinkelse_ms']:g} ms: {f['forhold']:.2f}× (mål ≥ 1,6×)")
+            print(
+                f"To arbejdere / én, modtager svarer efter {f['forsinkelse_ms']:g} ms: {f['forhold']:.2f}× (mål ≥ 1,6×)"
+            )
         print("RESULTAT " + json.dumps(resultat))
     finally:
         if modtager is not None:

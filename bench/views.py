@@ -56,7 +56,12 @@ def bar_indsaettelse(request):
             )
             Deltager.objects.bulk_create(
                 [
-                    Deltager(samtale=samtale, navn=request.POST.get(f"navn{i}", "x"), rolle_id=_kode(Deltagerrolle, "mentor"), deltagelsesform_id=_kode(Deltagelsesform, "1"))
+                    Deltager(
+                        samtale=samtale,
+                        navn=request.POST.get(f"navn{i}", "x"),
+                        rolle_id=_kode(Deltagerrolle, "mentor"),
+                        deltagelsesform_id=_kode(Deltagelsesform, "1"),
+                    )
                     for i in range(2)
                 ]
             )
@@ -69,4 +74,3 @@ def bar_indsaettelse(request):
 def triviel_laesning(request, pk):
     person = get_object_or_404(Person.objects.only("navn"), pk=pk)
     return HttpResponse(person.navn, content_type="text/plain; charset=utf-8")
-

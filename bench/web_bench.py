@@ -127,8 +127,13 @@ def database_byg(ind: dict, navn: str, personer: int, m: int, tunge: int) -> dic
         c.execute(f'CREATE DATABASE "{navn}"')
     kør([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     info = {}
-    for navn_, args in (("generer_data", ["--personer", str(personer), "--samtaler-pr-person", str(m)]),
-                        ("generer_data (40 pr. borger)", ["--personer", str(tunge), "--samtaler-pr-person", "40", "--seed", "2", "--uden-demo"])):
+    for navn_, args in (
+        ("generer_data", ["--personer", str(personer), "--samtaler-pr-person", str(m)]),
+        (
+            "generer_data (40 pr. borger)",
+            ["--personer", str(tunge), "--samtaler-pr-person", "40", "--seed", "2", "--uden-demo"],
+        ),
+    ):
         t0 = time.perf_counter()
         ud = kør([PY, "manage.py", "generer_data", *args], env, stdout=subprocess.PIPE, text=True).stdout
         print(ud.strip(), flush=True)
@@ -166,7 +171,18 @@ def gunicorn_start(ind: dict, navn: str) -> tuple[subprocess.Popen, str]:
     port = fri_port()
     env = {**os.environ, "DATABASE_URL": url_for(ind, navn), "DJANGO_SETTINGS_MODULE": "bench.settings", "DEBUG": "0"}
     proc = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "-c", "bench/gunicorn_bench.conf.py", "samtaler_site.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "-c",
+            "bench/gunicorn_bench.conf.py",
+            "samtaler_site.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROD,
         env=env,
     )
@@ -189,9 +205,33 @@ def locust(klasse: str, brugere: int, sekunder: int, vaert: str, datafil: str) -
         prefix = os.path.join(d, "s")
         env = {**os.environ, "BENCH_DATA": datafil}
         subprocess.run(
-            [str(Path(PY).parent / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(brugere), "-r", str(brugere),
-             "-t", f"{sekunder}s", "--host", vaert, "--csv", prefix, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5", klasse],
-            cwd=ROD, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(Path(PY).parent / "locust"),
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "-u",
+                str(brugere),
+                "-r",
+                str(brugere),
+                "-t",
+                f"{sekunder}s",
+                "--host",
+                vaert,
+                "--csv",
+                prefix,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "5",
+                klasse,
+            ],
+            cwd=ROD,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         ud = {}
         with open(f"{prefix}_stats.csv", newline="") as f:
@@ -220,7 +260,10 @@ def web_maal(ind: dict, navn: str, datafil: str, sekunder: int, brugertal: tuple
                 noegle = "blanding" if klasse == "Sagsbehandler" else "alene"
                 for handling, v in tal.items():
                     ud.setdefault(noegle, {}).setdefault(str(brugere), {})[handling] = v
-                kort = ", ".join(f"{h}: p95 {v['p95']:.0f} ms, {v['rps']:.0f}/s" + (f", {v['fejl']} fejl" if v["fejl"] else "") for h, v in tal.items())
+                kort = ", ".join(
+                    f"{h}: p95 {v['p95']:.0f} ms, {v['rps']:.0f}/s" + (f", {v['fejl']} fejl" if v["fejl"] else "")
+                    for h, v in tal.items()
+                )
                 print(f"  {brugere:>2} brugere, {klasse}: {kort}", flush=True)
         return ud
     finally:
@@ -233,13 +276,22 @@ def web_maal(ind: dict, navn: str, datafil: str, sekunder: int, brugertal: tuple
 
 def indberetning_bench(n: int) -> dict:
     print(f"\nIndberetningens benchmark (bench/indberetning_bench.py --n {n}) …", flush=True)
-    ud = subprocess.run([PY, "bench/indberetning_bench.py", "--n", str(n), "--forsinkelse", "10"], cwd=ROD, stdout=subprocess.PIPE, text=True).stdout
+    ud = subprocess.run(
+        [PY, "bench/indberetning_bench.py", "--n", str(n), "--forsinkelse", "10"],
+        cwd=ROD,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
     print(ud, flush=True)
     tal = {"udskrift": ud}
     for linje in ud.splitlines():
         felter = linje.split()
         if len(felter) >= 3 and felter[0].isdigit() and "," in felter[1]:
-            tal[f"N={felter[0]}"] = {"copy_pr_s": int(felter[1].replace(",", "")), "pipeline_pr_s": int(felter[2].replace(",", "")), "andel": felter[3]}
+            tal[f"N={felter[0]}"] = {
+                "copy_pr_s": int(felter[1].replace(",", "")),
+                "pipeline_pr_s": int(felter[2].replace(",", "")),
+                "andel": felter[3],
+            }
     m = re.search(r"median ([\d.]+) s", ud)
     if m:
         tal["forsinkelse_median_s"] = float(m.group(1))
@@ -248,11 +300,13 @@ def indberetning_bench(n: int) -> dict:
 
 def skalering_bench(n: int) -> dict:
     print(f"\nSkalering: procrastinate-arbejdere på én database (bench/skalering_bench.py --n {n}) …", flush=True)
-    ud = subprocess.run([PY, "bench/skalering_bench.py", "--n", str(n)], cwd=ROD, stdout=subprocess.PIPE, text=True).stdout
+    ud = subprocess.run(
+        [PY, "bench/skalering_bench.py", "--n", str(n)], cwd=ROD, stdout=subprocess.PIPE, text=True
+    ).stdout
     print(ud, flush=True)
     for linje in ud.splitlines():
         if linje.startswith("RESULTAT "):
-            return json.loads(linje[len("RESULTAT "):])
+            return json.loads(linje[len("RESULTAT ") :])
     return {"fejl": ud[-2000:]}
 
 
@@ -262,7 +316,9 @@ def skalering_bench(n: int) -> dict:
 def maskine() -> dict:
     model = ""
     try:
-        model = next(linje.split(":", 1)[1].strip() for linje in open("/proc/cpuinfo") if linje.startswith("model name"))
+        model = next(
+            linje.split(":", 1)[1].strip() for linje in open("/proc/cpuinfo") if linje.startswith("model name")
+        )
     except Exception:
         pass
     mem = ""
@@ -270,7 +326,13 @@ def maskine() -> dict:
         mem = f"{int(open('/proc/meminfo').readline().split()[1]) / 2**20:.0f} GiB"
     except Exception:
         pass
-    return {"cpu": model, "kerner": os.cpu_count(), "hukommelse": mem, "python": platform.python_version(), "system": platform.platform()}
+    return {
+        "cpu": model,
+        "kerner": os.cpu_count(),
+        "hukommelse": mem,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
 
 
 def tabel(resultat: dict) -> list[str]:
@@ -280,12 +342,18 @@ def tabel(resultat: dict) -> list[str]:
         for b in ("1", "10"):
             v = stor.get("alene", {}).get(b, {}).get(handling)
             if v:
-                linjer.append(f"{handling:<34} {b:>7} {v['p50']:>6.0f} {v['p95']:>6.0f} {v['p99']:>6.0f} {v['rps']:>7.1f} {v['fejl']:>5}")
+                linjer.append(
+                    f"{handling:<34} {b:>7} {v['p50']:>6.0f} {v['p95']:>6.0f} {v['p99']:>6.0f} {v['rps']:>7.1f} {v['fejl']:>5}"
+                )
     linjer.append("")
-    linjer.append(f"{'sagsbehandlerens blanding':<34} {'brugere':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7} {'fejl':>5}")
+    linjer.append(
+        f"{'sagsbehandlerens blanding':<34} {'brugere':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7} {'fejl':>5}"
+    )
     for b in ("1", "10"):
         for handling, v in stor.get("blanding", {}).get(b, {}).items():
-            linjer.append(f"{handling:<34} {b:>7} {v['p50']:>6.0f} {v['p95']:>6.0f} {v['p99']:>6.0f} {v['rps']:>7.1f} {v['fejl']:>5}")
+            linjer.append(
+                f"{handling:<34} {b:>7} {v['p50']:>6.0f} {v['p95']:>6.0f} {v['p99']:>6.0f} {v['rps']:>7.1f} {v['fejl']:>5}"
+            )
     return linjer
 
 
@@ -299,25 +367,63 @@ def maal(resultat: dict) -> list[dict]:
     ud = []
 
     def tjek(navn, vaerdi, graense, ok, enhed=""):
-        ud.append({"mål": navn, "målt": vaerdi, "grænse": graense, "opfyldt": bool(ok) if vaerdi is not None else None, "enhed": enhed})
+        ud.append(
+            {
+                "mål": navn,
+                "målt": vaerdi,
+                "grænse": graense,
+                "opfyldt": bool(ok) if vaerdi is not None else None,
+                "enhed": enhed,
+            }
+        )
 
     for h, g in (("borgerens side (40 samtaler)", 30), ("registrering (POST)", 60), ("CPR-søgning", 20)):
         p = v(stor, "1", h, "p95")
         tjek(f"{h}: p95 ved 1 bruger ≤ {g} ms", p, g, p is not None and p <= g, "ms")
     reg, bar = v(stor, "10", "registrering (POST)", "rps"), v(stor, "10", "gulv: bar indsættelse (POST)", "rps")
-    tjek("registreringer/s ved 10 brugere ≥ 50 % af bar indsættelse", round(reg / bar, 2) if reg and bar else None, 0.5, reg and bar and reg >= 0.5 * bar, "andel")
+    tjek(
+        "registreringer/s ved 10 brugere ≥ 50 % af bar indsættelse",
+        round(reg / bar, 2) if reg and bar else None,
+        0.5,
+        reg and bar and reg >= 0.5 * bar,
+        "andel",
+    )
     side, triv = v(stor, "10", "borgerens side (40 samtaler)", "rps"), v(stor, "10", "gulv: triviel læsning", "rps")
-    tjek("borgerens side/s ved 10 brugere ≥ 40 % af triviel læsning", round(side / triv, 2) if side and triv else None, 0.4, side and triv and side >= 0.4 * triv, "andel")
-    for h in ("borgerens side (40 samtaler)", "registrering (POST)", "CPR-søgning", "registreringsformular",
-              "navnesøgning (efternavn fornavn)", "fødselsdatosøgning", "forside"):
+    tjek(
+        "borgerens side/s ved 10 brugere ≥ 40 % af triviel læsning",
+        round(side / triv, 2) if side and triv else None,
+        0.4,
+        side and triv and side >= 0.4 * triv,
+        "andel",
+    )
+    for h in (
+        "borgerens side (40 samtaler)",
+        "registrering (POST)",
+        "CPR-søgning",
+        "registreringsformular",
+        "navnesøgning (efternavn fornavn)",
+        "fødselsdatosøgning",
+        "forside",
+    ):
         a, b = v(stor, "1", h, "p95"), v(lille, "1", h, "p95")
-        tjek(f"vækst, {h}: p95 stor/lille ≤ 1,2", round(a / b, 2) if a and b else None, 1.2, a and b and a <= 1.2 * b, "gange")
+        tjek(
+            f"vækst, {h}: p95 stor/lille ≤ 1,2",
+            round(a / b, 2) if a and b else None,
+            1.2,
+            a and b and a <= 1.2 * b,
+            "gange",
+        )
     plan = resultat["stor"]["planer"]["visitationsgruppe_paa_dato"]
     # The visitation table itself must be read by index (a tiny code list may be scanned).
-    indeks = "Index Scan using visitation_person_dato" in plan and not re.search(r"Seq Scan on registrering_visitation\s", plan)
+    indeks = "Index Scan using visitation_person_dato" in plan and not re.search(
+        r"Seq Scan on registrering_visitation\s", plan
+    )
     tjek("visitationsgruppe på dato D: indeksscanning", indeks, True, indeks)
     # Issue 13: name words and birth dates from an index, not a walk through the jobcenter.
-    for plan_navn, indeksnavn in (("navnesoegning_ord", "person_navn_ord"), ("foedselsdato_soegning", "registrering_person_cpr")):
+    for plan_navn, indeksnavn in (
+        ("navnesoegning_ord", "person_navn_ord"),
+        ("foedselsdato_soegning", "registrering_person_cpr"),
+    ):
         brugt = indeksnavn in resultat["stor"]["planer"].get(plan_navn, "")
         tjek(f"{plan_navn}: indeks {indeksnavn}", brugt, True, brugt)
     sk = resultat.get("skalering", {})
@@ -329,12 +435,28 @@ def maal(resultat: dict) -> list[dict]:
         navn = f"to arbejdere ≥ 1,6 × én (hændelser/s, modtager svarer efter {fk['forsinkelse_ms']:g} ms{straks})"
         tjek(navn, fk["forhold"], 1.6, fk["forhold"] >= 1.6, "gange")
     elif sk.get("forhold"):
-        tjek("to arbejdere ≥ 1,6 × én (hændelser/s, modtager svarer straks)", sk["forhold"], 1.6, sk["forhold"] >= 1.6, "gange")
+        tjek(
+            "to arbejdere ≥ 1,6 × én (hændelser/s, modtager svarer straks)",
+            sk["forhold"],
+            1.6,
+            sk["forhold"] >= 1.6,
+            "gange",
+        )
     for navn, info in resultat["stor"]["data"].items():
         if isinstance(info, dict) and info.get("samtaler_pr_s_copy") and navn == "generer_data":
             # Measured when the data set was built (stored with it in bench_meta).
-            hele = f"; hele kørslen med indekser og nøgler: {info['samtaler_pr_s_i_alt']:,}/s" if info.get("samtaler_pr_s_i_alt") else ""
-            tjek(f"generer_data ≥ 20.000 samtaler/s (COPY-fasen{hele})", info["samtaler_pr_s_copy"], 20000, info["samtaler_pr_s_copy"] >= 20000, "/s")
+            hele = (
+                f"; hele kørslen med indekser og nøgler: {info['samtaler_pr_s_i_alt']:,}/s"
+                if info.get("samtaler_pr_s_i_alt")
+                else ""
+            )
+            tjek(
+                f"generer_data ≥ 20.000 samtaler/s (COPY-fasen{hele})",
+                info["samtaler_pr_s_copy"],
+                20000,
+                info["samtaler_pr_s_copy"] >= 20000,
+                "/s",
+            )
             tjek("generer_data: 1.000.000 samtaler < 5 min", info["sekunder"], 300, info["sekunder"] < 300, "s")
     return ud
 
@@ -361,7 +483,9 @@ def plot(resultat: dict, sti: Path) -> None:
         akse.grid(True, which="both", alpha=0.3)
         akse.set_title(f"{felt} ved {resultat['stor']['antal']['samtaler']:,} samtaler")
     akser[1].legend(fontsize=8, loc="upper left")
-    fig.suptitle(f"Samtaleregistrering: gunicorn 2 workers, {resultat['maskine']['kerner']} kerner ({resultat['tidspunkt'][:16]})")
+    fig.suptitle(
+        f"Samtaleregistrering: gunicorn 2 workers, {resultat['maskine']['kerner']} kerner ({resultat['tidspunkt'][:16]})"
+    )
     fig.tight_layout()
     fig.savefig(sti, dpi=110)
 
@@ -377,22 +501,68 @@ def main() -> None:
 
     t0 = time.perf_counter()
     ind = server()
-    resultat: dict = {"tidspunkt": datetime.datetime.now().isoformat(timespec="seconds"), "maskine": maskine(), "indstillinger": vars(a)}
+    resultat: dict = {
+        "tidspunkt": datetime.datetime.now().isoformat(timespec="seconds"),
+        "maskine": maskine(),
+        "indstillinger": vars(a),
+    }
     with forbind(ind, "postgres") as c:
         resultat["maskine"]["postgresql"] = c.execute("SHOW server_version").fetchone()[0]
-    alle = ["Sagsbehandler", "CprSoegning", "NavneSoegning", "FoedselsdatoSoegning", "Forside", "Borgerside", "Registreringsformular", "Registrering",
-            "BarIndsaettelse", "TrivielLaesning", "AdminListe", "AdminVisning", "Statistik"]
+    alle = [
+        "Sagsbehandler",
+        "CprSoegning",
+        "NavneSoegning",
+        "FoedselsdatoSoegning",
+        "Forside",
+        "Borgerside",
+        "Registreringsformular",
+        "Registrering",
+        "BarIndsaettelse",
+        "TrivielLaesning",
+        "AdminListe",
+        "AdminVisning",
+        "Statistik",
+    ]
     for noegle, navn, personer, tunge, brugertal, klasser in (
-        ("lille", "samtaler_bench_lille", SMAA_PERSONER, SMAA_TUNGE, (1,), ["CprSoegning", "NavneSoegning", "FoedselsdatoSoegning", "Forside", "Borgerside", "Registreringsformular", "Registrering"]),
+        (
+            "lille",
+            "samtaler_bench_lille",
+            SMAA_PERSONER,
+            SMAA_TUNGE,
+            (1,),
+            [
+                "CprSoegning",
+                "NavneSoegning",
+                "FoedselsdatoSoegning",
+                "Forside",
+                "Borgerside",
+                "Registreringsformular",
+                "Registrering",
+            ],
+        ),
         ("stor", f"samtaler_bench_{a.personer}x{a.samtaler_pr_person}", a.personer, TUNGE, (1, 10), alle),
     ):
         data = database_byg(ind, navn, personer, a.samtaler_pr_person if noegle == "stor" else 10, tunge)
         pd = plan_og_data(ind, navn)
-        print(f"\n{navn}: {pd['antal']['borgere']:,} borgere, {pd['antal']['samtaler']:,} samtaler, {pd['antal']['visitationer']:,} visitationer", flush=True)
+        print(
+            f"\n{navn}: {pd['antal']['borgere']:,} borgere, {pd['antal']['samtaler']:,} samtaler, {pd['antal']['visitationer']:,} visitationer",
+            flush=True,
+        )
         if noegle == "stor":
-            for plan_navn in ("visitationsgruppe_paa_dato", "cpr_soegning", "navnesoegning", "navnesoegning_ord", "navnesoegning_antal",
-                              "foedselsdato_soegning", "forside_egne", "forside_set"):
-                print(f"\nEXPLAIN ANALYZE, {plan_navn} ({pd['antal']['samtaler']:,} samtaler):\n{pd['plans'][plan_navn]}", flush=True)
+            for plan_navn in (
+                "visitationsgruppe_paa_dato",
+                "cpr_soegning",
+                "navnesoegning",
+                "navnesoegning_ord",
+                "navnesoegning_antal",
+                "foedselsdato_soegning",
+                "forside_egne",
+                "forside_set",
+            ):
+                print(
+                    f"\nEXPLAIN ANALYZE, {plan_navn} ({pd['antal']['samtaler']:,} samtaler):\n{pd['plans'][plan_navn]}",
+                    flush=True,
+                )
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(pd["data"], f)
             datafil = f.name
@@ -410,8 +580,12 @@ def main() -> None:
     resultat["sekunder_i_alt"] = round(time.perf_counter() - t0)
 
     print("\n" + "=" * 96)
-    print(f"Maskine: {resultat['maskine']['cpu']}, {resultat['maskine']['kerner']} kerner, {resultat['maskine']['hukommelse']}, PostgreSQL {resultat['maskine']['postgresql']}")
-    print(f"Stor: {resultat['stor']['antal']['samtaler']:,} samtaler; lille: {resultat['lille']['antal']['samtaler']:,}. Latenstid i ms; gunicorn 2 workers; Locust uden tænketid.\n")
+    print(
+        f"Maskine: {resultat['maskine']['cpu']}, {resultat['maskine']['kerner']} kerner, {resultat['maskine']['hukommelse']}, PostgreSQL {resultat['maskine']['postgresql']}"
+    )
+    print(
+        f"Stor: {resultat['stor']['antal']['samtaler']:,} samtaler; lille: {resultat['lille']['antal']['samtaler']:,}. Latenstid i ms; gunicorn 2 workers; Locust uden tænketid.\n"
+    )
     print("\n".join(tabel(resultat)))
     print("\nMål:")
     for m in resultat["mål"]:
@@ -419,7 +593,9 @@ def main() -> None:
         print(f"  [{status}] {m['mål']}: målt {m['målt']} (grænse {m['grænse']})")
     if resultat.get("skalering", {}).get("forhold"):
         sk = resultat["skalering"]
-        print(f"\nSkalering, modtager svarer straks: 1 arbejder {sk['1']['pr_s']:,.0f} hændelser/s, 2 arbejdere {sk['2']['pr_s']:,.0f} hændelser/s: {sk['forhold']:.2f}×")
+        print(
+            f"\nSkalering, modtager svarer straks: 1 arbejder {sk['1']['pr_s']:,.0f} hændelser/s, 2 arbejdere {sk['2']['pr_s']:,.0f} hændelser/s: {sk['forhold']:.2f}×"
+        )
         fk = sk.get("forsinket", {})
         if fk.get("forhold"):
             print(
@@ -432,7 +608,9 @@ def main() -> None:
     sti.write_text(json.dumps(resultat, ensure_ascii=False, indent=1))
     shutil.copyfile(sti, RESULTATER / "latest.json")
     plot(resultat, RESULTATER / "latency.png")
-    print(f"\nSkrevet: {sti.relative_to(ROD)}, bench/results/latest.json, bench/results/latency.png ({resultat['sekunder_i_alt']} s i alt)")
+    print(
+        f"\nSkrevet: {sti.relative_to(ROD)}, bench/results/latest.json, bench/results/latency.png ({resultat['sekunder_i_alt']} s i alt)"
+    )
 
 
 if __name__ == "__main__":

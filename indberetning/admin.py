@@ -58,7 +58,18 @@ class HaendelseAdmin(AdgangLogges, KunLaesning, admin.ModelAdmin):
     list_filter = ("modtager", "handling")
     search_fields = ("=id", "=samtale__id", "=batch__id")
     raw_id_fields = ("samtale", "batch", "akasse")
-    readonly_fields = ("id", "samtale", "modtager", "akasse", "handling", "sekvens", "registreret", "batch", "data", "xml")
+    readonly_fields = (
+        "id",
+        "samtale",
+        "modtager",
+        "akasse",
+        "handling",
+        "sekvens",
+        "registreret",
+        "batch",
+        "data",
+        "xml",
+    )
     list_select_related = ("batch",)
 
     adgang_liste = False  # the list shows ids and states, no citizen's data
@@ -69,7 +80,18 @@ class HaendelseAdmin(AdgangLogges, KunLaesning, admin.ModelAdmin):
 
 @admin.register(Koersel)
 class KoerselAdmin(KunLaesning, admin.ModelAdmin):
-    list_display = ("startet", "kilde", "vaert", "batches_bygget", "haendelser_batchet", "sendinger", "kvitteret", "afvist", "fejlet", "fejl")
+    list_display = (
+        "startet",
+        "kilde",
+        "vaert",
+        "batches_bygget",
+        "haendelser_batchet",
+        "sendinger",
+        "kvitteret",
+        "afvist",
+        "fejlet",
+        "fejl",
+    )
     list_filter = ("kilde",)
     date_hierarchy = "startet"
     readonly_fields = [f.name for f in Koersel._meta.fields]

@@ -18,5 +18,11 @@ def dfdg_adresse_tjek(app_configs=None, **kwargs):
 
     fejl = adresse_fejl(settings.INDBERETNING_DFDG_URL)
     if fejl:
-        return [checks.Error(f"INDBERETNING_DFDG_URL: {fejl}", hint="Sæt INDBERETNING_DFDG_URL til en https://-adresse.", id="indberetning.E001")]
+        return [
+            checks.Error(
+                f"INDBERETNING_DFDG_URL: {fejl}",
+                hint="Sæt INDBERETNING_DFDG_URL til en https://-adresse.",
+                id="indberetning.E001",
+            )
+        ]
     return []

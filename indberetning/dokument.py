@@ -84,8 +84,13 @@ def _markering(samtale) -> dict | None:
     from registrering.models import PersonMarkering
 
     pm = (
-        PersonMarkering.objects.filter(samtale=samtale, til__isnull=True).select_related("markering").order_by("-fra").first()
-        or PersonMarkering.objects.filter(person_id=samtale.person_id, til__isnull=True, markering__kode="tidlig_opfoelgning_fast_track")
+        PersonMarkering.objects.filter(samtale=samtale, til__isnull=True)
+        .select_related("markering")
+        .order_by("-fra")
+        .first()
+        or PersonMarkering.objects.filter(
+            person_id=samtale.person_id, til__isnull=True, markering__kode="tidlig_opfoelgning_fast_track"
+        )
         .select_related("markering")
         .order_by("-fra")
         .first()
@@ -143,7 +148,9 @@ def akasse_indhold(data: dict) -> dict:
 # Characters XML 1.0 cannot carry at all; a caseworker's pasted text may hold some.
 _UGYLDIGE = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TEKST = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTRIBUT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"})
+_ATTRIBUT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+)
 
 
 def _t(vaerdi) -> str:
@@ -158,7 +165,9 @@ def tidspunkt_xml(tidspunkt: datetime.datetime) -> str:
     return tidspunkt.astimezone(datetime.UTC).isoformat()
 
 
-def haendelse_xml(*, haendelse_id, samtale_id, handling: str, sekvens: int, registreret: datetime.datetime, data: dict) -> str:
+def haendelse_xml(
+    *, haendelse_id, samtale_id, handling: str, sekvens: int, registreret: datetime.datetime, data: dict
+) -> str:
     dele = [
         (
             f'<haendelse id="{haendelse_id}" handling="{handling}" sekvens="{int(sekvens)}" '
@@ -192,7 +201,9 @@ def haendelse_xml(*, haendelse_id, samtale_id, handling: str, sekvens: int, regi
     return "".join(dele)
 
 
-def dokument_byg(*, batch_id, modtager: str, akasse_kode: str | None, dannet: datetime.datetime, haendelser: Iterable) -> bytes:
+def dokument_byg(
+    *, batch_id, modtager: str, akasse_kode: str | None, dannet: datetime.datetime, haendelser: Iterable
+) -> bytes:
     """One batch as one XML document (UTF-8 bytes).
 
     ``haendelser`` yields the frozen ``haendelse`` elements (:func:`haendelse_xml`, made
@@ -200,7 +211,9 @@ def dokument_byg(*, batch_id, modtager: str, akasse_kode: str | None, dannet: da
     database cursor can stream it.
     """
     if modtager == DFDG:
-        hoved = f'<indberetning xmlns="{NAMESPACE}" batchId="{batch_id}" modtager="DFDG" dannet="{tidspunkt_xml(dannet)}">'
+        hoved = (
+            f'<indberetning xmlns="{NAMESPACE}" batchId="{batch_id}" modtager="DFDG" dannet="{tidspunkt_xml(dannet)}">'
+        )
     else:
         hoved = (
             f'<indberetning xmlns="{NAMESPACE}" batchId="{batch_id}" modtager="AKASSE" '
@@ -246,7 +259,9 @@ def dokument_valider(dokument: bytes) -> None:
     if not gyldig:
         fejl = s.error_log.last_error
         # The line and the schema's reason only: the offending value may be a CPR number.
-        raise DokumentFejl(f"Dokumentet er ikke gyldigt efter skemaet (linje {fejl.line}): {_uden_vaerdier(fejl.message)}")
+        raise DokumentFejl(
+            f"Dokumentet er ikke gyldigt efter skemaet (linje {fejl.line}): {_uden_vaerdier(fejl.message)}"
+        )
 
 
 def _uden_vaerdier(besked: str) -> str:

@@ -76,7 +76,12 @@ class Batch(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     modtager = models.CharField(_("modtager"), max_length=60, db_index=True)
     akasse = models.ForeignKey(
-        "registrering.Akasse", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse")
+        "registrering.Akasse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("a-kasse"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.KLAR)
     antal = models.PositiveIntegerField(_("hændelser"), default=0)
@@ -158,7 +163,12 @@ class Haendelse(models.Model):
     samtale = models.ForeignKey("registrering.Samtale", on_delete=models.PROTECT, related_name="haendelser")
     modtager = models.CharField(_("modtager"), max_length=60)
     akasse = models.ForeignKey(
-        "registrering.Akasse", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse")
+        "registrering.Akasse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("a-kasse"),
     )
     handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
     sekvens = models.PositiveIntegerField(_("sekvens"))
@@ -177,7 +187,9 @@ class Haendelse(models.Model):
         verbose_name_plural = _("hændelser")
         ordering = ["registreret", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["samtale", "modtager", "sekvens"], name="haendelse_en_pr_sekvens_og_modtager"),
+            models.UniqueConstraint(
+                fields=["samtale", "modtager", "sekvens"], name="haendelse_en_pr_sekvens_og_modtager"
+            ),
         ]
         indexes = [
             # The claim query and the "pending per recipient" figures read only this.

@@ -107,7 +107,9 @@ def afventende_pr_modtager(*, jobcenter_id: int | None = ALLE) -> list[dict]:
 STATUS_DAGE = 7
 
 
-def haendelser_pr_modtager_og_status(*, jobcenter_id: int | None = ALLE, dage: int = STATUS_DAGE) -> dict[str, dict[str, int]]:
+def haendelser_pr_modtager_og_status(
+    *, jobcenter_id: int | None = ALLE, dage: int = STATUS_DAGE
+) -> dict[str, dict[str, int]]:
     """``{modtager: {batch status: events}}`` for batches built in the last ``dage`` days."""
     siden = timezone.now() - datetime.timedelta(days=dage)
     resultat: dict[str, dict[str, int]] = {}
@@ -156,7 +158,9 @@ def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batc
     )
     if jobcenter_id is not ALLE:
         qs = qs.annotate(
-            fremmede=Exists(Haendelse.objects.filter(batch=OuterRef("pk")).exclude(samtale__person__jobcenter_id=jobcenter_id))
+            fremmede=Exists(
+                Haendelse.objects.filter(batch=OuterRef("pk")).exclude(samtale__person__jobcenter_id=jobcenter_id)
+            )
         )
     return qs
 
@@ -186,7 +190,11 @@ def batch_haendelser(*, batch: Batch, jobcenter_id: int | None, graense: int = 1
         Haendelse.objects.filter(_egne(jobcenter_id), batch=batch)
         .order_by("registreret", "id")
         .values(
-            "id", "handling", "sekvens", "registreret", "samtale_id",
+            "id",
+            "handling",
+            "sekvens",
+            "registreret",
+            "samtale_id",
             person_id=F("samtale__person_id"),
             samtale_dato=F("samtale__dato"),
             samtaletype_navn=F("samtale__samtaletype__navn"),
@@ -243,7 +251,9 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
     graense = nu - datetime.timedelta(minutes=minutter)
     resultat: list[Advarsel] = []
 
-    aeldste_haendelse = Haendelse.objects.filter(_egne(jobcenter_id), batch__isnull=True).aggregate(t=Min("registreret"))["t"]
+    aeldste_haendelse = Haendelse.objects.filter(_egne(jobcenter_id), batch__isnull=True).aggregate(
+        t=Min("registreret")
+    )["t"]
     aeldste_batch = _batches_i_omfang(
         Batch.objects.filter(status__in=[Batch.Status.KLAR, Batch.Status.SENDES]), jobcenter_id
     ).aggregate(t=Min("oprettet"))["t"]
@@ -255,7 +265,7 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
                 _("Indberetninger har ventet i mere end %(min)s minutter: den ældste siden %(tid)s.")
                 % {"min": f"{minutter:g}", "tid": timezone.localtime(aeldste).strftime("%d.%m.%Y %H:%M")},
                 _(
-                    "Tjek at indberetningens arbejder kører, og se listen \"Kræver opmærksomhed\" nedenfor. "
+                    'Tjek at indberetningens arbejder kører, og se listen "Kræver opmærksomhed" nedenfor. '
                     "Hjælper det ikke, så kontakt driften (IT)."
                 ),
             )
@@ -264,7 +274,8 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
         resultat.append(
             Advarsel(
                 "ingen_arbejder",
-                _("Ingen arbejder har meldt sig i de seneste %(min)s minutter, så intet bliver sendt.") % {"min": f"{minutter:g}"},
+                _("Ingen arbejder har meldt sig i de seneste %(min)s minutter, så intet bliver sendt.")
+                % {"min": f"{minutter:g}"},
                 _(
                     "Bed driften (IT) starte indberetningens arbejder (python manage.py procrastinate worker) "
                     "eller køre python manage.py indberet."
@@ -288,7 +299,9 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
         resultat.append(
             Advarsel(
                 "adgang_naegtet",
-                _("Modtageren har nægtet adgang til %(n)s forsendelser (HTTP 401/403): intet kommer igennem, før det er løst.")
+                _(
+                    "Modtageren har nægtet adgang til %(n)s forsendelser (HTTP 401/403): intet kommer igennem, før det er løst."
+                )
                 % {"n": tal["adgang"]},
                 _(
                     "Bed administratoren kontrollere certifikat, adgangsoplysninger og modtagerens adresse. "
@@ -303,7 +316,8 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
         resultat.append(
             Advarsel(
                 "afvist",
-                ngettext("Modtageren har afvist %(n)s samtale.", "Modtageren har afvist %(n)s samtaler.", samtaler) % {"n": samtaler},
+                ngettext("Modtageren har afvist %(n)s samtale.", "Modtageren har afvist %(n)s samtaler.", samtaler)
+                % {"n": samtaler},
                 _(
                     "Åbn samtalen fra listen nedenfor, læs modtagerens besked og ret samtalen. "
                     "Rettelsen sendes af sig selv; de øvrige samtaler er sendt."
@@ -314,7 +328,8 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
         resultat.append(
             Advarsel(
                 "fejlet",
-                _("%(n)s forsendelser er ikke leveret: holdt tilbage eller opgivet efter gentagne forsøg.") % {"n": tal["fejlet"]},
+                _("%(n)s forsendelser er ikke leveret: holdt tilbage eller opgivet efter gentagne forsøg.")
+                % {"n": tal["fejlet"]},
                 _(
                     "Læs begrundelsen nedenfor. Er en samtales data ugyldige, så ret samtalen; "
                     "er modtageren nede, så send igen, når den svarer."

@@ -82,7 +82,11 @@ def adresse_fejl(url: str) -> str | None:
     dele = urlsplit(url)
     if dele.scheme == "https" and dele.hostname:
         return None
-    if dele.scheme == "http" and dele.hostname and (_loopback(dele.hostname) or getattr(settings, "INDBERETNING_TILLAD_HTTP", False)):
+    if (
+        dele.scheme == "http"
+        and dele.hostname
+        and (_loopback(dele.hostname) or getattr(settings, "INDBERETNING_TILLAD_HTTP", False))
+    ):
         return None
     return "Adressen skal begynde med https:// (indberetninger indeholder CPR-numre og sendes aldrig ukrypteret)."
 

@@ -19,6 +19,7 @@ from .models import Batch
 
 drift_paakraevet = permission_required("indberetning.se_drift", raise_exception=True)
 
+
 @login_required
 @drift_paakraevet
 @require_safe  # read-only: GET and HEAD

@@ -50,8 +50,11 @@ class AdgangLogges:
             personer = sorted({p for obj in cl.result_list for p in self.adgang_personer(obj)}, key=str)
             if personer:
                 services.adgang_log(
-                    bruger=request.user, personer=personer, handling=models.Adgangslog.Handling.SOEG,
-                    detaljer=f"{_g('Django admin')}: {_g('liste over')} {self.model._meta.verbose_name_plural}", formaal=str(ADMIN_FORMAAL),
+                    bruger=request.user,
+                    personer=personer,
+                    handling=models.Adgangslog.Handling.SOEG,
+                    detaljer=f"{_g('Django admin')}: {_g('liste over')} {self.model._meta.verbose_name_plural}",
+                    formaal=str(ADMIN_FORMAAL),
                 )
         return svar
 
@@ -60,7 +63,11 @@ class AdgangLogges:
         if obj is not None:
             detaljer = f"{_g('Django admin')}: {obj._meta.verbose_name} {obj.pk}"
             services.adgang_log(
-                bruger=request.user, personer=self.adgang_personer(obj), handling=handling, detaljer=detaljer, formaal=str(ADMIN_FORMAAL)
+                bruger=request.user,
+                personer=self.adgang_personer(obj),
+                handling=handling,
+                detaljer=detaljer,
+                formaal=str(ADMIN_FORMAAL),
             )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -119,7 +126,15 @@ class GyldighedAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.SamtaletypeRegel)
 class SamtaletypeRegelAdmin(GyldighedAdmin):
-    list_display = ("samtaletype", "aftale", "saerlig_indsats", "akasse_deltagelse", "praktiske_aftaler", "gyldig_fra", "gyldig_til")
+    list_display = (
+        "samtaletype",
+        "aftale",
+        "saerlig_indsats",
+        "akasse_deltagelse",
+        "praktiske_aftaler",
+        "gyldig_fra",
+        "gyldig_til",
+    )
     list_select_related = ("samtaletype",)
 
 
@@ -174,13 +189,19 @@ class BrugerAdmin(UserAdmin):
             foer = form.initial.get("person")
             if foer:
                 services.adgang_log(
-                    bruger=request.user, personer=[foer], handling=models.Adgangslog.Handling.RET,
-                    detaljer=_g("Bruger %(u)s ikke længere knyttet til borgeren") % {"u": obj.username}, formaal=str(ADMIN_FORMAAL),
+                    bruger=request.user,
+                    personer=[foer],
+                    handling=models.Adgangslog.Handling.RET,
+                    detaljer=_g("Bruger %(u)s ikke længere knyttet til borgeren") % {"u": obj.username},
+                    formaal=str(ADMIN_FORMAAL),
                 )
             if obj.person_id:
                 services.adgang_log(
-                    bruger=request.user, personer=[obj.person_id], handling=models.Adgangslog.Handling.RET,
-                    detaljer=_g("Bruger %(u)s knyttet til borgeren") % {"u": obj.username}, formaal=str(ADMIN_FORMAAL),
+                    bruger=request.user,
+                    personer=[obj.person_id],
+                    handling=models.Adgangslog.Handling.RET,
+                    detaljer=_g("Bruger %(u)s knyttet til borgeren") % {"u": obj.username},
+                    formaal=str(ADMIN_FORMAAL),
                 )
 
 

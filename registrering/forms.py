@@ -96,8 +96,16 @@ def cpr_normaliser(vaerdi: str) -> str:
 class PersonForm(forms.Form):
     cpr = forms.CharField(label=_("CPR-nummer"), max_length=11, help_text=_("10 cifre, med eller uden bindestreg."))
     navn = forms.CharField(label=_("Navn"), max_length=200)
-    kontaktgruppe = KodeValg(Kontaktgruppe.objects.none(), label=_("Kontaktgruppe"), empty_label=_("Vælg kontaktgruppe"))
-    akasse = KodeValg(Akasse.objects.none(), label=_("A-kasse"), required=False, empty_label=_("Ingen a-kasse"), help_text=_("Skal udfyldes for dagpengemodtagere (kontaktgruppe 1)."))
+    kontaktgruppe = KodeValg(
+        Kontaktgruppe.objects.none(), label=_("Kontaktgruppe"), empty_label=_("Vælg kontaktgruppe")
+    )
+    akasse = KodeValg(
+        Akasse.objects.none(),
+        label=_("A-kasse"),
+        required=False,
+        empty_label=_("Ingen a-kasse"),
+        help_text=_("Skal udfyldes for dagpengemodtagere (kontaktgruppe 1)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +125,9 @@ class PersonForm(forms.Form):
         if kg is not None:
             regler = kontaktgruppe_regler(kontaktgruppe=kg, dato=selectors.idag())
             if regler["akasse_videregivelse"] and not data.get("akasse"):
-                self.add_error("akasse", _("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5)."))
+                self.add_error(
+                    "akasse", _("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")
+                )
         return data
 
 
@@ -129,7 +139,9 @@ class SamtaleForm(forms.Form):
     )
     samtaletype = KodeValg(Samtaletype.objects.all(), label=_("Samtaletype"), empty_label=_("Vælg samtaletype"))
     samtaleform = KodeValg(Samtaleform.objects.all(), label=_("Samtaleform"), empty_label=_("Vælg samtaleform"))
-    aftale = forms.CharField(label=_("Aftale"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 5}))
+    aftale = forms.CharField(
+        label=_("Aftale"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 5})
+    )
     saerlig_indsats = forms.CharField(
         label=_("Særlig indsats"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -144,7 +156,10 @@ class SamtaleForm(forms.Form):
         help_text=_("Kun praktiske aftaler. Aftaler, der er bindende for borgeren, må ikke stå her (§ 28 nr. 8)."),
     )
     visitationsgruppe = KodeValg(
-        Visitationsgruppe.objects.all(), label=_("Visitationsgruppe"), required=False, empty_label=_("Ingen ny vurdering")
+        Visitationsgruppe.objects.all(),
+        label=_("Visitationsgruppe"),
+        required=False,
+        empty_label=_("Ingen ny vurdering"),
     )
     tidlig_opfoelgning = forms.BooleanField(
         label=_("Borgeren anmoder om tidlig opfølgning (fast track)"),
@@ -194,7 +209,10 @@ class SamtaleForm(forms.Form):
             )
         # Parts the rule table requires for this type are marked like required fields
         # (the rule, not the field, decides, so the message stays the law's own).
-        for felt, kraevet in (("aftale", bool(self.regler.aftale)), ("akasse_deltagelse", self.regler.akasse_deltagelse)):
+        for felt, kraevet in (
+            ("aftale", bool(self.regler.aftale)),
+            ("akasse_deltagelse", self.regler.akasse_deltagelse),
+        ):
             if kraevet:
                 self.fields[felt].label = f"{self.fields[felt].label}*"
                 self.fields[felt].widget.attrs["aria-required"] = "true"
@@ -210,7 +228,9 @@ class SamtaleForm(forms.Form):
         seneste = selectors.visitation_seneste(person=self.person)
         if seneste is None:
             return str(_("Borgeren har ingen registreret visitationsgruppe."))
-        return str(_("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")) % {
+        return str(
+            _("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")
+        ) % {
             "gruppe": seneste.visitationsgruppe.navn,
             "dato": seneste.gyldig_fra.strftime("%d.%m.%Y"),
         }
@@ -330,10 +350,14 @@ class SamtaleForm(forms.Form):
         # from what the page was built from).
         if (cleaned.get("samtaletype"), cleaned["dato"]) != (self.regler.samtaletype, self._regler_dato):
             self.regler = regelsaet(
-                kontaktgruppe=self.kontaktgruppe_paa(cleaned["dato"]), samtaletype=cleaned.get("samtaletype"), dato=cleaned["dato"]
+                kontaktgruppe=self.kontaktgruppe_paa(cleaned["dato"]),
+                samtaletype=cleaned.get("samtaletype"),
+                dato=cleaned["dato"],
             )
         data = self.samtale_data([])
-        for felt, beskeder in valider_samtale(person=self.person, data=data, regler=self.regler, samtale=self.samtale).items():
+        for felt, beskeder in valider_samtale(
+            person=self.person, data=data, regler=self.regler, samtale=self.samtale
+        ).items():
             for besked in beskeder:
                 self.add_error(felt if felt in self.fields else None, besked)
         return cleaned
@@ -350,10 +374,24 @@ class SamtaleRetForm(SamtaleForm):
 
 class DeltagerForm(forms.Form):
     navn = forms.CharField(label=_("Navn"), max_length=200, error_messages={"required": _("Skriv deltagerens navn.")})
-    rolle = KodeValg(Deltagerrolle.objects.none(), label=_("Rolle"), empty_label=_("Vælg rolle"), error_messages={
-        "required": _("Vælg deltagerens rolle."), "invalid_choice": _("Vælg en gyldig rolle fra listen.")})
-    deltagelsesform = KodeValg(Deltagelsesform.objects.none(), label=_("Deltagelsesform"), empty_label=_("Vælg form"), error_messages={
-        "required": _("Vælg formen for deltagelsen."), "invalid_choice": _("Vælg en gyldig deltagelsesform fra listen.")})
+    rolle = KodeValg(
+        Deltagerrolle.objects.none(),
+        label=_("Rolle"),
+        empty_label=_("Vælg rolle"),
+        error_messages={
+            "required": _("Vælg deltagerens rolle."),
+            "invalid_choice": _("Vælg en gyldig rolle fra listen."),
+        },
+    )
+    deltagelsesform = KodeValg(
+        Deltagelsesform.objects.none(),
+        label=_("Deltagelsesform"),
+        empty_label=_("Vælg form"),
+        error_messages={
+            "required": _("Vælg formen for deltagelsen."),
+            "invalid_choice": _("Vælg en gyldig deltagelsesform fra listen."),
+        },
+    )
 
     def __init__(self, *args, dato: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -375,7 +413,11 @@ class BaseDeltagerFormSet(forms.BaseFormSet):
         return super()._construct_form(i, **kwargs)
 
     def deltagere(self) -> list[DeltagerData]:
-        return [f.deltager_data() for f in self.forms if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)]
+        return [
+            f.deltager_data()
+            for f in self.forms
+            if f.has_changed() and f.cleaned_data and not self._should_delete_form(f)
+        ]
 
 
 DeltagerFormSet = forms.formset_factory(
@@ -423,7 +465,9 @@ class SamtaleFormular:
     a re-render (a change of date or type, a participant added or removed: the fields as
     typed, no error messages) or a submit (validated, errors shown)."""
 
-    def __init__(self, form: SamtaleForm, formset: BaseDeltagerFormSet, *, submit: bool = False, rerender: bool = False):
+    def __init__(
+        self, form: SamtaleForm, formset: BaseDeltagerFormSet, *, submit: bool = False, rerender: bool = False
+    ):
         self.form, self.formset, self.submit, self.rerender = form, formset, submit, rerender
 
     @staticmethod
@@ -440,7 +484,9 @@ class SamtaleFormular:
             ]
         else:
             form, rows = SamtaleForm.blank(person=person, samtaletype=samtaletype), []
-        return cls(form, DeltagerFormSet(initial=rows, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX))
+        return cls(
+            form, DeltagerFormSet(initial=rows, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
+        )
 
     @classmethod
     def posted(cls, data, *, person: Person, samtale=None) -> SamtaleFormular:
@@ -510,7 +556,9 @@ class BegrundelseForm(forms.Form):
 
 
 class VisitationPaaDatoForm(forms.Form):
-    dato = forms.DateField(label=_("Visitationsgruppe på dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    dato = forms.DateField(
+        label=_("Visitationsgruppe på dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class PersonRetForm(forms.Form):
@@ -518,7 +566,10 @@ class PersonRetForm(forms.Form):
 
     kontaktgruppe = KodeValg(Kontaktgruppe.objects.all(), label=_("Kontaktgruppe"), empty_label=_("Vælg kontaktgruppe"))
     akasse = KodeValg(
-        Akasse.objects.all(), label=_("A-kasse"), required=False, empty_label=_("Ingen a-kasse"),
+        Akasse.objects.all(),
+        label=_("A-kasse"),
+        required=False,
+        empty_label=_("Ingen a-kasse"),
         help_text=_("Skal udfyldes, når oplysningerne videregives til a-kassen (kontaktgruppe 1, § 28 stk. 5)."),
     )
     gyldig_fra = forms.DateField(
@@ -542,7 +593,9 @@ class PersonRetForm(forms.Form):
         self.fields["kontaktgruppe"].widget.choices = [("", _("Vælg kontaktgruppe"))] + [
             (k.kode, str(k)) for k in kodecache.gyldige(Kontaktgruppe, idag)
         ]
-        self.fields["akasse"].widget.choices = [("", _("Ingen a-kasse"))] + [(a.kode, a.navn) for a in kodecache.gyldige(Akasse, idag)]
+        self.fields["akasse"].widget.choices = [("", _("Ingen a-kasse"))] + [
+            (a.kode, a.navn) for a in kodecache.gyldige(Akasse, idag)
+        ]
 
     def clean_gyldig_fra(self):
         dato = self.cleaned_data["gyldig_fra"]
@@ -557,7 +610,10 @@ class PersonFlytForm(forms.Form):
         to_field_name="kode",
         label=_("Nyt jobcenter"),
         empty_label=_("Vælg jobcenter"),
-        error_messages={"invalid_choice": _("Vælg et jobcenter fra listen."), "required": _("Vælg det jobcenter, borgeren flytter til.")},
+        error_messages={
+            "invalid_choice": _("Vælg et jobcenter fra listen."),
+            "required": _("Vælg det jobcenter, borgeren flytter til."),
+        },
     )
     begrundelse = forms.CharField(
         label=_("Begrundelse"),

@@ -301,7 +301,9 @@ class Person(models.Model):
     navn = models.CharField(_("navn"), max_length=200)
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, verbose_name=_("kontaktgruppe"))
     akasse = models.ForeignKey(Akasse, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("a-kasse"))
-    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="personer", verbose_name=_("jobcenter"))
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.PROTECT, related_name="personer", verbose_name=_("jobcenter")
+    )
     oprettet = models.DateTimeField(_("oprettet"), default=timezone.now)
     history = HistoricalRecords(excluded_fields=["oprettet"])
 
@@ -346,8 +348,12 @@ class PersonPeriode(models.Model):
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="perioder")
-    kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+", verbose_name=_("kontaktgruppe"))
-    akasse = models.ForeignKey(Akasse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse"))
+    kontaktgruppe = models.ForeignKey(
+        Kontaktgruppe, on_delete=models.PROTECT, related_name="+", verbose_name=_("kontaktgruppe")
+    )
+    akasse = models.ForeignKey(
+        Akasse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse")
+    )
     gyldig_fra = models.DateField(_("gyldig fra"), null=True, blank=True)
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)
     registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -475,7 +481,9 @@ class Visitation(models.Model):
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visitationer")
-    visitationsgruppe = models.ForeignKey(Visitationsgruppe, on_delete=models.PROTECT, verbose_name=_("visitationsgruppe"))
+    visitationsgruppe = models.ForeignKey(
+        Visitationsgruppe, on_delete=models.PROTECT, verbose_name=_("visitationsgruppe")
+    )
     gyldig_fra = models.DateField(_("har virkning fra"))
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)
     registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, related_name="+")

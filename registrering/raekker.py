@@ -47,10 +47,16 @@ def _render(raekker: list[dict], *, kan_registrere: bool) -> list[str]:
     selectors.samtale_raekker_udfyld(raekker)
     raekke = jinja2.macro(SKABELON, "raekke")
     # Each route reversed once for all rows (a UUID never changes a URL's shape).
-    ret, annuller = (reverse(navn, kwargs={"pk": _PLACEHOLDER}) for navn in ("registrering:samtale-ret", "registrering:samtale-annuller"))
+    ret, annuller = (
+        reverse(navn, kwargs={"pk": _PLACEHOLDER})
+        for navn in ("registrering:samtale-ret", "registrering:samtale-annuller")
+    )
     html = []
     for s in raekker:
-        s["ret_url"], s["annuller_url"] = ret.replace(str(_PLACEHOLDER), str(s["pk"])), annuller.replace(str(_PLACEHOLDER), str(s["pk"]))
+        s["ret_url"], s["annuller_url"] = (
+            ret.replace(str(_PLACEHOLDER), str(s["pk"])),
+            annuller.replace(str(_PLACEHOLDER), str(s["pk"])),
+        )
         html.append(raekke(s, kan_registrere, SamtaletypeRegel.Aftale))
     return html
 
@@ -64,7 +70,10 @@ def samtale_raekker_html(raekker: list[dict], *, kan_registrere: bool) -> list[s
     cached = cache.get_many(list(keys.values()))
     missing = [r for r in raekker if keys[r["pk"]] not in cached]
     if missing:
-        rendered = {keys[r["pk"]]: html for r, html in zip(missing, _render(missing, kan_registrere=kan_registrere), strict=True)}
+        rendered = {
+            keys[r["pk"]]: html
+            for r, html in zip(missing, _render(missing, kan_registrere=kan_registrere), strict=True)
+        }
         cache.set_many(rendered, CACHE_SECONDS)
         cached |= rendered
     return [cached[keys[r["pk"]]] for r in raekker]
@@ -73,5 +82,7 @@ def samtale_raekker_html(raekker: list[dict], *, kan_registrere: bool) -> list[s
 def samtale_raekke_html(*, samtale) -> str:
     """One conversation as the citizen's page shows it, without its buttons (the cancel page
     shows what is being cancelled)."""
-    (html,) = samtale_raekker_html(selectors.samtale_raekker(person=samtale.person, pk=samtale.pk), kan_registrere=False)
+    (html,) = samtale_raekker_html(
+        selectors.samtale_raekker(person=samtale.person, pk=samtale.pk), kan_registrere=False
+    )
     return html

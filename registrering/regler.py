@@ -28,7 +28,14 @@ from .models import (
 )
 
 # Form fields that belong to one part of § 28 each; the rule table says which apply.
-DELFELTER = ("aftale", "saerlig_indsats", "akasse_deltagelse", "praktiske_aftaler", "visitationsgruppe", "cv_ikke_fyldestgoerende")
+DELFELTER = (
+    "aftale",
+    "saerlig_indsats",
+    "akasse_deltagelse",
+    "praktiske_aftaler",
+    "visitationsgruppe",
+    "cv_ikke_fyldestgoerende",
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,12 @@ def _group_by(raekker, felt: str) -> dict:
 
 def _regeltabel_laes() -> Regeltabel:
     return Regeltabel(
-        kontaktgrupperegler={k: _newest_first(v) for k, v in _group_by(KontaktgruppeRegel.objects.all(), "kontaktgruppe_id").items()},
-        samtaletyperegler={k: _newest_first(v) for k, v in _group_by(SamtaletypeRegel.objects.all(), "samtaletype_id").items()},
+        kontaktgrupperegler={
+            k: _newest_first(v) for k, v in _group_by(KontaktgruppeRegel.objects.all(), "kontaktgruppe_id").items()
+        },
+        samtaletyperegler={
+            k: _newest_first(v) for k, v in _group_by(SamtaletypeRegel.objects.all(), "samtaletype_id").items()
+        },
         tilladte_samtaletyper=_group_by(TilladtSamtaletype.objects.all(), "kontaktgruppe_id"),
         tilladte_visitationsgrupper=_group_by(TilladtVisitationsgruppe.objects.all(), "kontaktgruppe_id"),
         samtaletyper={o.pk: o for o in Samtaletype.objects.all()},
@@ -141,7 +152,10 @@ def regelsaet(*, kontaktgruppe, samtaletype: Samtaletype | None, dato: datetime.
     tilladt = (
         samtaletype.pk in t.samtaletyper
         and _gyldig(t.samtaletyper[samtaletype.pk], dato)
-        and any(r.samtaletype_id == samtaletype.pk and _gyldig(r, dato) for r in t.tilladte_samtaletyper.get(kontaktgruppe.pk, ()))
+        and any(
+            r.samtaletype_id == samtaletype.pk and _gyldig(r, dato)
+            for r in t.tilladte_samtaletyper.get(kontaktgruppe.pk, ())
+        )
     )
     return Regelsaet(
         samtaletype=samtaletype,
@@ -173,7 +187,9 @@ def samtaletyper_tilladte(*, kontaktgruppe, dato: datetime.date) -> tuple[Samtal
     )
 
 
-def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgruppe=None, samtale=None) -> dict[str, list[str]]:
+def valider_samtale(
+    *, person, data, regler: Regelsaet, nuvaerende_visitationsgruppe=None, samtale=None
+) -> dict[str, list[str]]:
     """Every § 28 rule for one registration; returns Danish messages per field.
 
     ``data`` is a :class:`registrering.samtaledata.SamtaleData`; ``samtale`` is the
@@ -211,16 +227,23 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
     elif aftale:
         tilfoej(
             "aftale",
-            _("Denne samtaletype må ikke indeholde en bindende aftale (§ 28 nr. 8). Brug en jobsamtale, hvis aftalen er bindende for borgeren."),
+            _(
+                "Denne samtaletype må ikke indeholde en bindende aftale (§ 28 nr. 8). Brug en jobsamtale, hvis aftalen er bindende for borgeren."
+            ),
         )
 
     if (data.saerlig_indsats or "").strip() and not regler.saerlig_indsats:
-        tilfoej("saerlig_indsats", _("Særlig indsats registreres kun ved jobsamtaler og integrationssamtaler (§ 28 nr. 5)."))
+        tilfoej(
+            "saerlig_indsats", _("Særlig indsats registreres kun ved jobsamtaler og integrationssamtaler (§ 28 nr. 5).")
+        )
 
     if regler.akasse_deltagelse and data.akasse_deltagelse is None:
         tilfoej("akasse_deltagelse", _("Angiv status for a-kassens deltagelse (§ 28 nr. 7)."))
     elif data.akasse_deltagelse is not None and not regler.akasse_deltagelse:
-        tilfoej("akasse_deltagelse", _("A-kassens deltagelse registreres kun ved fælles jobsamtaler med a-kassen (§ 28 nr. 7)."))
+        tilfoej(
+            "akasse_deltagelse",
+            _("A-kassens deltagelse registreres kun ved fælles jobsamtaler med a-kassen (§ 28 nr. 7)."),
+        )
 
     if (data.praktiske_aftaler or "").strip() and not regler.praktiske_aftaler:
         tilfoej(
@@ -242,7 +265,9 @@ def valider_samtale(*, person, data, regler: Regelsaet, nuvaerende_visitationsgr
             )
 
     if data.cv_ikke_fyldestgoerende and not regler.cv_vurdering:
-        tilfoej("cv_ikke_fyldestgoerende", _("Cv-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4)."))
+        tilfoej(
+            "cv_ikke_fyldestgoerende", _("Cv-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4).")
+        )
 
     if data.samtaletype is not None:
         dubletter = Samtale.objects.aktive().filter(person=person, samtaletype=data.samtaletype, dato=data.dato)

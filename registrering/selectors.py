@@ -56,9 +56,9 @@ def person_synlig(*, bruger, pk) -> bool:
 def samtaler_synlige(*, bruger) -> QuerySet[Samtale]:
     """The conversations of the citizens ``bruger`` may see (:func:`personer_synlige`), with
     what a page about one of them shows."""
-    return Samtale.objects.select_related("person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse").filter(
-        person__in=personer_synlige(bruger=bruger)
-    )
+    return Samtale.objects.select_related(
+        "person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse"
+    ).filter(person__in=personer_synlige(bruger=bruger))
 
 
 @dataclass(frozen=True)
@@ -201,10 +201,7 @@ def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visita
 def visitation_seneste(*, person: Person) -> Visitation | None:
     """The latest registered visitation (§ 28 nr. 9 compares with this one)."""
     return (
-        Visitation.objects.filter(person=person)
-        .select_related("visitationsgruppe")
-        .order_by(*VISITATION_ORDEN)
-        .first()
+        Visitation.objects.filter(person=person).select_related("visitationsgruppe").order_by(*VISITATION_ORDEN).first()
     )
 
 
@@ -345,12 +342,15 @@ class SamtaleSide:
         return len(self.raekker) == self.antal_alle
 
 
-def samtale_side(*, person: Person, samtaletype: str | None = None, aar: int | None = None, antal: int = 20) -> SamtaleSide:
+def samtale_side(
+    *, person: Person, samtaletype: str | None = None, aar: int | None = None, antal: int = 20
+) -> SamtaleSide:
     """The newest ``antal`` conversations matching the filter, with the counts and choices
     (two queries, whatever the citizen's history)."""
     optaelling = samtale_optaelling(person=person)
     valgte = sum(
-        o["antal"] for o in optaelling
+        o["antal"]
+        for o in optaelling
         if (samtaletype is None or o["samtaletype__kode"] == samtaletype) and (aar is None or o["aar"] == aar)
     )
     raekker = samtale_raekker(person=person, samtaletype=samtaletype, aar=aar, antal=antal) if valgte else []
@@ -397,14 +397,23 @@ def aftaler_gaeldende(*, person: Person, aftaletyper: tuple[str, ...]) -> list[d
     with the keys of :func:`samtale_raekker`'s (``aftaletype``, ``aftale``, ``dato``,
     ``saerlig_indsats``, ``samtaletype_navn``)."""
     return [
-        {"pk": a.pk, "aftaletype": a.aftaletype, "aftale": a.aftale, "dato": a.dato, "saerlig_indsats": a.saerlig_indsats, "samtaletype_navn": a.samtaletype.navn}
+        {
+            "pk": a.pk,
+            "aftaletype": a.aftaletype,
+            "aftale": a.aftale,
+            "dato": a.dato,
+            "saerlig_indsats": a.saerlig_indsats,
+            "samtaletype_navn": a.samtaletype.navn,
+        }
         for t in aftaletyper
         for a in [aftale_gaeldende_af_type(person=person, aftaletype=t)]
         if a
     ]
 
 
-def aftaler_og_cv(*, person: Person, side: SamtaleSide, aftaletyper: tuple[str, ...]) -> tuple[list[dict | Samtale], dict | Samtale | None]:
+def aftaler_og_cv(
+    *, person: Person, side: SamtaleSide, aftaletyper: tuple[str, ...]
+) -> tuple[list[dict | Samtale], dict | Samtale | None]:
     """The current agreement of each kind in ``aftaletyper`` (those that exist) and the latest
     CV judgement: taken from the page's rows when they hold every conversation, otherwise
     one query each (a fixed number either way)."""
@@ -413,7 +422,12 @@ def aftaler_og_cv(*, person: Person, side: SamtaleSide, aftaletyper: tuple[str, 
         aftaler = [a for t in aftaletyper for a in [next((r for r in aktive if r["aftaletype"] == t), None)] if a]
         return aftaler, next((r for r in aktive if r["cv_ikke_fyldestgoerende"]), None)
     # The latest held, non-cancelled conversation that judged the CV (§ 28 stk. 4).
-    cv = Samtale.objects.aktive().filter(person=person, cv_ikke_fyldestgoerende=True).order_by("-dato", "-registreret").first()
+    cv = (
+        Samtale.objects.aktive()
+        .filter(person=person, cv_ikke_fyldestgoerende=True)
+        .order_by("-dato", "-registreret")
+        .first()
+    )
     return aftaler_gaeldende(person=person, aftaletyper=aftaletyper), cv
 
 
@@ -433,12 +447,20 @@ def samtale_raekker_udfyld(raekker: list[dict]) -> None:
             .order_by("id", "-history_date", "-history_id")
             .distinct("id")
             .values(
-                "id", "history_date", "history_change_reason",
-                af_fornavn=F("history_user__first_name"), af_efternavn=F("history_user__last_name"), af_brugernavn=F("history_user__username"),
+                "id",
+                "history_date",
+                "history_change_reason",
+                af_fornavn=F("history_user__first_name"),
+                af_efternavn=F("history_user__last_name"),
+                af_brugernavn=F("history_user__username"),
             )
         ):
             _registreret_af(h)
-            efter_pk[h["id"]]["rettelse"] = {"af": h["registreret_af"], "tidspunkt": h["history_date"], "begrundelse": h["history_change_reason"] or ""}
+            efter_pk[h["id"]]["rettelse"] = {
+                "af": h["registreret_af"],
+                "tidspunkt": h["history_date"],
+                "begrundelse": h["history_change_reason"] or "",
+            }
     if efter_pk:
         for d in (
             Deltager.objects.filter(samtale_id__in=efter_pk, aktiv=True)
@@ -464,9 +486,20 @@ def samtale_raekker_qs(*, person: Person) -> QuerySet:
         .annotate(indberetning_raa=RawSQL(samtale_tilstand_sql(), ()))  # nosec B611
         .order_by("-dato", "-registreret")
         .values(
-            "pk", "sekvens", "dato", "aftaletype", "aftale", "saerlig_indsats", "praktiske_aftaler",
-            "tidlig_opfoelgning", "cv_ikke_fyldestgoerende", "registreret", "rettet", "annulleret",
-            "annulleringsbegrundelse", "indberetning_raa",
+            "pk",
+            "sekvens",
+            "dato",
+            "aftaletype",
+            "aftale",
+            "saerlig_indsats",
+            "praktiske_aftaler",
+            "tidlig_opfoelgning",
+            "cv_ikke_fyldestgoerende",
+            "registreret",
+            "rettet",
+            "annulleret",
+            "annulleringsbegrundelse",
+            "indberetning_raa",
             samtaletype_navn=F("samtaletype__navn"),
             samtaleform_navn=F("samtaleform__navn"),
             akasse_deltagelse_navn=F("akasse_deltagelse__navn"),
@@ -482,7 +515,15 @@ def samtaler_registreret_af(*, bruger, antal: int = 10) -> list[dict]:
         Samtale.objects.filter(registreret_af=bruger)
         .filter(synlighed(bruger=bruger, felt="person"))
         .order_by("-registreret", "-id")
-        .values("pk", "dato", "registreret", "annulleret", "person_id", person_navn=F("person__navn"), samtaletype_navn=F("samtaletype__navn"))[:antal]
+        .values(
+            "pk",
+            "dato",
+            "registreret",
+            "annulleret",
+            "person_id",
+            person_navn=F("person__navn"),
+            samtaletype_navn=F("samtaletype__navn"),
+        )[:antal]
     )
 
 
@@ -542,11 +583,28 @@ HANDLINGER = {"+": _("oprettet"), "~": _("ændret"), "-": _("slettet")}
 def _handling(r, foer) -> str:
     """What a history row did, in the auditor's words: the change that set a conversation's
     ``annulleret`` is its cancellation (reported to DFDG as such), not an edit."""
-    if r.history_type == "~" and r.instance_type is Samtale and foer is not None and r.annulleret is not None and foer.annulleret is None:
+    if (
+        r.history_type == "~"
+        and r.instance_type is Samtale
+        and foer is not None
+        and r.annulleret is not None
+        and foer.annulleret is None
+    ):
         return _("annulleret")
     return HANDLINGER.get(r.history_type, r.history_type)
+
+
 # Fields that are bookkeeping, not content, and are left out of the diff.
-UDELADTE_FELTER = {"id", "person", "samtale", "registreret_af", "aftaletype", "sekvens", "jobcenter", "kontaktgruppe_snapshot"}
+UDELADTE_FELTER = {
+    "id",
+    "person",
+    "samtale",
+    "registreret_af",
+    "aftaletype",
+    "sekvens",
+    "jobcenter",
+    "kontaktgruppe_snapshot",
+}
 
 
 def _kodenavne() -> dict:
@@ -564,8 +622,16 @@ def _kodenavne() -> dict:
     )
 
     modeller = (
-        Akasse, AkasseDeltagelse, Deltagelsesform, Deltagerrolle, Jobcenter, Kontaktgruppe,
-        Persongruppemarkering, Samtaleform, Samtaletype, Visitationsgruppe,
+        Akasse,
+        AkasseDeltagelse,
+        Deltagelsesform,
+        Deltagerrolle,
+        Jobcenter,
+        Kontaktgruppe,
+        Persongruppemarkering,
+        Samtaleform,
+        Samtaletype,
+        Visitationsgruppe,
     )
     return {m: {o.pk: str(o) for o in m.objects.all()} for m in modeller}
 
@@ -598,7 +664,10 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
     }
     kilder = [
         (Person.history.filter(id=person.pk), lambda r: str(_("Borger"))),
-        (Samtale.history.filter(person_id=person.pk), lambda r: str(_("Samtale %(s)s")) % {"s": samtaler.get(r.id, r.id)}),
+        (
+            Samtale.history.filter(person_id=person.pk),
+            lambda r: str(_("Samtale %(s)s")) % {"s": samtaler.get(r.id, r.id)},
+        ),
         (
             Deltager.history.filter(samtale_id__in=list(samtaler)),
             lambda r: str(_("Deltager ved %(s)s")) % {"s": samtaler.get(r.samtale_id, r.samtale_id)},
@@ -625,12 +694,18 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
                     continue
                 if foer is not None and ny == gammel:
                     continue
-                aendringer.append(Aendring(str(f.verbose_name), _vis(gammel, f, navne) if foer is not None else "—", _vis(ny, f, navne)))
+                aendringer.append(
+                    Aendring(
+                        str(f.verbose_name), _vis(gammel, f, navne) if foer is not None else "—", _vis(ny, f, navne)
+                    )
+                )
             forrige[r.id] = r
             poster.append(
                 Historikpost(
                     tidspunkt=r.history_date,
-                    bruger=(r.history_user.get_full_name() or r.history_user.username) if r.history_user else str(_("system")),
+                    bruger=(r.history_user.get_full_name() or r.history_user.username)
+                    if r.history_user
+                    else str(_("system")),
                     objekt=etiket(r),
                     handling=str(_handling(r, foer)),
                     begrundelse=r.history_change_reason or "",

@@ -114,9 +114,16 @@ def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: A
     eksisterende = Person.objects.filter(cpr=cpr).values_list("pk", "jobcenter_id").first()
     if eksisterende is not None:
         pk, jobcenter_id = eksisterende
-        adgang_log(bruger=bruger, personer=[pk], handling=Adgangslog.Handling.OPRET_AFVIST, detaljer=_("CPR-nummeret findes allerede"))
+        adgang_log(
+            bruger=bruger,
+            personer=[pk],
+            handling=Adgangslog.Handling.OPRET_AFVIST,
+            detaljer=_("CPR-nummeret findes allerede"),
+        )
         if jobcenter_id == bruger.jobcenter_id:
-            raise ValidationError({"cpr": [_("Der findes allerede en borger med dette CPR-nummer. Søg borgeren frem i stedet.")]})
+            raise ValidationError(
+                {"cpr": [_("Der findes allerede en borger med dette CPR-nummer. Søg borgeren frem i stedet.")]}
+            )
         raise ValidationError(
             {
                 "cpr": [
@@ -132,11 +139,20 @@ def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: A
 
 
 @transaction.atomic
-def _person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: Akasse | None, bruger: Bruger) -> Person:
-    person = Person(cpr=cpr, navn=navn.strip(), kontaktgruppe=kontaktgruppe, akasse=akasse, jobcenter_id=bruger.jobcenter_id)
-    if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=selectors.idag())["akasse_videregivelse"]:
+def _person_opret(
+    *, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: Akasse | None, bruger: Bruger
+) -> Person:
+    person = Person(
+        cpr=cpr, navn=navn.strip(), kontaktgruppe=kontaktgruppe, akasse=akasse, jobcenter_id=bruger.jobcenter_id
+    )
+    if (
+        akasse is None
+        and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=selectors.idag())["akasse_videregivelse"]
+    ):
         # § 28 stk. 5: the information is forwarded to the citizen's a-kasse.
-        raise ValidationError({"akasse": [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]})
+        raise ValidationError(
+            {"akasse": [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]}
+        )
     person.full_clean()
     person._history_user = bruger
     person.save()
@@ -149,8 +165,12 @@ def periode_foerste(*, person: Person, bruger: Bruger | None) -> PersonPeriode:
     """The citizen's first period (no start: it covers every date before a later one).
     Called in the transaction that creates the citizen; demo data and tests call it too."""
     periode = PersonPeriode(
-        person=person, kontaktgruppe_id=person.kontaktgruppe_id, akasse_id=person.akasse_id, gyldig_fra=None,
-        registreret=person.oprettet, registreret_af=bruger,
+        person=person,
+        kontaktgruppe_id=person.kontaktgruppe_id,
+        akasse_id=person.akasse_id,
+        gyldig_fra=None,
+        registreret=person.oprettet,
+        registreret_af=bruger,
     )
     periode._history_user = bruger
     periode.save()
@@ -169,8 +189,14 @@ class Konflikt:
 class PeriodeKonflikt(ValidationError):
     def __init__(self, konflikter: list[Konflikt]):
         super().__init__(
-            {"gyldig_fra": [_("Perioden ville gøre %(n)s registrerede samtaler ugyldige. Ret eller annullér dem først, eller vælg en senere dato.")
-                            % {"n": len(konflikter)}]}
+            {
+                "gyldig_fra": [
+                    _(
+                        "Perioden ville gøre %(n)s registrerede samtaler ugyldige. Ret eller annullér dem først, eller vælg en senere dato."
+                    )
+                    % {"n": len(konflikter)}
+                ]
+            }
         )
         self.konflikter = konflikter
 
@@ -255,8 +281,13 @@ def person_ret(
         raise PeriodeKonflikt(konflikter)
 
     periode = PersonPeriode(
-        person=laast, kontaktgruppe=kontaktgruppe, akasse=akasse, gyldig_fra=gyldig_fra, registreret=tidspunkt,
-        registreret_af=bruger, begrundelse=begrundelse,
+        person=laast,
+        kontaktgruppe=kontaktgruppe,
+        akasse=akasse,
+        gyldig_fra=gyldig_fra,
+        registreret=tidspunkt,
+        registreret_af=bruger,
+        begrundelse=begrundelse,
     )
     _full_clean(periode)
     _save(periode, bruger=bruger, begrundelse=begrundelse)
@@ -266,8 +297,11 @@ def person_ret(
     _save(laast, bruger=bruger, begrundelse=begrundelse)
     person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
     adgang_log(
-        bruger=bruger, personer=[laast], handling=Adgangslog.Handling.RET,
-        detaljer=_("Kontaktgruppe %(kg)s fra %(dato)s") % {"kg": kontaktgruppe.kode, "dato": gyldig_fra.strftime("%d.%m.%Y")},
+        bruger=bruger,
+        personer=[laast],
+        handling=Adgangslog.Handling.RET,
+        detaljer=_("Kontaktgruppe %(kg)s fra %(dato)s")
+        % {"kg": kontaktgruppe.kode, "dato": gyldig_fra.strftime("%d.%m.%Y")},
     )
     return periode
 
@@ -290,7 +324,9 @@ def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruge
     _save(laast, bruger=bruger, begrundelse=begrundelse)
     person.jobcenter = jobcenter
     adgang_log(
-        bruger=bruger, personer=[laast], handling=Adgangslog.Handling.RET,
+        bruger=bruger,
+        personer=[laast],
+        handling=Adgangslog.Handling.RET,
         detaljer=_("Flyttet fra %(fra)s til %(til)s") % {"fra": fra, "til": jobcenter},
     )
     return laast
@@ -300,7 +336,11 @@ def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruge
 
 
 def _lock_person(person: Person) -> Person:
-    return Person.objects.select_for_update(of=("self",)).select_related("kontaktgruppe", "akasse", "jobcenter").get(pk=person.pk)
+    return (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("kontaktgruppe", "akasse", "jobcenter")
+        .get(pk=person.pk)
+    )
 
 
 def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = None) -> Regelsaet:
@@ -323,7 +363,15 @@ def _valider(*, person: Person, data: SamtaleData, samtale: Samtale | None = Non
 # Relations the services set from objects they have just loaded (or locked) themselves:
 # full_clean() need not look each of them up again, one query per key.
 KNOWN_RELATIONS = {
-    "Samtale": ["person", "samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe", "registreret_af"],
+    "Samtale": [
+        "person",
+        "samtaletype",
+        "samtaleform",
+        "akasse_deltagelse",
+        "jobcenter",
+        "kontaktgruppe",
+        "registreret_af",
+    ],
     "Deltager": ["samtale", "rolle", "deltagelsesform"],
     "Visitation": ["person", "visitationsgruppe", "registreret_af", "samtale"],
     "PersonMarkering": ["person", "markering", "samtale"],
@@ -335,7 +383,9 @@ def _full_clean(instance, *, constraints: bool = True) -> None:
     constraint on conversations is checked by valider_samtale under the citizen's lock (and
     by the database), so ``constraints=False`` spares the second look-up there. The primary
     key is not looked up either: it is a fresh UUID or the database's own serial."""
-    instance.full_clean(exclude=[*KNOWN_RELATIONS.get(type(instance).__name__, ()), "id"], validate_constraints=constraints)
+    instance.full_clean(
+        exclude=[*KNOWN_RELATIONS.get(type(instance).__name__, ()), "id"], validate_constraints=constraints
+    )
 
 
 def _save(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
@@ -345,7 +395,9 @@ def _save(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
     instance.save()
 
 
-def _visitation(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe | None, bruger: Bruger, tidspunkt) -> tuple:
+def _visitation(
+    *, person: Person, samtale: Samtale, gruppe: Visitationsgruppe | None, bruger: Bruger, tidspunkt
+) -> tuple:
     """§ 28 nr. 9 and stk. 2: a row only when the group differs from the latest registered
     one, in force from the registration date in Danish time."""
     if gruppe is None:
@@ -357,7 +409,13 @@ def _visitation(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe |
 
 
 def _visitation_opret(
-    *, person: Person, samtale: Samtale, gruppe: Visitationsgruppe, registreret, bruger: Bruger, begrundelse: str | None = None
+    *,
+    person: Person,
+    samtale: Samtale,
+    gruppe: Visitationsgruppe,
+    registreret,
+    bruger: Bruger,
+    begrundelse: str | None = None,
 ) -> Visitation:
     """The one way a visitation row is written: validated, with history."""
     visitation = Visitation(
@@ -405,7 +463,9 @@ def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger:
 
 
 @transaction.atomic
-def samtale_registrer(*, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None) -> Resultat:
+def samtale_registrer(
+    *, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None
+) -> Resultat:
     """Register one held conversation with everything § 28 asks for, in one transaction."""
     tidspunkt = tidspunkt or timezone.now()
     person = _lock_person(person)
@@ -469,7 +529,9 @@ def _visitation_plan(*, person: Person, samtale: Samtale, gruppe: Visitationsgru
     if raekke is not None:
         if gruppe is not None and gruppe.pk == raekke.visitationsgruppe_id:
             return _VisitationsPlan("intet", raekke)
-        foer = _visitation_foer(person=person, gyldig_fra=raekke.gyldig_fra, registreret=raekke.registreret, undtagen=raekke)
+        foer = _visitation_foer(
+            person=person, gyldig_fra=raekke.gyldig_fra, registreret=raekke.registreret, undtagen=raekke
+        )
         if gruppe is None or (foer is not None and foer.visitationsgruppe_id == gruppe.pk):
             return _VisitationsPlan("fjern", raekke)
         return _VisitationsPlan("ret", raekke, gruppe)
@@ -482,7 +544,9 @@ def _visitation_plan(*, person: Person, samtale: Samtale, gruppe: Visitationsgru
     return _VisitationsPlan("opret", None, gruppe)
 
 
-def _visitation_udfoer(*, plan: _VisitationsPlan, person: Person, samtale: Samtale, bruger: Bruger, begrundelse: str) -> Visitation | None:
+def _visitation_udfoer(
+    *, plan: _VisitationsPlan, person: Person, samtale: Samtale, bruger: Bruger, begrundelse: str
+) -> Visitation | None:
     """Carry out a plan; returns the conversation's visitation row afterwards (or None)."""
     if plan.handling == "ret":
         plan.raekke.visitationsgruppe = plan.gruppe
@@ -491,7 +555,12 @@ def _visitation_udfoer(*, plan: _VisitationsPlan, person: Person, samtale: Samta
         return plan.raekke
     if plan.handling == "opret":
         return _visitation_opret(
-            person=person, samtale=samtale, gruppe=plan.gruppe, registreret=samtale.registreret, bruger=bruger, begrundelse=begrundelse
+            person=person,
+            samtale=samtale,
+            gruppe=plan.gruppe,
+            registreret=samtale.registreret,
+            bruger=bruger,
+            begrundelse=begrundelse,
         )
     if plan.handling == "fjern":
         # The change never stood: the row goes, its history ("-", with the reason) stays.
@@ -533,7 +602,9 @@ def samtale_ret(
     the reason, removed participants are marked inactive, and a new report event goes out.
     The rules are those of the citizen's kontaktgruppe on the conversation's (corrected)
     date. A correction that changes nothing writes nothing (``ingen_aendring``)."""
-    tidspunkt, begrundelse, person, samtale = _aendring_start(samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt)
+    tidspunkt, begrundelse, person, samtale = _aendring_start(
+        samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt
+    )
     fejl = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for rettelsen.")]
@@ -580,14 +651,18 @@ def samtale_ret(
         _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
     # The correction event carries the conversation's visitation result as it now stands
     # (none when the change disappeared), so the receiver's latest sekvens is the truth.
-    haendelser_opret(samtale=samtale, handling=Handling.RET, tidspunkt=tidspunkt, visitation=visitation, begrundelse=begrundelse)
+    haendelser_opret(
+        samtale=samtale, handling=Handling.RET, tidspunkt=tidspunkt, visitation=visitation, begrundelse=begrundelse
+    )
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.RET, detaljer=str(samtale))
     return Resultat(
         samtale=samtale,
         visitation=visitation if plan.handling in {"ret", "opret"} else None,
         visitation_uaendret=plan.handling == "uaendret",
         visitation_fjernet=plan.handling == "fjern",
-        gaeldende_visitation=selectors.visitationsgruppe_paa_dato(person=person, dato=dansk_dato(tidspunkt)) if plan.handling == "fjern" else None,
+        gaeldende_visitation=selectors.visitationsgruppe_paa_dato(person=person, dato=dansk_dato(tidspunkt))
+        if plan.handling == "fjern"
+        else None,
         markering=markering,
     )
 
@@ -600,7 +675,9 @@ def samtale_annuller(
     for the current agreement; a marking it started ends; its visitation change disappears
     (the row goes, its history stays with the reason), so the group in force before it is in
     force again from the same day; a cancellation event is reported."""
-    tidspunkt, begrundelse, person, samtale = _aendring_start(samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt)
+    tidspunkt, begrundelse, person, samtale = _aendring_start(
+        samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt
+    )
     if not begrundelse:
         raise ValidationError({"begrundelse": [_("Skriv en begrundelse for annulleringen.")]})
     if samtale.annulleret is not None:
@@ -612,7 +689,13 @@ def samtale_annuller(
     _save(samtale, bruger=bruger, begrundelse=begrundelse)
     _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
     for raekke in samtale.visitationer.all():
-        _visitation_udfoer(plan=_VisitationsPlan("fjern", raekke), person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
+        _visitation_udfoer(
+            plan=_VisitationsPlan("fjern", raekke),
+            person=person,
+            samtale=samtale,
+            bruger=bruger,
+            begrundelse=begrundelse,
+        )
     haendelser_opret(samtale=samtale, handling=Handling.ANNULLER, tidspunkt=tidspunkt, begrundelse=begrundelse)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.ANNULLER, detaljer=str(samtale))
     return samtale

@@ -50,7 +50,9 @@ def _mandag(d: datetime.date) -> datetime.date:
     return d - datetime.timedelta(days=d.weekday())
 
 
-def statistik(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.date, graense_sagsbehandlere: int = 100) -> Statistik:
+def statistik(
+    *, jobcenter_id: int | None, fra: datetime.date, til: datetime.date, graense_sagsbehandlere: int = 100
+) -> Statistik:
     """``jobcenter_id=None``: every jobcenter (auditors and administrators only).
 
     One pass over the conversations, grouped by week, samtaletype, samtaleform and
@@ -80,17 +82,31 @@ def statistik(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.dat
             ud[key(g)] = ud.get(key(g), 0) + g["antal"]
         return ud
 
-    typer = {i: (k, n) for i, k, n in Samtaletype.objects.filter(pk__in={g["samtaletype_id"] for g in grupper}).values_list("id", "kode", "navn")}
-    former = {i: (k, n) for i, k, n in Samtaleform.objects.filter(pk__in={g["samtaleform_id"] for g in grupper}).values_list("id", "kode", "navn")}
+    typer = {
+        i: (k, n)
+        for i, k, n in Samtaletype.objects.filter(pk__in={g["samtaletype_id"] for g in grupper}).values_list(
+            "id", "kode", "navn"
+        )
+    }
+    former = {
+        i: (k, n)
+        for i, k, n in Samtaleform.objects.filter(pk__in={g["samtaleform_id"] for g in grupper}).values_list(
+            "id", "kode", "navn"
+        )
+    }
     brugere = {
         b["id"]: f"{b['first_name']} {b['last_name']}".strip() or b["username"]
-        for b in Bruger.objects.filter(pk__in={g["registreret_af_id"] for g in grupper}).values("id", "first_name", "last_name", "username")
+        for b in Bruger.objects.filter(pk__in={g["registreret_af_id"] for g in grupper}).values(
+            "id", "first_name", "last_name", "username"
+        )
     }
 
     def _dag(uge) -> datetime.date:
         return uge.date() if isinstance(uge, datetime.datetime) else uge
 
-    for (uge, type_id), antal in sorted(summer(lambda g: (_dag(g["uge"]), g["samtaletype_id"])).items(), key=lambda x: (x[0][0], typer[x[0][1]][0])):
+    for (uge, type_id), antal in sorted(
+        summer(lambda g: (_dag(g["uge"]), g["samtaletype_id"])).items(), key=lambda x: (x[0][0], typer[x[0][1]][0])
+    ):
         kode, navn = typer[type_id]
         s.pr_type_og_uge.append({"uge": uge, "kode": kode, "navn": navn, "antal": antal})
     pr_uge = summer(lambda g: _dag(g["uge"]))
@@ -101,11 +117,17 @@ def statistik(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.dat
         s.uger.append({"uge": uge, "label": f"{iso.week}/{iso.year}", "antal": pr_uge.get(uge, 0)})
         uge += datetime.timedelta(weeks=1)
     s.pr_type = sorted(
-        ({"kode": typer[i][0], "navn": typer[i][1], "antal": n} for i, n in summer(lambda g: g["samtaletype_id"]).items()),
+        (
+            {"kode": typer[i][0], "navn": typer[i][1], "antal": n}
+            for i, n in summer(lambda g: g["samtaletype_id"]).items()
+        ),
         key=lambda t: (-t["antal"], t["kode"]),
     )
     s.pr_form = sorted(
-        ({"kode": former[i][0], "navn": former[i][1], "antal": n} for i, n in summer(lambda g: g["samtaleform_id"]).items()),
+        (
+            {"kode": former[i][0], "navn": former[i][1], "antal": n}
+            for i, n in summer(lambda g: g["samtaleform_id"]).items()
+        ),
         key=lambda t: (-t["antal"], t["kode"]),
     )
     s.pr_sagsbehandler = sorted(
@@ -117,7 +139,9 @@ def statistik(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.dat
     s.aftale_med = sum(g["aftale_med"] for g in grupper)
     s.tidlig_opfoelgning = sum(g["tidlig"] for g in grupper)
 
-    visitationer = Visitation.objects.filter(samtale__dato__gte=fra, samtale__dato__lte=til, samtale__annulleret__isnull=True)
+    visitationer = Visitation.objects.filter(
+        samtale__dato__gte=fra, samtale__dato__lte=til, samtale__annulleret__isnull=True
+    )
     if jobcenter_id is not None:
         visitationer = visitationer.filter(samtale__jobcenter_id=jobcenter_id)
     s.visitationer = list(
@@ -149,7 +173,15 @@ def soejler(uger: list[dict], *, bredde: int = 640, hoejde: int = 220) -> dict:
                 "tx": round(x + stolpe / 2, 1),
             }
         )
-    return {"bredde": bredde, "hoejde": hoejde, "soejler": resultat, "maks": maks, "bund_y": top + hoejde_plot, "venstre": venstre, "top": top}
+    return {
+        "bredde": bredde,
+        "hoejde": hoejde,
+        "soejler": resultat,
+        "maks": maks,
+        "bund_y": top + hoejde_plot,
+        "venstre": venstre,
+        "top": top,
+    }
 
 
 # --- the page's GET parameters ---------------------------------------------------------------
@@ -159,10 +191,18 @@ class StatistikForm(forms.Form):
     """``fra``, ``til`` (ISO dates; default the last 12 weeks) and, for users who see every
     jobcenter, ``jobcenter`` (kommunekode; empty: all)."""
 
-    fra = forms.DateField(label=_("Fra"), required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}))
-    til = forms.DateField(label=_("Til"), required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}))
+    fra = forms.DateField(
+        label=_("Fra"), required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    til = forms.DateField(
+        label=_("Til"), required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
+    )
     jobcenter = forms.ModelChoiceField(
-        label=_("Jobcenter"), queryset=Jobcenter.objects.order_by("navn"), to_field_name="kode", required=False, empty_label=_("Alle jobcentre")
+        label=_("Jobcenter"),
+        queryset=Jobcenter.objects.order_by("navn"),
+        to_field_name="kode",
+        required=False,
+        empty_label=_("Alle jobcentre"),
     )
 
     def __init__(self, *args, bruger: Bruger, idag: datetime.date, **kwargs):
@@ -170,7 +210,9 @@ class StatistikForm(forms.Form):
         self.idag = idag
         self.bruger = bruger
         # Auditors and administrators choose a jobcenter (or all); a team lead sees their own.
-        vaelg_jobcenter = self.vaelg_jobcenter = bruger.is_superuser or bruger.has_perm("registrering.se_alle_jobcentre")
+        vaelg_jobcenter = self.vaelg_jobcenter = bruger.is_superuser or bruger.has_perm(
+            "registrering.se_alle_jobcentre"
+        )
         self.fields["fra"].initial, self.fields["til"].initial = (d.isoformat() for d in standard_periode(idag))
         if not vaelg_jobcenter:
             del self.fields["jobcenter"]

@@ -53,9 +53,16 @@ def person_soeg(request: HttpRequest) -> HttpResponse:
     # The page's own form posts, so a CPR number never lands in a URL or an access log;
     # GET ?q= is kept for integrators (CONTRACT.md).
     q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
-    resultater, antal = selectors.person_soeg_side(bruger=request.user, q=q, graense=SOEG_GRAENSE) if q.strip() else (None, 0)
+    resultater, antal = (
+        selectors.person_soeg_side(bruger=request.user, q=q, graense=SOEG_GRAENSE) if q.strip() else (None, 0)
+    )
     if resultater:
-        services.adgang_log(bruger=request.user, personer=resultater, handling=Adgangslog.Handling.SOEG, detaljer=_("Fundet ved søgning"))
+        services.adgang_log(
+            bruger=request.user,
+            personer=resultater,
+            handling=Adgangslog.Handling.SOEG,
+            detaljer=_("Fundet ved søgning"),
+        )
     return render(
         request,
         "registrering/person_soeg.html",
@@ -158,7 +165,9 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
         else:
             _beskeder(request, resultat, rettet=samtale is not None)
             return redirect("registrering:person-detalje", pk=person.pk)
-    skabelon = "registrering/_samtale_felter.html" if request.htmx and formular.rerender else "registrering/samtale_form.html"
+    skabelon = (
+        "registrering/_samtale_felter.html" if request.htmx and formular.rerender else "registrering/samtale_form.html"
+    )
     context = {"person": person, "samtale": samtale, "form": formular.form, "formset": formular.formset}
     return render(request, skabelon, context | {"fejloversigt": formular.error_summary()})
 
@@ -168,7 +177,8 @@ def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
     if resultat.ingen_aendring:
         messages.info(
             request,
-            _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.") % {"samtale": samtale},
+            _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.")
+            % {"samtale": samtale},
         )
         return
     besked = _("Samtalen %(samtale)s er rettet.") if rettet else _("Samtalen %(samtale)s er registreret.")
@@ -188,9 +198,9 @@ def _visitation_besked(resultat: services.Resultat) -> str:
         }
     if resultat.visitation_fjernet:
         gaeldende = resultat.gaeldende_visitation
-        return _("Samtalens visitationsændring er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9).") % {
-            "gruppe": gaeldende.visitationsgruppe.navn if gaeldende else _("ingen")
-        }
+        return _(
+            "Samtalens visitationsændring er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9)."
+        ) % {"gruppe": gaeldende.visitationsgruppe.navn if gaeldende else _("ingen")}
     if resultat.visitation_uaendret:
         return _("Visitationsgruppen er uændret; der er ikke registreret en ny visitation (§ 28 nr. 9).")
     return ""
@@ -229,7 +239,9 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
         return redirect("registrering:person-detalje", pk=samtale.person_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.samtale_annuller(samtale=samtale, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user)
+            services.samtale_annuller(
+                samtale=samtale, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user
+            )
         except ValidationError as e:
             add_validation_error(form, e)
         else:
@@ -238,7 +250,9 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
     # What is being cancelled, as the citizen's page shows it (without its buttons).
     indhold = raekker.samtale_raekke_html(samtale=samtale)
     return render(
-        request, "registrering/samtale_annuller.html", {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold}
+        request,
+        "registrering/samtale_annuller.html",
+        {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold},
     )
 
 
@@ -272,7 +286,9 @@ def _kan_flytte(bruger, person) -> bool:
     """An administrator (every jobcenter), or a team lead of the citizen's current jobcenter."""
     if not bruger.has_perm("registrering.flyt_person"):
         return False
-    return bruger.has_perm("registrering.se_alle_jobcentre") or (bruger.jobcenter_id is not None and bruger.jobcenter_id == person.jobcenter_id)
+    return bruger.has_perm("registrering.se_alle_jobcentre") or (
+        bruger.jobcenter_id is not None and bruger.jobcenter_id == person.jobcenter_id
+    )
 
 
 @login_required
@@ -289,7 +305,10 @@ def person_flyt(request: HttpRequest, pk) -> HttpResponse:
         except ValidationError as e:
             add_validation_error(form, e)
         else:
-            messages.success(request, _("%(navn)s er flyttet til %(jc)s.") % {"navn": person.navn, "jc": form.cleaned_data["jobcenter"]})
+            messages.success(
+                request,
+                _("%(navn)s er flyttet til %(jc)s.") % {"navn": person.navn, "jc": form.cleaned_data["jobcenter"]},
+            )
             if selectors.person_synlig(bruger=request.user, pk=person.pk):
                 return redirect("registrering:person-detalje", pk=person.pk)
             return redirect("registrering:person-soeg")
@@ -313,7 +332,9 @@ def forside(request: HttpRequest) -> HttpResponse:
     if viste:
         # Their names are citizen data read again: logged, under their own action, so the
         # start page does not feed its own list of recently viewed citizens.
-        services.adgang_log(bruger=request.user, personer=viste, handling=Adgangslog.Handling.OVERSIGT, detaljer=_("Forsiden"))
+        services.adgang_log(
+            bruger=request.user, personer=viste, handling=Adgangslog.Handling.OVERSIGT, detaljer=_("Forsiden")
+        )
     return render(request, "registrering/forside.html", {"egne": egne, "set": set_})
 
 
@@ -433,7 +454,13 @@ def statistik(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registrering/statistik.html",
-        {"form": form, "s": s, "jobcenter": valgt, "diagram": statistikmodul.soejler(s.uger), "csv_query": _med_format_csv(request)},
+        {
+            "form": form,
+            "s": s,
+            "jobcenter": valgt,
+            "diagram": statistikmodul.soejler(s.uger),
+            "csv_query": _med_format_csv(request),
+        },
     )
 
 

@@ -50,10 +50,13 @@ class UgyldigInputMiddleware:
         if "\x00" in request.path:
             return True
         kilder = [request.GET, request.COOKIES]
-        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             kilder.append(request.POST)
         for kilde in kilder:
-            for key, vaerdier in (kilde.lists() if hasattr(kilde, "lists") else ((k, [v]) for k, v in kilde.items())):
+            for key, vaerdier in kilde.lists() if hasattr(kilde, "lists") else ((k, [v]) for k, v in kilde.items()):
                 for vaerdi in (key, *vaerdier):
                     if isinstance(vaerdi, str) and ("\x00" in vaerdi or len(vaerdi) > self.MAKS_LAENGDE):
                         return True

@@ -37,7 +37,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:
     if not DEBUG:
-        raise ImproperlyConfigured("ALLOWED_HOSTS skal sættes, når DEBUG ikke er 1 (ALLOWED_HOSTS must be set unless DEBUG=1).")
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS skal sættes, når DEBUG ikke er 1 (ALLOWED_HOSTS must be set unless DEBUG=1)."
+        )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
@@ -281,7 +283,18 @@ PROCRASTINATE_WORKER_DEFAULTS = {"fetch_job_polling_interval": 2.0}
 
 # Logging: never the request path with query strings of citizen pages' data; CPR numbers
 # are not in URLs by design (citizens are addressed by UUID).
-LOGGED_LOGGERE = ("django", "django.server", "django.request", "django.security", "axes", "procrastinate", "registrering", "indberetning", "gunicorn.error", "gunicorn.access")
+LOGGED_LOGGERE = (
+    "django",
+    "django.server",
+    "django.request",
+    "django.security",
+    "axes",
+    "procrastinate",
+    "registrering",
+    "indberetning",
+    "gunicorn.error",
+    "gunicorn.access",
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

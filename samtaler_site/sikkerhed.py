@@ -108,7 +108,9 @@ class LoginDroesling:
         nu = timezone.now()
         vindue = nu - settings.AXES_COOLOFF_TIME
         # One query on axes' indexes (address, username) for both limits.
-        tal = AccessFailureLog.objects.filter(Q(ip_address=ip) | Q(username=brugernavn), attempt_time__gte=vindue).aggregate(
+        tal = AccessFailureLog.objects.filter(
+            Q(ip_address=ip) | Q(username=brugernavn), attempt_time__gte=vindue
+        ).aggregate(
             ip_fejl=Count("id", filter=Q(ip_address=ip)),
             ip_sidst=Max("attempt_time", filter=Q(ip_address=ip)),
             bruger_fejl=Count("id", filter=Q(username=brugernavn)),
@@ -153,7 +155,9 @@ class SessionTidsgraenser:
             session = request.session
             sidst = session.get(SIDST_AKTIV)
             logget_ind = session.setdefault(LOGGET_IND, nu)
-            if (sidst is not None and nu - sidst > settings.SESSION_INAKTIV_MINUTTER * 60) or nu - logget_ind > settings.SESSION_COOKIE_AGE:
+            if (
+                sidst is not None and nu - sidst > settings.SESSION_INAKTIV_MINUTTER * 60
+            ) or nu - logget_ind > settings.SESSION_COOKIE_AGE:
                 # The view then sees an anonymous user: login_required sends to the login page.
                 logout(request)
             elif sidst is None or nu - sidst >= SKRIV_HVERT:

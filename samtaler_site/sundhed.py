@@ -30,5 +30,9 @@ def sundhed(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "fejl", "database": "svarer ikke"}, status=503)
     alder = round((timezone.now() - aeldste).total_seconds()) if aeldste else 0
     return JsonResponse(
-        {"status": "ok", "database": "ok", "indberetning": {"afventende": antal, "aeldste_sekunder": max(alder, 0), "advarsler": advarsler}}
+        {
+            "status": "ok",
+            "database": "ok",
+            "indberetning": {"afventende": antal, "aeldste_sekunder": max(alder, 0), "advarsler": advarsler},
+        }
     )

@@ -58,7 +58,9 @@ def jobcenter(kode: str = "751", navn: str = "Jobcenter Aarhus") -> Jobcenter:
     return Jobcenter.objects.get_or_create(kode=kode, defaults={"navn": navn})[0]
 
 
-def bruger(username: str | None = None, *, rolle: str = "sagsbehandler", jc: Jobcenter | None = None, **felter) -> Bruger:
+def bruger(
+    username: str | None = None, *, rolle: str = "sagsbehandler", jc: Jobcenter | None = None, **felter
+) -> Bruger:
     username = username or f"bruger{next(_tal)}"
     b = Bruger.objects.create_user(username=username, password="hemmeligt-kodeord", jobcenter=jc, **felter)
     if rolle:
@@ -70,7 +72,9 @@ def cpr(foedselsdato: datetime.date = datetime.date(1985, 3, 14)) -> str:
     return foedselsdato.strftime("%d%m%y") + f"{next(_tal) % 10000:04d}"
 
 
-def person(*, kontaktgruppe: str = "2", jc: Jobcenter | None = None, akasse: str | None = None, navn: str = "Test Borger") -> Person:
+def person(
+    *, kontaktgruppe: str = "2", jc: Jobcenter | None = None, akasse: str | None = None, navn: str = "Test Borger"
+) -> Person:
     jc = jc or jobcenter()
     if kontaktgruppe == "1" and akasse is None:
         akasse = "HK"
@@ -188,7 +192,9 @@ def produktion_env(*, database_url: str, static_root, **ekstra) -> dict:
     """The environment of the README's production steps (DEBUG=0, a secret, the hosts)."""
     import os
 
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update(
         DEBUG="0",
         SECRET_KEY="test-" + "s" * 60,
@@ -209,7 +215,11 @@ def collectstatic(env: dict) -> None:
 
     res = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True, timeout=300,
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert res.returncode == 0, res.stdout + res.stderr
 
@@ -259,7 +269,14 @@ class Proces:
 
         self.logfil = Path(logfil)
         self._ud = open(self.logfil, "wb")
-        self.proc = subprocess.Popen(argv, cwd=Path(__file__).resolve().parent.parent, env=env, stdout=self._ud, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=self._ud,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def log(self) -> str:
         return self.logfil.read_text(errors="replace")
@@ -289,7 +306,12 @@ def gunicorn(env: dict, logfil) -> tuple[Proces, str]:
 
     port = ledig_port()
     # The browser tests talk plain HTTP to gunicorn, so their forms' Origin is http://…
-    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1", "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}"}
+    env = {
+        **env,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}",
+    }
     proces = Proces([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "samtaler_site.wsgi"], env, logfil)
     url = f"http://127.0.0.1:{port}"
 

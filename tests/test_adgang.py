@@ -20,27 +20,171 @@ ANDET = "andet"  # redirect somewhere else
 
 # url name -> expected answer per role for GET (ints are status codes)
 REGLER = {
-    "registrering:forside": dict(anonym=LOGIN, borger=ANDET, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
-    "registrering:person-soeg": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
-    "registrering:person-opret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=403, administrator=200),
-    "registrering:person-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=200, administrator=200),
-    "registrering:person-ret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
+    "registrering:forside": dict(
+        anonym=LOGIN,
+        borger=ANDET,
+        sagsbehandler=200,
+        sagsbehandler_odense=200,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
+    "registrering:person-soeg": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=200,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
+    "registrering:person-opret": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=200,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
+    "registrering:person-detalje": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
+    "registrering:person-ret": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
     # Administrator, or a team lead of the citizen's current jobcenter.
-    "registrering:person-flyt": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
-    "registrering:samtale-opret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
-    "registrering:samtale-ret": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
-    "registrering:samtale-annuller": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=403, administrator=200),
-    "registrering:aftale-udskriv": dict(anonym=LOGIN, borger=403, sagsbehandler=200, sagsbehandler_odense=404, teamleder=200, revisor=200, administrator=200),
-    "registrering:person-historik": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
-    "registrering:person-adgangslog": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=200, administrator=200),
-    "registrering:mine-samtaler": dict(anonym=LOGIN, borger=200, sagsbehandler=403, sagsbehandler_odense=403, teamleder=403, revisor=403, administrator=403),
-    "registrering:statistik": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=200, administrator=200),
-    "indberetning:drift": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
-    "indberetning:batch-detalje": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=200, revisor=403, administrator=200),
+    "registrering:person-flyt": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
+    "registrering:samtale-opret": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
+    "registrering:samtale-ret": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
+    "registrering:samtale-annuller": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
+    "registrering:aftale-udskriv": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=200,
+        sagsbehandler_odense=404,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
+    "registrering:person-historik": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=403,
+        revisor=200,
+        administrator=200,
+    ),
+    "registrering:person-adgangslog": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=403,
+        revisor=200,
+        administrator=200,
+    ),
+    "registrering:mine-samtaler": dict(
+        anonym=LOGIN,
+        borger=200,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=403,
+        revisor=403,
+        administrator=403,
+    ),
+    "registrering:statistik": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
+    "indberetning:drift": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
+    "indberetning:batch-detalje": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=200,
+        revisor=403,
+        administrator=200,
+    ),
     # The resend action only answers POST; a GET is refused for everyone who may reach it.
     # Health status for load balancers: no login, no personal data.
-    "sundhed": dict(anonym=200, borger=200, sagsbehandler=200, sagsbehandler_odense=200, teamleder=200, revisor=200, administrator=200),
-    "indberetning:batch-genudsend": dict(anonym=LOGIN, borger=403, sagsbehandler=403, sagsbehandler_odense=403, teamleder=405, revisor=403, administrator=405),
+    "sundhed": dict(
+        anonym=200,
+        borger=200,
+        sagsbehandler=200,
+        sagsbehandler_odense=200,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
+    "indberetning:batch-genudsend": dict(
+        anonym=LOGIN,
+        borger=403,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=405,
+        revisor=403,
+        administrator=405,
+    ),
 }
 
 # Django's own apps govern these themselves (login and logout, the admin). Password reset
@@ -112,7 +256,10 @@ def test_hver_rolle_faar_praecis_det_den_skal(client, verden, navn):
         if forventet == LOGIN:
             assert svar.status_code == 302 and svar["Location"].startswith(reverse("login")), (rolle, svar.status_code)
         elif forventet == ANDET:
-            assert svar.status_code == 302 and not svar["Location"].startswith(reverse("login")), (rolle, svar.status_code)
+            assert svar.status_code == 302 and not svar["Location"].startswith(reverse("login")), (
+                rolle,
+                svar.status_code,
+            )
         else:
             assert svar.status_code == forventet, (navn, rolle, svar.status_code)
 
@@ -131,7 +278,9 @@ def test_post_uden_csrf_afvises_og_aendrer_intet(verden):
     brugere, kwargs = verden
     klient = Client(enforce_csrf_checks=True)
     klient.force_login(brugere["sagsbehandler"])
-    svar = klient.post(reverse("registrering:samtale-annuller", kwargs=kwargs["registrering:samtale-annuller"]), {"begrundelse": "x"})
+    svar = klient.post(
+        reverse("registrering:samtale-annuller", kwargs=kwargs["registrering:samtale-annuller"]), {"begrundelse": "x"}
+    )
     assert svar.status_code == 403
     assert not Samtale.objects.filter(annulleret__isnull=False).exists()
 
@@ -141,10 +290,15 @@ def test_andet_jobcenters_post_aendrer_intet(client, verden):
 
     brugere, kwargs = verden
     client.force_login(brugere["sagsbehandler_odense"])
-    svar = client.post(reverse("registrering:samtale-annuller", kwargs=kwargs["registrering:samtale-annuller"]), {"begrundelse": "x"})
+    svar = client.post(
+        reverse("registrering:samtale-annuller", kwargs=kwargs["registrering:samtale-annuller"]), {"begrundelse": "x"}
+    )
     assert svar.status_code == 404
     person_pk = kwargs["registrering:samtale-opret"]["person_pk"]
-    svar = client.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person_pk}), {"dato": "2026-01-05", "samtaletype": "7"})
+    svar = client.post(
+        reverse("registrering:samtale-opret", kwargs={"person_pk": person_pk}),
+        {"dato": "2026-01-05", "samtaletype": "7"},
+    )
     assert svar.status_code == 404
     assert Samtale.objects.count() == 1 and not Samtale.objects.filter(annulleret__isnull=False).exists()
 
@@ -153,4 +307,9 @@ def test_forfalsket_id_giver_404(client, verden):
     brugere, _ = verden
     client.force_login(brugere["sagsbehandler"])
     assert client.get("/borgere/0101801234/").status_code == 404  # a CPR number is no address
-    assert client.get(reverse("registrering:person-detalje", kwargs={"pk": "6f1c0d9e-0000-4000-8000-000000000000"})).status_code == 404
+    assert (
+        client.get(
+            reverse("registrering:person-detalje", kwargs={"pk": "6f1c0d9e-0000-4000-8000-000000000000"})
+        ).status_code
+        == 404
+    )

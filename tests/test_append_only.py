@@ -82,7 +82,7 @@ def test_indberetningshaendelser_kan_hverken_slettes_eller_toemmes(haendelse):
     "saet",
     [
         "xml = replace(xml, '<cpr>', '<cpr>9')",
-        "data = data || '{\"aftale\": \"omskrevet\"}'::jsonb",
+        'data = data || \'{"aftale": "omskrevet"}\'::jsonb',
         "sekvens = sekvens + 1",
         "modtager = 'akasse-HK'",
         "handling = 'annuller'",
@@ -95,7 +95,12 @@ def test_en_haendelses_indhold_kan_ikke_aendres(haendelse, saet):
         saet += ", xml = ''"
     assert "indhold kan ikke ændres" in afvises(f"UPDATE indberetning_haendelse SET {saet}")
     h = Haendelse.objects.get()
-    assert (h.xml, h.data, h.sekvens, h.modtager) == (haendelse.xml, haendelse.data, haendelse.sekvens, haendelse.modtager)
+    assert (h.xml, h.data, h.sekvens, h.modtager) == (
+        haendelse.xml,
+        haendelse.data,
+        haendelse.sekvens,
+        haendelse.modtager,
+    )
 
 
 def test_en_haendelse_kan_laegges_i_et_batch_og_i_et_nyt(haendelse):

@@ -20,7 +20,7 @@ def test_csv_har_bom_semikolon_og_overskrift():
 
 
 def test_celler_der_ligner_formler_neutraliseres():
-    farlige = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    farlige = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
     svar = excel_csv_response(filename="x.csv", header=["v"], rows=[[v] for v in farlige] + [[-5]])
     celler = [r[0] for r in _laes(svar)[1:]]
     assert celler[:-1] == ["'" + v for v in farlige]

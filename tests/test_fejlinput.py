@@ -35,9 +35,29 @@ FORKERTE = {
     "stort_tal": "9" * 40,
     "fuldbredde_cifre": "０１０１８０１２３４",
 }
-KENDTE_PARAMETRE = {"q", "samtaletype", "dato", "fra", "til", "format", "next", "username", "password", "begrundelse",
-                    "deltagere-TOTAL_FORMS", "deltagere-INITIAL_FORMS", "deltagere-0-navn", "deltagere-0-rolle",
-                    "deltagere-0-deltagelsesform", "cpr", "navn", "kontaktgruppe", "akasse", "gyldig_fra", "jobcenter"}
+KENDTE_PARAMETRE = {
+    "q",
+    "samtaletype",
+    "dato",
+    "fra",
+    "til",
+    "format",
+    "next",
+    "username",
+    "password",
+    "begrundelse",
+    "deltagere-TOTAL_FORMS",
+    "deltagere-INITIAL_FORMS",
+    "deltagere-0-navn",
+    "deltagere-0-rolle",
+    "deltagere-0-deltagelsesform",
+    "cpr",
+    "navn",
+    "kontaktgruppe",
+    "akasse",
+    "gyldig_fra",
+    "jobcenter",
+}
 QUERY_PARAMETRE = ("q", "samtaletype", "dato", "fra", "til", "format", "next")
 NAVN_I_HTML = re.compile(r'\bname="([^"]+)"')
 UUID_I_STI = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -124,7 +144,11 @@ def test_ugyldigt_input_afvises_med_dansk_400_og_aendrer_intet(klient, jobcenter
     for metode, adresse, data in (
         ("get", reverse("registrering:person-soeg"), {"q": vaerdi}),
         ("post", reverse("registrering:person-soeg"), {"q": vaerdi}),
-        ("post", reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), {**factories.formular(), "praktiske_aftaler": vaerdi}),
+        (
+            "post",
+            reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
+            {**factories.formular(), "praktiske_aftaler": vaerdi},
+        ),
     ):
         svar = getattr(klient, metode)(adresse, data)
         assert svar.status_code == 400, (metode, adresse)

@@ -112,7 +112,9 @@ def test_engelsk_browser_faar_kun_dansk(client, sagsbehandler, jobcenter):
 
     client.force_login(sagsbehandler)
     person = factories.person(jc=jobcenter)
-    svar = client.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), factories.formular(samtaletype=None))
+    svar = client.post(
+        reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), factories.formular(samtaletype=None)
+    )
     html = svar.content.decode()
     assert svar.status_code == 200 and '<html lang="da">' in html
     assert "Dette felt er påkrævet." in html and "This field is required" not in html
@@ -156,13 +158,27 @@ def _uden_debug_env(**ekstra) -> dict:
 def test_debug_er_slaaet_fra_naar_intet_er_sat():
     kode = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
     env = _uden_debug_env(SECRET_KEY="k" * 50, ALLOWED_HOSTS="x.dk")
-    res = subprocess.run([sys.executable, "manage.py", "shell", "-c", kode], cwd=ROD, env=env, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", kode],
+        cwd=ROD,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout.split()[-2:] == ["False", "True"]
 
 
 def test_uden_debug_1_stopper_manglende_secret_key_start_med_klar_besked():
-    res = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROD, env=_uden_debug_env(ALLOWED_HOSTS="x.dk"), capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROD,
+        env=_uden_debug_env(ALLOWED_HOSTS="x.dk"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 2
     assert "SECRET_KEY skal sættes, når DEBUG ikke er 1" in res.stderr
     assert "Traceback" not in res.stderr, "one clear line, not a wall of traceback"
@@ -191,7 +207,9 @@ def test_sundhed_viser_indberetningens_advarsler_uden_personoplysninger(client, 
     settings.INDBERETNING_ALARM_MINUTTER = 15
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Stine Stilstand")
     services.samtale_registrer(
-        person=person, data=factories.data(dato=factories.igaar()), bruger=sagsbehandler,
+        person=person,
+        data=factories.data(dato=factories.igaar()),
+        bruger=sagsbehandler,
         tidspunkt=timezone.now() - datetime.timedelta(minutes=16),
     )
     svar = client.get(reverse("sundhed"))

@@ -26,16 +26,33 @@ def _make(tmp_path: Path, *, uid: int) -> tuple[subprocess.CompletedProcess, Pat
     bin_.mkdir()
     chromium = tmp_path / "mangler" / "chromium"
     log = tmp_path / "apt.log"
-    _skript(bin_, "id", f'echo {uid}\n')
+    _skript(bin_, "id", f"echo {uid}\n")
     # The fake apt-get records its calls; "install" puts a browser where the Makefile looks.
-    _skript(bin_, "apt-get", f'echo "$*" >> {log}\nif [ "$1" = install ]; then mkdir -p {chromium.parent} && printf "#!/bin/sh\\n" > {chromium} && chmod +x {chromium}; fi\n')
+    _skript(
+        bin_,
+        "apt-get",
+        f'echo "$*" >> {log}\nif [ "$1" = install ]; then mkdir -p {chromium.parent} && printf "#!/bin/sh\\n" > {chromium} && chmod +x {chromium}; fi\n',
+    )
     debian = tmp_path / "debian_version"
     debian.write_text("12.0\n")
     installeret = tmp_path / "installed"  # the install stamp, newer than the requirements: no install
     installeret.touch()
     res = subprocess.run(
-        ["make", "-s", "test", f"CHROMIUM={chromium}", f"DEBIAN_VERSION={debian}", f"STAMP={installeret}", "PY=echo", "PIP=echo"],
-        cwd=ROD, env={**os.environ, "PATH": f"{bin_}:{os.environ['PATH']}"}, capture_output=True, text=True, timeout=120,
+        [
+            "make",
+            "-s",
+            "test",
+            f"CHROMIUM={chromium}",
+            f"DEBIAN_VERSION={debian}",
+            f"STAMP={installeret}",
+            "PY=echo",
+            "PIP=echo",
+        ],
+        cwd=ROD,
+        env={**os.environ, "PATH": f"{bin_}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     return res, log, chromium
 
@@ -45,7 +62,11 @@ def test_uden_chromium_og_uden_root_stopper_make_test_med_een_linje_og_ingen_tes
     assert res.returncode != 0
     linjer = [linje for linje in res.stderr.splitlines() if linje.strip() and not linje.startswith("make")]
     assert len(linjer) == 1, res.stderr
-    assert "Chromium mangler" in linjer[0] and "apt-get install chromium" in linjer[0] and "ingen test er kørt" in linjer[0]
+    assert (
+        "Chromium mangler" in linjer[0]
+        and "apt-get install chromium" in linjer[0]
+        and "ingen test er kørt" in linjer[0]
+    )
     assert "pytest" not in res.stdout  # no test ran
     assert not log.exists() and not chromium.exists()
 

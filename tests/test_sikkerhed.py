@@ -16,8 +16,20 @@ ROD = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_er_rent_under_produktionsindstillinger():
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "k" * 30 + "-a-long-random-production-secret-value", "ALLOWED_HOSTS": "samtaler.jobcenter.dk"}
-    res = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROD, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "k" * 30 + "-a-long-random-production-secret-value",
+        "ALLOWED_HOSTS": "samtaler.jobcenter.dk",
+    }
+    res = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROD,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert "no issues" in res.stdout
 
@@ -25,7 +37,9 @@ def test_check_deploy_er_rent_under_produktionsindstillinger():
 def test_produktion_uden_hemmelighed_stopper_med_klar_besked():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY"}}
     env.update({"DEBUG": "0", "ALLOWED_HOSTS": "x.dk"})
-    res = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROD, env=env, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROD, env=env, capture_output=True, text=True, timeout=120
+    )
     assert res.returncode != 0 and "SECRET_KEY skal sættes" in res.stderr
 
 
@@ -122,7 +136,9 @@ def test_rolle_frataget_virker_fra_naeste_forespoergsel(client, jobcenter):
     assert client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).status_code == 200
     b.is_active = False
     b.save()
-    assert client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).status_code == 302  # to the login page
+    assert (
+        client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk})).status_code == 302
+    )  # to the login page
 
 
 # --- finding 5: throttling (ASVS 2.2.1) ----------------------------------------------------------
@@ -181,7 +197,9 @@ def test_bag_proxyen_laaser_en_angriber_ikke_brugeren_ude_for_alle(client, setti
     proxy = {"ip": "10.0.0.1"}
     for _ in range(4):
         assert login(client, "sara", HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy).status_code == 200
-    assert login(client, "sara", HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy).status_code == 429  # the attacker's address is locked
+    assert (
+        login(client, "sara", HTTP_X_FORWARDED_FOR="198.51.100.66", **proxy).status_code == 429
+    )  # the attacker's address is locked
     # Sara herself, through the same proxy from her own address, is not.
     assert login(client, "sara", "hemmeligt-kodeord", HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy).status_code == 302
     from axes.models import AccessAttempt
@@ -210,7 +228,14 @@ def test_x_forwarded_for_tales_kun_fra_den_betroede_proxy(rf, settings):
 def test_proxyen_og_inaktivitetsgraensen_er_indstillinger_fra_miljoeet():
     env = {**os.environ, "TRUSTED_PROXIES": "10.9.8.7, 10.20.0.0/16", "SESSION_INAKTIV_MINUTTER": "45"}
     kode = "from django.conf import settings as s; print(s.TRUSTED_PROXIES, s.AXES_CLIENT_IP_CALLABLE, s.SESSION_INAKTIV_MINUTTER)"
-    res = subprocess.run([sys.executable, "manage.py", "shell", "-c", kode], cwd=ROD, env=env, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", kode],
+        cwd=ROD,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "['10.9.8.7', '10.20.0.0/16'] samtaler_site.sikkerhed.klient_ip 45" in res.stdout, res.stderr
 
 
@@ -273,7 +298,11 @@ def test_inaktivitet_i_en_htmx_forespoergsel_sender_hele_siden_til_login(klient)
     person = factories.person()
     klient.get(reverse("registrering:person-soeg"))
     saet_session(klient, **{SIDST_AKTIV: time.time() - 31 * 60})
-    svar = klient.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), {"_opdater": "1"}, HTTP_HX_REQUEST="true")
+    svar = klient.post(
+        reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
+        {"_opdater": "1"},
+        HTTP_HX_REQUEST="true",
+    )
     assert svar.status_code == 204 and svar["HX-Redirect"].startswith(reverse("login"))
 
 
@@ -289,7 +318,10 @@ def test_sider_og_eksporter_med_persondata_gemmes_ikke_i_cache(client, klient, j
         assert "no-store" in klient.get(side)["Cache-Control"], side
     assert "no-store" in klient.post(reverse("registrering:person-soeg"), {"q": "Test"})["Cache-Control"]
     client.force_login(revisor)
-    for side in (reverse("registrering:person-historik", kwargs={"pk": person.pk}), reverse("registrering:person-adgangslog", kwargs={"pk": person.pk})):
+    for side in (
+        reverse("registrering:person-historik", kwargs={"pk": person.pk}),
+        reverse("registrering:person-adgangslog", kwargs={"pk": person.pk}),
+    ):
         assert "no-store" in client.get(side)["Cache-Control"], side
 
 
@@ -404,7 +436,14 @@ def test_gunicorns_adgangslog_har_ingen_forespoergselsstreng():
         headers = []
         method, path, query, uri, version = "GET", "/borgere/", "q=Tove+Titelsen", "/borgere/?q=Tove+Titelsen", (1, 1)
 
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/borgere/", "QUERY_STRING": "q=Tove+Titelsen", "RAW_URI": "/borgere/?q=Tove+Titelsen", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/borgere/",
+        "QUERY_STRING": "q=Tove+Titelsen",
+        "RAW_URI": "/borgere/?q=Tove+Titelsen",
+        "REMOTE_ADDR": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
     log.access(Svar(), Anmodning(), environ, datetime.timedelta(milliseconds=12))
     (linje,) = linjer
     assert '"GET /borgere/" 200 1234' in linje

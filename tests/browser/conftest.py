@@ -78,7 +78,9 @@ def browser(django_db_setup) -> Browser:
 
 
 def _ny_kontekst(browser: Browser, live_server, **kw) -> BrowserContext:
-    kontekst = browser.new_context(base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900}, **kw)
+    kontekst = browser.new_context(
+        base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900}, **kw
+    )
     kontekst.set_default_timeout(5_000)
     kontekst.set_default_navigation_timeout(10_000)
     return kontekst

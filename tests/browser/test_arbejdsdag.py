@@ -28,16 +28,28 @@ def borger(jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
     for i in range(24, 0, -1):
         services.samtale_registrer(
-            person=person, data=factories.data(dato=factories.dage_siden(7 * i + 2), aftale=f"Søge {i} job om ugen."), bruger=sagsbehandler
+            person=person,
+            data=factories.data(dato=factories.dage_siden(7 * i + 2), aftale=f"Søge {i} job om ugen."),
+            bruger=sagsbehandler,
         )
     samtale = services.samtale_registrer(
         person=person,
-        data=factories.data(dato=factories.igaar(), visitationsgruppe="jobparat", aftale="Søge 3 job om ugen.\nMøde hver 4. uge.",
-                            deltagere=[factories.deltager("Mona Mentor")]),
+        data=factories.data(
+            dato=factories.igaar(),
+            visitationsgruppe="jobparat",
+            aftale="Søge 3 job om ugen.\nMøde hver 4. uge.",
+            deltagere=[factories.deltager("Mona Mentor")],
+        ),
         bruger=sagsbehandler,
     ).samtale
-    services.samtale_ret(samtale=samtale, data=factories.data(dato=samtale.dato, visitationsgruppe="jobparat", aftale="Søge 3 job om ugen.\nMøde hver 4. uge."),
-                         begrundelse="Tilføjet mødefrekvens", bruger=sagsbehandler)
+    services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(
+            dato=samtale.dato, visitationsgruppe="jobparat", aftale="Søge 3 job om ugen.\nMøde hver 4. uge."
+        ),
+        begrundelse="Tilføjet mødefrekvens",
+        bruger=sagsbehandler,
+    )
     return person, samtale
 
 
@@ -53,10 +65,16 @@ def _side(context: BrowserContext, bruger, live_server, bredde: int = 1280) -> P
 
 
 @pytest.mark.parametrize("hvilken", ["borgerens-side", "aftale"])
-def test_udskrift_uden_menu_og_knapper_med_borger_jobcenter_og_dato(context: BrowserContext, live_server, sagsbehandler, borger, hvilken):
+def test_udskrift_uden_menu_og_knapper_med_borger_jobcenter_og_dato(
+    context: BrowserContext, live_server, sagsbehandler, borger, hvilken
+):
     person, _ = borger
     page = _side(context, sagsbehandler, live_server)
-    page.goto(detalje_url(person) if hvilken == "borgerens-side" else reverse("registrering:aftale-udskriv", kwargs={"pk": person.pk}))
+    page.goto(
+        detalje_url(person)
+        if hvilken == "borgerens-side"
+        else reverse("registrering:aftale-udskriv", kwargs={"pk": person.pk})
+    )
     hoved = page.locator(".udskrift-hoved")
     expect(hoved).to_be_hidden()  # on screen: the page as usual
     expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
@@ -71,7 +89,9 @@ def test_udskrift_uden_menu_og_knapper_med_borger_jobcenter_og_dato(context: Bro
         "es => es.filter(e => e.offsetParent !== null || e.getClientRects().length).map(e => e.outerHTML.slice(0, 80))"
     )
     assert synlige_knapper == [], synlige_knapper
-    expect(page.locator("#gaeldende-aftale" if hvilken == "borgerens-side" else "#aftale-udskrift")).to_contain_text("Møde hver 4. uge.")
+    expect(page.locator("#gaeldende-aftale" if hvilken == "borgerens-side" else "#aftale-udskrift")).to_contain_text(
+        "Møde hver 4. uge."
+    )
     SKAERME.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SKAERME / f"udskrift-{hvilken}.png"), full_page=True)
 
@@ -171,7 +191,9 @@ DELTE_ORD = """() => {
 
 
 @pytest.mark.parametrize("bredde", [1280, 390])
-def test_revisorens_tabeller_kan_laeses_uden_delte_ord(context: BrowserContext, live_server, sagsbehandler, borger, bredde):
+def test_revisorens_tabeller_kan_laeses_uden_delte_ord(
+    context: BrowserContext, live_server, sagsbehandler, borger, bredde
+):
     person, samtale = borger
     services.samtale_annuller(samtale=samtale, begrundelse="Registreret på den forkerte borger", bruger=sagsbehandler)
     revisor = factories.bruger("revisor", rolle="revisor", first_name="Rikke", last_name="Revisor")

@@ -218,7 +218,9 @@ def test_aftale_skrevet_mens_serveren_fjerner_den_uroerte_kopi_bevares(logget_in
     from registrering import services
 
     services.samtale_registrer(
-        person=karl, data=factories.data(dato=factories.dage_siden(10), aftale="Søge 2 job om ugen."), bruger=sagsbehandler
+        person=karl,
+        data=factories.data(dato=factories.dage_siden(10), aftale="Søge 2 job om ugen."),
+        bruger=sagsbehandler,
     )
     page = logget_ind
     page.goto(opret_url(karl) + "?samtaletype=7")
@@ -282,7 +284,10 @@ def test_mislykket_genindlaesning_beholder_siden_som_skrevet_og_siger_det(logget
     for_fejlen = page.locator("#samtale-form").evaluate("f => new URLSearchParams(new FormData(f)).toString()")
 
     if fejl == "500":
-        page.route("**/*", lambda r: r.fulfill(status=500, body="Serverfejl") if er_genindlaesning(r.request) else r.continue_())
+        page.route(
+            "**/*",
+            lambda r: r.fulfill(status=500, body="Serverfejl") if er_genindlaesning(r.request) else r.continue_(),
+        )
     elif fejl == "netvaerk":
         page.route("**/*", lambda r: r.abort() if er_genindlaesning(r.request) else r.continue_())
     else:
@@ -308,7 +313,9 @@ def test_mislykket_tilfoejelse_af_deltager_beholder_siden_som_skrevet_og_siger_d
     page.get_by_label("Praktiske aftaler om det videre forløb").fill(PRAKTISK)
     page.get_by_role("button", name="Tilføj deltager").click()
     page.get_by_role("group", name="Deltager 1", exact=True).get_by_label("Navn").fill("Mona Mentor")
-    page.route("**/*", lambda r: r.fulfill(status=502, body="Bad gateway") if er_genindlaesning(r.request) else r.continue_())
+    page.route(
+        "**/*", lambda r: r.fulfill(status=502, body="Bad gateway") if er_genindlaesning(r.request) else r.continue_()
+    )
 
     page.get_by_role("button", name="Tilføj deltager").click()
 

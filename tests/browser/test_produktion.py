@@ -23,7 +23,9 @@ def produktion(tmp_path, django_db_setup):
     from django.db import connection
 
     env = factories.produktion_env(
-        database_url=factories.database_url(connection.settings_dict), static_root=tmp_path / "static", INDBERETNING_DIR=tmp_path / "drop"
+        database_url=factories.database_url(connection.settings_dict),
+        static_root=tmp_path / "static",
+        INDBERETNING_DIR=tmp_path / "drop",
     )
     factories.collectstatic(env)
     proces, url = factories.gunicorn(env, tmp_path / "gunicorn.log")
@@ -31,14 +33,18 @@ def produktion(tmp_path, django_db_setup):
     proces.stop()
 
 
-def test_log_ind_registrer_og_se_samtalen_under_gunicorn_med_debug_0(browser: Browser, produktion, settings, jobcenter, skaermbilleder):
+def test_log_ind_registrer_og_se_samtalen_under_gunicorn_med_debug_0(
+    browser: Browser, produktion, settings, jobcenter, skaermbilleder
+):
     # The server hashes with the production settings (argon2), not the tests' fast hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     bruger = factories.bruger("sara", jc=jobcenter, first_name="Sara", last_name="Sagsbehandler")
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
 
     kontekst = browser.new_context(
-        base_url=produktion, locale="en-US", extra_http_headers={"X-Forwarded-Proto": "https", "Accept-Language": "en-US,en;q=0.9"}
+        base_url=produktion,
+        locale="en-US",
+        extra_http_headers={"X-Forwarded-Proto": "https", "Accept-Language": "en-US,en;q=0.9"},
     )
     kontekst.set_default_timeout(10_000)
     page = kontekst.new_page()

@@ -102,7 +102,9 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
     expect(page).to_have_url(re.compile(re.escape(detalje_url(kontanthjaelp)) + "$"))
     beskeder = page.get_by_role("status").first
     expect(beskeder).to_contain_text("er registreret")
-    expect(beskeder).to_contain_text(f"Visitationsgruppen er nu Aktivitetsparat med virkning fra {dansk(factories.idag())}")
+    expect(beskeder).to_contain_text(
+        f"Visitationsgruppen er nu Aktivitetsparat med virkning fra {dansk(factories.idag())}"
+    )
 
     samtale = page.get_by_role("article").filter(has_text="Jobsamtale")
     expect(samtale).to_have_count(1)
@@ -120,7 +122,9 @@ def test_formularen_foelger_samtaletypen_og_registrerer_samtalen(logget_ind: Pag
 
     gemt = Samtale.objects.get()
     assert gemt.samtaletype.kode == "7" and gemt.dato == igaar
-    assert [(d.navn, d.rolle.kode, d.deltagelsesform.kode) for d in gemt.deltagere.all()] == [("Tina Tolk", "tolk", "2")]
+    assert [(d.navn, d.rolle.kode, d.deltagelsesform.kode) for d in gemt.deltagere.all()] == [
+        ("Tina Tolk", "tolk", "2")
+    ]
 
 
 def test_tekst_i_aftalen_forsvinder_ikke_naar_typen_skiftes(logget_ind: Page, kontanthjaelp):

@@ -36,9 +36,7 @@ ALVORLIGE = {"serious", "critical"}
 
 # The visible form controls of a page (a hidden submit button that only gives Enter its
 # default is aria-hidden and out of the tab order; it is not a control a user meets).
-KONTROLLER = (
-    ":is(input:not([type=hidden]), select, textarea, button):not([aria-hidden=true]):visible"
-)
+KONTROLLER = ":is(input:not([type=hidden]), select, textarea, button):not([aria-hidden=true]):visible"
 
 
 def _beskriv(overtraedelser: list[dict]) -> str:
@@ -59,7 +57,10 @@ def tjek_side(page: Page, navn: str) -> list[dict]:
     overtraedelser = resultat.response["violations"]
     (A11Y / f"{navn}.json").write_text(
         json.dumps(
-            [{k: v[k] for k in ("id", "impact", "help", "helpUrl")} | {"targets": [n["target"] for n in v["nodes"]]} for v in overtraedelser],
+            [
+                {k: v[k] for k in ("id", "impact", "help", "helpUrl")} | {"targets": [n["target"] for n in v["nodes"]]}
+                for v in overtraedelser
+            ],
             ensure_ascii=False,
             indent=1,
         )
@@ -103,7 +104,9 @@ def tjek_fejl_annonceres(page: Page, *felter: str) -> None:
             navn,
         )
         assert fejl_id, f"{navn}: ingen fejlbesked ved feltet"
-        assert fejl_id in beskrevet.split(), f"{navn}: aria-describedby={beskrevet!r} peger ikke på fejlbeskeden #{fejl_id}"
+        assert fejl_id in beskrevet.split(), (
+            f"{navn}: aria-describedby={beskrevet!r} peger ikke på fejlbeskeden #{fejl_id}"
+        )
         assert any(beskeder), f"{navn}: aria-describedby peger ikke på tekst"
 
 
@@ -381,7 +384,9 @@ def test_revisorens_tidslinje(context: BrowserContext, live_server, borger_med_s
 
 def test_borgerens_egen_side(context: BrowserContext, live_server, borger_med_samtaler):
     person, _ = borger_med_samtaler
-    borger = Bruger.objects.create_user("karl", password=KODEORD, person=person, first_name="Karl", last_name="Kontanthjælp")
+    borger = Bruger.objects.create_user(
+        "karl", password=KODEORD, person=person, first_name="Karl", last_name="Kontanthjælp"
+    )
     page = _ny_side(context, borger, live_server)
     page.goto(reverse("registrering:mine-samtaler"))
     expect(page.locator("#gaeldende-aftale")).to_contain_text("Søge 3 job om ugen.")

@@ -84,7 +84,9 @@ class Modtager:
             # Stored; the answer comes too late. Waiting releases the lock: other requests go on.
             self.nyt.notify_all()
             assert self.nyt.wait_for(lambda: self.sluppet, timeout=VENT_SEKUNDER), "testen slap aldrig det sene svar"
-        return Response(f"<kvittering batchId='{batch_id}'>modtaget</kvittering>", status=200, content_type="application/xml")
+        return Response(
+            f"<kvittering batchId='{batch_id}'>modtaget</kvittering>", status=200, content_type="application/xml"
+        )
 
     def slip(self) -> None:
         """Let a late answer (``"timeout"``) go."""

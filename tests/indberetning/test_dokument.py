@@ -61,7 +61,12 @@ def test_det_frosne_element_svarer_til_indholdet(sagsbehandler):
     assert Haendelse.objects.count() == 2  # DFDG and the a-kasse
     for h in Haendelse.objects.all():
         assert h.xml == dokument.haendelse_xml(
-            haendelse_id=h.id, samtale_id=h.samtale_id, handling=h.handling, sekvens=h.sekvens, registreret=h.registreret, data=h.data
+            haendelse_id=h.id,
+            samtale_id=h.samtale_id,
+            handling=h.handling,
+            sekvens=h.sekvens,
+            registreret=h.registreret,
+            data=h.data,
         )
 
 
@@ -83,7 +88,16 @@ def test_ugyldigt_dokument_sendes_ikke_og_beskeden_viser_ikke_vaerdien(sagsbehan
     # An event cannot be changed (a trigger refuses it): a broken one is written beside it.
     ny = uuid.uuid4()
     xml = h.xml.replace(f"<cpr>{h.data['cpr']}</cpr>", "<cpr>12345</cpr>").replace(str(h.pk), str(ny))
-    Haendelse.objects.create(id=ny, samtale_id=h.samtale_id, modtager=h.modtager, handling="ret", sekvens=2, registreret=h.registreret, data=h.data, xml=xml)
+    Haendelse.objects.create(
+        id=ny,
+        samtale_id=h.samtale_id,
+        modtager=h.modtager,
+        handling="ret",
+        sekvens=2,
+        registreret=h.registreret,
+        data=h.data,
+        xml=xml,
+    )
     (batch,) = batches_byg_alle()
     batch_send(batch_id=batch.pk)
     # The broken event is held back alone (issue 15.1); the good one is not held with it.
@@ -103,7 +117,9 @@ def test_samme_haendelse_to_gange_i_et_dokument_afvises_af_skemaet():
         registreret=timezone.now(),
         data={"cpr": "1403851234", "dato": "2026-01-05"},
     )
-    indhold = dokument.dokument_byg(batch_id=uuid.uuid4(), modtager=DFDG, akasse_kode=None, dannet=timezone.now(), haendelser=[h, h])
+    indhold = dokument.dokument_byg(
+        batch_id=uuid.uuid4(), modtager=DFDG, akasse_kode=None, dannet=timezone.now(), haendelser=[h, h]
+    )
     with pytest.raises(dokument.DokumentFejl):
         dokument.dokument_valider(indhold)
     with pytest.raises(xmlschema.XMLSchemaValidationError):

@@ -45,7 +45,10 @@ def test_driftssiden_viser_ventende_alder_status_og_besked(client, teamleder, sa
     dfdg.plan = [400]
     gammel = timezone.now() - datetime.timedelta(hours=2)
     registrering_services.samtale_registrer(
-        person=factories.person(kontaktgruppe="1"), data=factories.data(dato=dage_siden(2)), bruger=sagsbehandler, tidspunkt=gammel
+        person=factories.person(kontaktgruppe="1"),
+        data=factories.data(dato=dage_siden(2)),
+        bruger=sagsbehandler,
+        tidspunkt=gammel,
     )
     batch_send(batch_id=batch_byg(modtager="dfdg").pk)  # refused with a message
     registrer(factories.person(kontaktgruppe="2"), sagsbehandler)  # pending for DFDG
@@ -77,7 +80,11 @@ def test_ventende_haendelser_og_den_aeldstes_alder(client, teamleder, sagsbehand
     modtagere = {m["modtager"]: m for m in svar.context["modtagere"]}
     for noegle in ("dfdg", "akasse-HK"):
         assert modtagere[noegle]["afventer"] == 2
-        assert datetime.timedelta(hours=2, minutes=59) < modtagere[noegle]["alder"] < datetime.timedelta(hours=3, minutes=1)
+        assert (
+            datetime.timedelta(hours=2, minutes=59)
+            < modtagere[noegle]["alder"]
+            < datetime.timedelta(hours=3, minutes=1)
+        )
 
 
 def test_genudsendelse_kraever_post(client, teamleder, sagsbehandler):
@@ -99,9 +106,16 @@ def test_kvitteret_batch_kan_ikke_genudsendes(client, teamleder, sagsbehandler, 
 
 
 @pytest.mark.parametrize("antal", [1, 30])
-def test_driftssiden_har_et_fast_antal_forespoergsler(client, teamleder, sagsbehandler, django_assert_max_num_queries, antal):
+def test_driftssiden_har_et_fast_antal_forespoergsler(
+    client, teamleder, sagsbehandler, django_assert_max_num_queries, antal
+):
     for dage in range(1, antal + 1):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage % 28 + 1), samtaletype=("7" if dage <= 28 else "4"))
+        registrer(
+            factories.person(kontaktgruppe="1"),
+            sagsbehandler,
+            dato=dage_siden(dage % 28 + 1),
+            samtaletype=("7" if dage <= 28 else "4"),
+        )
     koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
     client.force_login(teamleder)
     with django_assert_max_num_queries(12):

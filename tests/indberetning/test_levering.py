@@ -48,7 +48,9 @@ def en_batch() -> Batch:
 
 def test_levering_giver_kvittering_og_gyldigt_dokument(sagsbehandler, dfdg):
     for dage in (1, 2, 3):
-        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage), visitationsgruppe="jobparat")
+        registrer(
+            factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage), visitationsgruppe="jobparat"
+        )
     batch = en_batch()
     udfald = levering.batch_send(batch_id=batch.pk)
     batch.refresh_from_db()
@@ -224,7 +226,10 @@ def test_ret_og_annuller_naar_dfdg_og_akassen_med_sekvens_2_og_3(sagsbehandler, 
     person = factories.person(kontaktgruppe="1")
     samtale = registrer(person, sagsbehandler, deltagere=[factories.deltager("Tolk Tove", "tolk", "2")]).samtale
     registrering_services.samtale_ret(
-        samtale=samtale, data=factories.data(dato=igaar(), aftale="Ny aftale"), begrundelse="Rettelse", bruger=sagsbehandler
+        samtale=samtale,
+        data=factories.data(dato=igaar(), aftale="Ny aftale"),
+        begrundelse="Rettelse",
+        bruger=sagsbehandler,
     )
     registrering_services.samtale_annuller(samtale=samtale, begrundelse="Fejlregistrering", bruger=sagsbehandler)
     koersel, problemer = koersel_synkron()
@@ -237,7 +242,11 @@ def test_ret_og_annuller_naar_dfdg_og_akassen_med_sekvens_2_og_3(sagsbehandler, 
         XSD.validate(io.BytesIO(modtaget.dokument))
         data = XSD.to_dict(io.BytesIO(modtaget.dokument))
         haendelser = [(h["@handling"], h["@sekvens"], h["samtale"]["@id"]) for h in data["haendelse"]]
-        assert haendelser == [("opret", 1, str(samtale.pk)), ("ret", 2, str(samtale.pk)), ("annuller", 3, str(samtale.pk))]
+        assert haendelser == [
+            ("opret", 1, str(samtale.pk)),
+            ("ret", 2, str(samtale.pk)),
+            ("annuller", 3, str(samtale.pk)),
+        ]
         opret = data["haendelse"][0]["samtale"]
         assert opret["cpr"] == person.cpr
         if slags == "AKASSE":

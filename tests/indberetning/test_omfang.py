@@ -116,9 +116,16 @@ def test_ingen_arbejder_set_giver_advarsel(client, jobcenter, settings):
 
 
 @pytest.mark.parametrize("antal", [1, 20])
-def test_driftssiden_har_fast_antal_forespoergsler_for_teamleder(client, jobcenter, sagsbehandler, dfdg, django_assert_max_num_queries, antal):
+def test_driftssiden_har_fast_antal_forespoergsler_for_teamleder(
+    client, jobcenter, sagsbehandler, dfdg, django_assert_max_num_queries, antal
+):
     for i in range(antal):
-        registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(i % 28 + 1), samtaletype=("7" if i < 28 else "4"))
+        registrer(
+            factories.person(kontaktgruppe="1"),
+            sagsbehandler,
+            dato=dage_siden(i % 28 + 1),
+            samtaletype=("7" if i < 28 else "4"),
+        )
     dfdg.afvis = {str(h.pk) for h in Haendelse.objects.filter(modtager="dfdg")}
     koersel_synkron()
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
@@ -191,7 +198,9 @@ def test_advarslen_taeller_afviste_samtaler_ikke_forsendelser(client, jobcenter,
     warning counts the team lead's own conversations in it, as its words say."""
     for _ in range(3):
         registrer(factories.person(kontaktgruppe="2", jc=jobcenter), sagsbehandler)
-    registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter), factories.bruger("sb-odense", jc=andet_jobcenter))
+    registrer(
+        factories.person(kontaktgruppe="2", jc=andet_jobcenter), factories.bruger("sb-odense", jc=andet_jobcenter)
+    )
     koersel_synkron()
     (batch,) = Batch.objects.filter(modtager="dfdg")
     Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.AFVIST, sidste_http_status=422)

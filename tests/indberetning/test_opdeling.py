@@ -81,7 +81,10 @@ def test_en_markeret_af_fem_fire_leveret_en_vist_ved_samtalen_og_rettelsen_lever
     # A correction supersedes it and goes in a new batch. (It must change something: a
     # correction that changes nothing is a no-op, issue 15.10.)
     registrering_services.samtale_ret(
-        samtale=afvist_samtale, data=factories.data(dato=dage_siden(3), samtaletype="7", samtaleform="2"), begrundelse="Rettet samtaleform", bruger=sagsbehandler
+        samtale=afvist_samtale,
+        data=factories.data(dato=dage_siden(3), samtaletype="7", samtaleform="2"),
+        begrundelse="Rettet samtaleform",
+        bruger=sagsbehandler,
     )
     alene.refresh_from_db()
     assert alene.status == Batch.Status.ERSTATTET

@@ -33,10 +33,17 @@ def test_ret_og_annuller_faar_sekvens_2_og_3_hos_dfdg_og_akassen(sagsbehandler):
     person = factories.person(kontaktgruppe="1")
     samtale = registrer(person, sagsbehandler).samtale
     registrering_services.samtale_ret(
-        samtale=samtale, data=factories.data(dato=igaar(), aftale="Søge 3 job om ugen."), begrundelse="Forkert antal", bruger=sagsbehandler
+        samtale=samtale,
+        data=factories.data(dato=igaar(), aftale="Søge 3 job om ugen."),
+        begrundelse="Forkert antal",
+        bruger=sagsbehandler,
     )
     registrering_services.samtale_annuller(samtale=samtale, begrundelse="Dobbeltregistreret", bruger=sagsbehandler)
-    raekker = list(Haendelse.objects.filter(samtale=samtale).order_by("modtager", "sekvens").values_list("modtager", "handling", "sekvens"))
+    raekker = list(
+        Haendelse.objects.filter(samtale=samtale)
+        .order_by("modtager", "sekvens")
+        .values_list("modtager", "handling", "sekvens")
+    )
     assert raekker == [
         ("akasse-HK", "opret", 1),
         ("akasse-HK", "ret", 2),
@@ -57,7 +64,10 @@ def test_snapshot_aendres_ikke_naar_samtalen_rettes_senere(sagsbehandler):
     samtale = registrer(person, sagsbehandler, aftale="Første aftale").samtale
     foer = Haendelse.objects.get(samtale=samtale, modtager=DFDG, sekvens=1).data
     registrering_services.samtale_ret(
-        samtale=samtale, data=factories.data(dato=igaar(), aftale="Anden aftale"), begrundelse="Rettet", bruger=sagsbehandler
+        samtale=samtale,
+        data=factories.data(dato=igaar(), aftale="Anden aftale"),
+        begrundelse="Rettet",
+        bruger=sagsbehandler,
     )
     assert Haendelse.objects.get(samtale=samtale, modtager=DFDG, sekvens=1).data == foer
     assert foer["aftale"] == "Første aftale"
@@ -67,12 +77,17 @@ def test_uaendret_visitationsgruppe_indberettes_ikke_som_aendring(sagsbehandler)
     person = factories.person(kontaktgruppe="2")
     foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(2)).samtale
     anden = registrer(person, sagsbehandler, visitationsgruppe="jobparat", samtaletype="4", dato=dage_siden(1)).samtale
-    tredje = registrer(person, sagsbehandler, visitationsgruppe="aktivitetsparat", samtaletype="12", dato=dage_siden(1)).samtale
+    tredje = registrer(
+        person, sagsbehandler, visitationsgruppe="aktivitetsparat", samtaletype="12", dato=dage_siden(1)
+    ).samtale
     data = {s: Haendelse.objects.get(samtale=s).data for s in (foerste, anden, tredje)}
     assert data[foerste]["visitation"]["visitationsgruppe"] == "jobparat"
     assert "visitation" not in data[anden]
     # § 28 stk. 2: in force from the registration date in Danish time.
-    assert data[tredje]["visitation"] == {"visitationsgruppe": "aktivitetsparat", "gyldigFra": dansk_dato(tredje.registreret).isoformat()}
+    assert data[tredje]["visitation"] == {
+        "visitationsgruppe": "aktivitetsparat",
+        "gyldigFra": dansk_dato(tredje.registreret).isoformat(),
+    }
 
 
 def test_akassen_faar_kun_det_stk_5_kraever(sagsbehandler):
@@ -127,4 +142,3 @@ def test_kick_samles_til_et_ventende_job(sagsbehandler):
         registrer(factories.person(kontaktgruppe="1"), sagsbehandler)
     assert ProcrastinateJob.objects.filter(task_name="indberetning.kick", status="todo").count() == 1
     assert Haendelse.objects.count() == 6
-

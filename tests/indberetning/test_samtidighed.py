@@ -173,7 +173,9 @@ def arbejder_til(stop: threading.Event) -> None:
 
         async def koer():
             async with arbejder_app.open_async():
-                arbejde = asyncio.create_task(arbejder_app.run_worker_async(install_signal_handlers=False, queues=["indberetning"]))
+                arbejde = asyncio.create_task(
+                    arbejder_app.run_worker_async(install_signal_handlers=False, queues=["indberetning"])
+                )
                 await asyncio.to_thread(stop.wait, 60)
                 arbejde.cancel()  # procrastinate finishes the running job, then stops
                 with contextlib.suppress(asyncio.CancelledError):
@@ -185,7 +187,10 @@ def arbejder_til(stop: threading.Event) -> None:
 def leveret_af_arbejderen(dfdg, akasse, samtale) -> None:
     """Run a worker until both receivers hold the conversation's events; then each holds
     exactly them, once."""
-    til_dfdg, til_akassen = committede(samtale=samtale, modtager=DFDG), committede(samtale=samtale, modtager="akasse-HK")
+    til_dfdg, til_akassen = (
+        committede(samtale=samtale, modtager=DFDG),
+        committede(samtale=samtale, modtager="akasse-HK"),
+    )
     stop = threading.Event()
     traad = i_traad(arbejder_til, stop)
     try:
@@ -220,12 +225,16 @@ def test_et_job_hvis_arbejder_doede_tages_op_igen_og_leveres(sagsbehandler, dfdg
     only the revived job can deliver it."""
     from procrastinate.contrib.django import app
 
-    genoptag = {k: p for k, p in app.periodic_registry.periodic_tasks.items() if k[0] == "indberetning.genoptag_haengende"}
+    genoptag = {
+        k: p for k, p in app.periodic_registry.periodic_tasks.items() if k[0] == "indberetning.genoptag_haengende"
+    }
     assert genoptag
     monkeypatch.setattr(app.periodic_registry, "periodic_tasks", genoptag)
     samtale = registrer(factories.person(kontaktgruppe="1"), sagsbehandler).samtale
     with connection.cursor() as c:
-        c.execute("UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL WHERE task_name = 'indberetning.kick'")
+        c.execute(
+            "UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL WHERE task_name = 'indberetning.kick'"
+        )
         assert c.rowcount == 1
         c.execute("DELETE FROM procrastinate_periodic_defers")
     leveret_af_arbejderen(dfdg, akasse, samtale)

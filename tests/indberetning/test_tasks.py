@@ -57,7 +57,9 @@ def test_kick_bygger_en_batch_og_bestiller_naeste_kick_foer_saa_ledige_arbejdere
     def kick_koerer():
         # A worker has taken the waiting kick (it is running now).
         with connection.cursor() as c:
-            c.execute("UPDATE procrastinate_jobs SET status = 'doing' WHERE task_name = 'indberetning.kick' AND status = 'todo'")
+            c.execute(
+                "UPDATE procrastinate_jobs SET status = 'doing' WHERE task_name = 'indberetning.kick' AND status = 'todo'"
+            )
         tasks.kick()
 
     def ventende_kick() -> int:
@@ -74,9 +76,15 @@ def test_kick_bygger_en_batch_og_bestiller_naeste_kick_foer_saa_ledige_arbejdere
             task_name="indberetning.batch_send", queueing_lock=f"indberetning-batch-{batch.pk}", status="todo"
         ).exists()
     # No event in two batches, every event in one.
-    assert sum(Batch.objects.values_list("antal", flat=True)) == Haendelse.objects.filter(batch__isnull=False).count() == 5
+    assert (
+        sum(Batch.objects.values_list("antal", flat=True)) == Haendelse.objects.filter(batch__isnull=False).count() == 5
+    )
     koersler = Koersel.objects.filter(kilde=Koersel.Kilde.KICK).order_by("startet")
-    assert [(k.batches_bygget, k.haendelser_batchet, k.sendinger) for k in koersler] == [(1, 2, 1), (1, 2, 1), (1, 1, 1)]
+    assert [(k.batches_bygget, k.haendelser_batchet, k.sendinger) for k in koersler] == [
+        (1, 2, 1),
+        (1, 2, 1),
+        (1, 1, 1),
+    ]
 
 
 def test_periodisk_med_en_ophobning_bestiller_et_kick_saa_andre_arbejdere_bygger_med(sagsbehandler, settings):
@@ -124,7 +132,13 @@ def test_en_ophobning_bygges_i_raekkefoelge_og_intet_efterlades_bag_positionen(s
             # An event cannot be changed (a trigger refuses it): the late one is its correction,
             # written with an earlier time.
             sen = Haendelse.objects.create(
-                samtale=r.samtale, modtager=DFDG, handling="ret", sekvens=2, registreret=foerste.registreret - datetime.timedelta(seconds=1), data=h.data, xml=h.xml
+                samtale=r.samtale,
+                modtager=DFDG,
+                handling="ret",
+                sekvens=2,
+                registreret=foerste.registreret - datetime.timedelta(seconds=1),
+                data=h.data,
+                xml=h.xml,
             )
             efternoeler.append(sen.pk)
 
@@ -133,7 +147,10 @@ def test_en_ophobning_bygges_i_raekkefoelge_og_intet_efterlades_bag_positionen(s
     assert Haendelse.objects.get(pk=efternoeler[0]).batch_id == bygget[-1].pk  # taken by the last look, from the start
     # Batches before it follow each other in time: each one's events come after the previous one's.
     graenser = [
-        (Haendelse.objects.filter(batch=b).order_by("registreret").first().registreret, Haendelse.objects.filter(batch=b).order_by("-registreret").first().registreret)
+        (
+            Haendelse.objects.filter(batch=b).order_by("registreret").first().registreret,
+            Haendelse.objects.filter(batch=b).order_by("-registreret").first().registreret,
+        )
         for b in bygget[:-1]
     ]
     assert all(forrige[1] <= naeste[0] for forrige, naeste in zip(graenser, graenser[1:], strict=False))

@@ -69,7 +69,12 @@ def registreret(jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     resultat = services.samtale_registrer(
         person=person,
-        data=factories.data(visitationsgruppe="jobparat", tidlig_opfoelgning=True, deltagere=[factories.deltager("Mona")], aftale="Søge 2 job"),
+        data=factories.data(
+            visitationsgruppe="jobparat",
+            tidlig_opfoelgning=True,
+            deltagere=[factories.deltager("Mona")],
+            aftale="Søge 2 job",
+        ),
         bruger=sagsbehandler,
     )
     return resultat
@@ -109,7 +114,9 @@ def test_registrerede_data_kan_kun_ses_i_admin(client, registreret, model, rolle
     version = model.history.filter(**{model._meta.pk.attname: obj.pk}).first().history_id
     revert = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history", args=[obj.pk, version])
     assert client.post(revert, {}).status_code == 403
-    liste = client.post(admin_url(model, "changelist"), {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    liste = client.post(
+        admin_url(model, "changelist"), {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
     assert liste.status_code in (200, 302, 403)
     obj = model.objects.get(pk=obj.pk)
     assert {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields} == foer
@@ -125,10 +132,17 @@ def test_admin_visning_af_borgerdata_skrives_i_adgangsloggen_med_formaal(client,
     assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
     assert client.get(admin_url(model, "history", obj.pk)).status_code == 200
     version = model.history.filter(**{model._meta.pk.attname: obj.pk}).first().history_id
-    assert client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history", args=[obj.pk, version])).status_code == 200
+    assert (
+        client.get(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_simple_history", args=[obj.pk, version])
+        ).status_code
+        == 200
+    )
     raekker = list(Adgangslog.objects.filter(person=person, bruger=administrator).order_by("id"))
     assert [r.handling for r in raekker] == ["vis", "historik", "historik"]
-    assert all(r.formaal == "Administration af systemet (Django admin)" and "Django admin" in r.detaljer for r in raekker)
+    assert all(
+        r.formaal == "Administration af systemet (Django admin)" and "Django admin" in r.detaljer for r in raekker
+    )
     # A change list names the citizens it lists: each is logged as a search hit.
     assert client.get(admin_url(model, "changelist")).status_code == 200
     liste = Adgangslog.objects.filter(person=person, bruger=administrator).latest("id")
@@ -136,10 +150,14 @@ def test_admin_visning_af_borgerdata_skrives_i_adgangsloggen_med_formaal(client,
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_admin_listen_over_samtaler_har_fast_antal_forespoergsler(client, administrator, sagsbehandler, jobcenter, django_assert_max_num_queries, antal):
+def test_admin_listen_over_samtaler_har_fast_antal_forespoergsler(
+    client, administrator, sagsbehandler, jobcenter, django_assert_max_num_queries, antal
+):
     for i in range(antal):
         person = factories.person(jc=jobcenter, navn=f"Borger {i}")
-        services.samtale_registrer(person=person, data=factories.data(deltagere=[factories.deltager()]), bruger=sagsbehandler)
+        services.samtale_registrer(
+            person=person, data=factories.data(deltagere=[factories.deltager()]), bruger=sagsbehandler
+        )
     client.force_login(administrator)
     for model in (Samtale, Deltager, Person):
         with django_assert_max_num_queries(14):
@@ -202,15 +220,31 @@ def test_at_knytte_en_bruger_til_en_borger_logges_hos_borgeren(client, administr
         assert client.post(admin_url(Bruger, "change", login.pk), data).status_code == 302
     login.refresh_from_db()
     assert login.person == anden
-    ved = lambda p: list(Adgangslog.objects.filter(person=p, bruger=administrator, handling="ret").order_by("id").values_list("detaljer", flat=True))  # noqa: E731
-    assert ved(person) == ["Bruger borgerlogin knyttet til borgeren", "Bruger borgerlogin ikke længere knyttet til borgeren"]
+
+    def ved(p):
+        return list(
+            Adgangslog.objects.filter(person=p, bruger=administrator, handling="ret")
+            .order_by("id")
+            .values_list("detaljer", flat=True)
+        )
+
+    assert ved(person) == [
+        "Bruger borgerlogin knyttet til borgeren",
+        "Bruger borgerlogin ikke længere knyttet til borgeren",
+    ]
     assert ved(anden) == ["Bruger borgerlogin knyttet til borgeren"]
 
 
 @pytest.mark.parametrize("model", [AccessAttempt, AccessLog, AccessFailureLog], ids=lambda m: m.__name__)
 def test_loginforsoegsloggen_kan_ikke_slettes_i_admin(client, superbruger, model):
     nu = timezone.now()
-    felter = {"username": "sara", "ip_address": "10.0.0.1", "user_agent": "x", "http_accept": "x", "path_info": "/accounts/login/"}
+    felter = {
+        "username": "sara",
+        "ip_address": "10.0.0.1",
+        "user_agent": "x",
+        "http_accept": "x",
+        "path_info": "/accounts/login/",
+    }
     if model is AccessAttempt:
         felter.update(get_data="", post_data="", failures_since_start=3)
     obj = model.objects.create(**felter)
@@ -218,6 +252,8 @@ def test_loginforsoegsloggen_kan_ikke_slettes_i_admin(client, superbruger, model
     liste = client.get(admin_url(model, "changelist"))
     assert liste.status_code == 200 and "delete_selected" not in liste.content.decode()
     assert client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
-    client.post(admin_url(model, "changelist"), {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    client.post(
+        admin_url(model, "changelist"), {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
     assert model.objects.filter(pk=obj.pk).exists()
     assert nu <= model.objects.get(pk=obj.pk).attempt_time <= timezone.now() + datetime.timedelta(seconds=1)

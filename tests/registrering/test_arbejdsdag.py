@@ -30,20 +30,26 @@ def tekst(svar) -> str:
 def test_forsiden_viser_egne_seneste_registreringer_med_link_til_borgeren(klient, jobcenter, sagsbehandler):
     bente = factories.person(jc=jobcenter, navn="Bente Borger")
     kollegas = factories.person(jc=jobcenter, navn="Kollegas Borger")
-    samtale = services.samtale_registrer(person=bente, data=factories.data(dato=dage_siden(3), samtaletype="4", aftale=""), bruger=sagsbehandler).samtale
+    samtale = services.samtale_registrer(
+        person=bente, data=factories.data(dato=dage_siden(3), samtaletype="4", aftale=""), bruger=sagsbehandler
+    ).samtale
     services.samtale_registrer(person=kollegas, data=factories.data(), bruger=factories.bruger("kollega", jc=jobcenter))
     svar = klient.get(url("forside"))
     assert svar.status_code == 200
     html = svar.content.decode()
-    egne = html[html.index('id="egne-registreringer"'):]
+    egne = html[html.index('id="egne-registreringer"') :]
     assert "Bente Borger" in egne and "Opfølgningssamtale" in egne and dage_siden(3).strftime("%d.%m.%Y") in egne
     assert f'href="{url("person-detalje", pk=bente.pk)}#samtale-{samtale.pk}"' in egne
     assert "Kollegas Borger" not in html  # only the user's own registrations
     assert 'role="search"' in html and 'name="q"' in html
 
 
-def test_forsiden_viser_borgere_set_for_nylig_som_brugeren_stadig_maa_se(klient, jobcenter, andet_jobcenter, sagsbehandler):
-    anna, bo, flyttet = (factories.person(jc=jobcenter, navn=n) for n in ("Anna Først", "Bo Bagefter", "Flemming Flyttet"))
+def test_forsiden_viser_borgere_set_for_nylig_som_brugeren_stadig_maa_se(
+    klient, jobcenter, andet_jobcenter, sagsbehandler
+):
+    anna, bo, flyttet = (
+        factories.person(jc=jobcenter, navn=n) for n in ("Anna Først", "Bo Bagefter", "Flemming Flyttet")
+    )
     for p in (anna, flyttet, bo):
         assert klient.get(url("person-detalje", pk=p.pk)).status_code == 200
     Person.objects.filter(pk=flyttet.pk).update(jobcenter=andet_jobcenter)  # moved away since
@@ -110,7 +116,10 @@ def test_soeg_paa_navn_i_vilkaarlig_orden_og_dele_af_navne(klient, bente, q):
 
 
 def test_soeg_paa_dele_af_navne_finder_alle_der_passer(klient, bente):
-    assert [p.navn for p in klient.post(url("person-soeg"), {"q": "ben"}).context["resultater"]] == ["Benjamin Hansen", "Bente Borger"]
+    assert [p.navn for p in klient.post(url("person-soeg"), {"q": "ben"}).context["resultater"]] == [
+        "Benjamin Hansen",
+        "Bente Borger",
+    ]
     assert klient.post(url("person-soeg"), {"q": "bente hansen"}).context["resultater"] == []
 
 
@@ -151,7 +160,11 @@ def test_soegning_paa_foedselsdato_og_navn_holder_sig_til_eget_jobcenter(klient,
 
 @pytest.mark.parametrize(
     "q,indeks",
-    [("borger bente", "person_navn_ord"), ("010180", "registrering_person_cpr"), ("0101801234", "registrering_person_cpr")],
+    [
+        ("borger bente", "person_navn_ord"),
+        ("010180", "registrering_person_cpr"),
+        ("0101801234", "registrering_person_cpr"),
+    ],
 )
 def test_soegningen_bruger_et_indeks(sagsbehandler, bente, jobcenter, q, indeks):
     """Index-backed, not a walk through the jobcenter's citizens: with 3,000 of them (and
@@ -161,7 +174,12 @@ def test_soegningen_bruger_et_indeks(sagsbehandler, bente, jobcenter, q, indeks)
 
     kg = Kontaktgruppe.objects.get(kode="2")
     Person.objects.bulk_create(
-        Person(cpr=f"{1 + i % 28:02d}{1 + i % 12:02d}9{i % 10}{i:04d}", navn=f"Navn{i} Efternavn{i % 97}", kontaktgruppe=kg, jobcenter=jobcenter)
+        Person(
+            cpr=f"{1 + i % 28:02d}{1 + i % 12:02d}9{i % 10}{i:04d}",
+            navn=f"Navn{i} Efternavn{i % 97}",
+            kontaktgruppe=kg,
+            jobcenter=jobcenter,
+        )
         for i in range(3000)
     )
     with connection.cursor() as c:
@@ -190,10 +208,18 @@ def lang_historik(jobcenter, sagsbehandler):
     between, five follow-ups."""
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Lang Historik")
     for i in range(40):
-        services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(1 + 20 * i), aftale=f"Aftale nr. {i}"), bruger=sagsbehandler)
+        services.samtale_registrer(
+            person=person,
+            data=factories.data(dato=dage_siden(1 + 20 * i), aftale=f"Aftale nr. {i}"),
+            bruger=sagsbehandler,
+        )
     for i in range(5):
         services.samtale_registrer(
-            person=person, data=factories.data(dato=dage_siden(2 + 20 * i), samtaletype="4", aftale="", praktiske_aftaler=f"Opfølgning {i}"), bruger=sagsbehandler
+            person=person,
+            data=factories.data(
+                dato=dage_siden(2 + 20 * i), samtaletype="4", aftale="", praktiske_aftaler=f"Opfølgning {i}"
+            ),
+            bruger=sagsbehandler,
         )
     return person
 
@@ -217,10 +243,15 @@ def test_borgerens_side_filtrerer_paa_type_og_aar(klient, lang_historik):
     assert svar.content.decode().count("<article") == 5
     assert "Viser 5 af 5 samtaler, der passer på filteret (45 i alt)." in tekst(svar)
     aar = dage_siden(1).year
-    forventet = sum(1 for i in range(40) if dage_siden(1 + 20 * i).year == aar) + sum(1 for i in range(5) if dage_siden(2 + 20 * i).year == aar)
+    forventet = sum(1 for i in range(40) if dage_siden(1 + 20 * i).year == aar) + sum(
+        1 for i in range(5) if dage_siden(2 + 20 * i).year == aar
+    )
     svar = klient.get(url("person-detalje", pk=lang_historik.pk), {"aar": aar, "antal": 100})
     assert svar.content.decode().count("<article") == forventet
-    assert all(f"{aar}-" in d for d in re.findall(r'<time datetime="([^"]+)"', svar.content.decode().split('id="samtaler-overskrift"')[1]))
+    assert all(
+        f"{aar}-" in d
+        for d in re.findall(r'<time datetime="([^"]+)"', svar.content.decode().split('id="samtaler-overskrift"')[1])
+    )
     # Choices are what the citizen has; an unknown filter shows nothing, not an error.
     valg = re.findall(r'<option value="(\w*)"', svar.content.decode())
     assert {"4", "7"} <= set(valg) and str(dage_siden(1 + 20 * 39).year) in valg
@@ -229,10 +260,16 @@ def test_borgerens_side_filtrerer_paa_type_og_aar(klient, lang_historik):
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_borgerens_side_med_filter_har_fast_antal_forespoergsler(klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
+def test_borgerens_side_med_filter_har_fast_antal_forespoergsler(
+    klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal
+):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     for i in range(antal):
-        services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(i + 1), visitationsgruppe=("jobparat", "aktivitetsparat")[i % 2]), bruger=sagsbehandler)
+        services.samtale_registrer(
+            person=person,
+            data=factories.data(dato=dage_siden(i + 1), visitationsgruppe=("jobparat", "aktivitetsparat")[i % 2]),
+            bruger=sagsbehandler,
+        )
     with django_assert_max_num_queries(17):
         svar = klient.get(url("person-detalje", pk=person.pk), {"type": "7", "aar": dage_siden(1).year, "antal": 40})
     assert svar.status_code == 200
@@ -255,7 +292,11 @@ def test_kontaktgruppe_2_har_visitationskort_men_intet_cv_kort(klient, jobcenter
 def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="9", jc=jobcenter)
     services.samtale_registrer(
-        person=person, data=factories.data(samtaletype="902", dato=dage_siden(3), aftale="Fleksjob hos Bager Hansen, 15 timer om ugen."), bruger=sagsbehandler
+        person=person,
+        data=factories.data(
+            samtaletype="902", dato=dage_siden(3), aftale="Fleksjob hos Bager Hansen, 15 timer om ugen."
+        ),
+        bruger=sagsbehandler,
     )
     svar = klient.get(url("person-detalje", pk=person.pk))
     aftale = re.search(r'id="gaeldende-aftale">(.*?)</div>', svar.content.decode(), re.S).group(1)
@@ -263,7 +304,9 @@ def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sags
     assert "Ingen bindende aftale" not in svar.content.decode() and "Ingen gældende aftale" not in svar.content.decode()
     assert "Gældende fleksjobaftale" in svar.content.decode()
     # A later jobsamtale's binding agreement shows beside it, not instead of it.
-    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(1), aftale="Møde hver 3. måned."), bruger=sagsbehandler)
+    services.samtale_registrer(
+        person=person, data=factories.data(dato=dage_siden(1), aftale="Møde hver 3. måned."), bruger=sagsbehandler
+    )
     html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
     assert "Fleksjob hos Bager Hansen" in re.search(r'id="gaeldende-aftale">(.*?)</div>', html, re.S).group(1)
     assert "Møde hver 3. måned." in re.search(r'id="gaeldende-aftale-bindende">(.*?)</div>', html, re.S).group(1)
@@ -274,9 +317,18 @@ def test_fleksjobborger_ser_den_gaeldende_fleksjobaftale(klient, jobcenter, sags
 
 def test_udskriv_aftale_viser_den_gaeldende_aftale_og_logges(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Bente Borger")
-    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(9), aftale="Gammel aftale"), bruger=sagsbehandler)
-    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(2), aftale="Søge 3 job om ugen.", saerlig_indsats="Mentor"), bruger=sagsbehandler)
-    assert f'href="{url("aftale-udskriv", pk=person.pk)}"' in klient.get(url("person-detalje", pk=person.pk)).content.decode()
+    services.samtale_registrer(
+        person=person, data=factories.data(dato=dage_siden(9), aftale="Gammel aftale"), bruger=sagsbehandler
+    )
+    services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=dage_siden(2), aftale="Søge 3 job om ugen.", saerlig_indsats="Mentor"),
+        bruger=sagsbehandler,
+    )
+    assert (
+        f'href="{url("aftale-udskriv", pk=person.pk)}"'
+        in klient.get(url("person-detalje", pk=person.pk)).content.decode()
+    )
     svar = klient.get(url("aftale-udskriv", pk=person.pk))
     side = tekst(svar)
     assert "Søge 3 job om ugen." in side and "Mentor" in side and "Gammel aftale" not in side
@@ -291,7 +343,9 @@ def test_udskriv_aftale_viser_den_gaeldende_aftale_og_logges(klient, jobcenter, 
 
 def test_dubletafvisning_linker_til_den_eksisterende_samtale_og_foreslaar_ret(klient, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
-    eksisterende = services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(1)), bruger=sagsbehandler).samtale
+    eksisterende = services.samtale_registrer(
+        person=person, data=factories.data(dato=dage_siden(1)), bruger=sagsbehandler
+    ).samtale
     svar = klient.post(url("samtale-opret", person_pk=person.pk), factories.formular(dato=dage_siden(1).isoformat()))
     assert svar.status_code == 200
     html = svar.content.decode()
@@ -304,9 +358,15 @@ def test_rettet_samtale_viser_hvem_hvornaar_og_hvorfor(klient, jobcenter, sagsbe
     person = factories.person(jc=jobcenter)
     samtale = services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler).samtale
     kollega = factories.bruger("kim", jc=jobcenter, first_name="Kim", last_name="Kollega")
-    services.samtale_ret(samtale=samtale, data=factories.data(aftale="Ny aftale"), begrundelse="Forkert antal job", bruger=kollega)
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(aftale="Ny aftale"), begrundelse="Forkert antal job", bruger=kollega
+    )
     samtale.refresh_from_db()
-    rettelse = re.search(r'class="col-sm-9 samtale-rettelse">(.*?)</dd>', klient.get(url("person-detalje", pk=person.pk)).content.decode(), re.S).group(1)
+    rettelse = re.search(
+        r'class="col-sm-9 samtale-rettelse">(.*?)</dd>',
+        klient.get(url("person-detalje", pk=person.pk)).content.decode(),
+        re.S,
+    ).group(1)
     from django.utils import timezone
 
     assert rettelse == f"{timezone.localtime(samtale.rettet):%d.%m.%Y %H:%M} af Kim Kollega: Forkert antal job"
@@ -319,30 +379,49 @@ def test_rettet_samtale_viser_hvem_hvornaar_og_hvorfor(klient, jobcenter, sagsbe
 def test_annulleringssiden_viser_det_der_annulleres(klient, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
     samtale = services.samtale_registrer(
-        person=person, data=factories.data(dato=dage_siden(4), aftale="Søge 2 job om ugen.", deltagere=[factories.deltager("Mona Mentor")]), bruger=sagsbehandler
+        person=person,
+        data=factories.data(
+            dato=dage_siden(4), aftale="Søge 2 job om ugen.", deltagere=[factories.deltager("Mona Mentor")]
+        ),
+        bruger=sagsbehandler,
     ).samtale
     html = klient.get(url("samtale-annuller", pk=samtale.pk)).content.decode()
-    indhold = html[html.index('id="annulleres"'):]
-    assert "Søge 2 job om ugen." in indhold and "Mona Mentor" in indhold and dage_siden(4).strftime("%d.%m.%Y") in indhold
+    indhold = html[html.index('id="annulleres"') :]
+    assert (
+        "Søge 2 job om ugen." in indhold and "Mona Mentor" in indhold and dage_siden(4).strftime("%d.%m.%Y") in indhold
+    )
     assert url("samtale-ret", pk=samtale.pk) not in indhold  # the content, not its buttons
 
 
 def test_datoer_vises_een_gang_i_dansk_form_og_stk_2_forklares(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(40), visitationsgruppe="jobparat"), bruger=sagsbehandler)
+    services.samtale_registrer(
+        person=person, data=factories.data(dato=dage_siden(40), visitationsgruppe="jobparat"), bruger=sagsbehandler
+    )
     html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
     gruppe = re.search(r'id="gaeldende-visitationsgruppe"[^>]*>(.*?)</p>', html, re.S).group(1)
     idag = factories.idag()
-    assert re.sub(r"<[^>]+>|\s+", " ", gruppe).split() == ["Jobparat", "med", "virkning", "fra", idag.strftime("%d.%m.%Y")]
+    assert re.sub(r"<[^>]+>|\s+", " ", gruppe).split() == [
+        "Jobparat",
+        "med",
+        "virkning",
+        "fra",
+        idag.strftime("%d.%m.%Y"),
+    ]
     assert idag.isoformat() not in re.sub(r'datetime="[^"]+"', "", html)  # ISO only in machine-readable attributes
     forklaring = tekst(klient.get(url("person-detalje", pk=person.pk)))
-    assert f"Samtalen blev holdt den {dage_siden(40):%d.%m.%Y}, men visitationen blev registreret den {idag:%d.%m.%Y}." in forklaring
+    assert (
+        f"Samtalen blev holdt den {dage_siden(40):%d.%m.%Y}, men visitationen blev registreret den {idag:%d.%m.%Y}."
+        in forklaring
+    )
     assert "(§ 28 stk. 2)" in forklaring
 
 
 def test_stk_2_forklares_ikke_naar_datoerne_er_ens(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    services.samtale_registrer(person=person, data=factories.data(dato=factories.idag(), visitationsgruppe="jobparat"), bruger=sagsbehandler)
+    services.samtale_registrer(
+        person=person, data=factories.data(dato=factories.idag(), visitationsgruppe="jobparat"), bruger=sagsbehandler
+    )
     assert 'id="stk2-forklaring"' not in klient.get(url("person-detalje", pk=person.pk)).content.decode()
 
 
@@ -352,7 +431,9 @@ def test_stk_2_forklares_ikke_naar_datoerne_er_ens(klient, jobcenter, sagsbehand
 def test_annullering_hedder_annulleret_i_revisionssporet(client, revisor, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
     samtale = services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler).samtale
-    services.samtale_ret(samtale=samtale, data=factories.data(aftale="Ny"), begrundelse="Stavefejl", bruger=sagsbehandler)
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(aftale="Ny"), begrundelse="Stavefejl", bruger=sagsbehandler
+    )
     services.samtale_annuller(samtale=samtale, begrundelse="Forkert borger", bruger=sagsbehandler)
     client.force_login(revisor)
     poster = client.get(url("person-historik", pk=person.pk)).context["poster"]

@@ -32,7 +32,9 @@ IKKE_ASCII = [
 
 @pytest.mark.parametrize("cpr", IKKE_ASCII)
 def test_cpr_med_andre_cifre_end_ascii_afvises_af_formularen(klient, cpr):
-    svar = klient.post(reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Dobbelt Borger", "kontaktgruppe": "2"})
+    svar = klient.post(
+        reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Dobbelt Borger", "kontaktgruppe": "2"}
+    )
     assert svar.status_code == 200
     assert "10 cifre" in str(svar.context["form"].errors["cpr"])
     assert not Person.objects.exists()
@@ -50,9 +52,16 @@ def test_cpr_normaliser_fjerner_mellemrum_og_bindestreg():
 
 def test_samme_borger_med_fuldbredde_cifre_bliver_ikke_en_ny_borger(klient, jobcenter):
     """The reviewer's case: the ASCII number exists; its fullwidth twin was accepted."""
-    Person.objects.create(cpr="0101901234", navn="Bente", kontaktgruppe=Kontaktgruppe.objects.get(kode="2"), jobcenter=jobcenter)
+    Person.objects.create(
+        cpr="0101901234", navn="Bente", kontaktgruppe=Kontaktgruppe.objects.get(kode="2"), jobcenter=jobcenter
+    )
     for cpr in (FULDBREDDE, ARABISK_INDISK):
-        assert klient.post(reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Bente", "kontaktgruppe": "2"}).status_code == 200
+        assert (
+            klient.post(
+                reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Bente", "kontaktgruppe": "2"}
+            ).status_code
+            == 200
+        )
     assert Person.objects.count() == 1
 
 
@@ -67,7 +76,13 @@ def test_modellen_afviser_cpr_i_full_clean(cpr, jobcenter):
 
 def test_tjenesten_afviser_cpr_med_andre_cifre(sagsbehandler):
     with pytest.raises(ValidationError):
-        services.person_opret(cpr=FULDBREDDE, navn="X", kontaktgruppe=Kontaktgruppe.objects.get(kode="2"), akasse=None, bruger=sagsbehandler)
+        services.person_opret(
+            cpr=FULDBREDDE,
+            navn="X",
+            kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),
+            akasse=None,
+            bruger=sagsbehandler,
+        )
     assert not Person.objects.exists()
 
 
@@ -134,11 +149,16 @@ def test_datamigrationen_rapporterer_ugyldige_cpr_uden_at_vise_eller_slette_dem(
 # --- finding 4: probing CPR numbers across jobcentres ------------------------------------------
 
 
-def test_forsoeg_paa_at_oprette_en_borger_fra_et_andet_jobcenter_logges_og_forklares(client, jobcenter, andet_jobcenter):
+def test_forsoeg_paa_at_oprette_en_borger_fra_et_andet_jobcenter_logges_og_forklares(
+    client, jobcenter, andet_jobcenter
+):
     aarhus = factories.person(jc=jobcenter, navn="Aase Aarhus")
     odense = factories.bruger("odin", jc=andet_jobcenter, first_name="Odin", last_name="Odense")
     client.force_login(odense)
-    svar = client.post(reverse("registrering:person-opret"), {"cpr": f"{aarhus.cpr[:6]}-{aarhus.cpr[6:]}", "navn": "Prøve", "kontaktgruppe": "2"})
+    svar = client.post(
+        reverse("registrering:person-opret"),
+        {"cpr": f"{aarhus.cpr[:6]}-{aarhus.cpr[6:]}", "navn": "Prøve", "kontaktgruppe": "2"},
+    )
     assert svar.status_code == 200
     fejl = " ".join(svar.context["form"].errors["cpr"])
     assert "andet jobcenter" in fejl and "Flyt borger" in fejl and "teamleder" in fejl
@@ -155,7 +175,9 @@ def test_forsoeg_i_eget_jobcenter_logges_og_henviser_til_soegning(klient, jobcen
     person = factories.person(jc=jobcenter)
     svar = klient.post(reverse("registrering:person-opret"), {"cpr": person.cpr, "navn": "X", "kontaktgruppe": "2"})
     assert "findes allerede" in " ".join(svar.context["form"].errors["cpr"])
-    assert list(Adgangslog.objects.filter(person=person).values_list("handling", "bruger")) == [("opret_afvist", sagsbehandler.pk)]
+    assert list(Adgangslog.objects.filter(person=person).values_list("handling", "bruger")) == [
+        ("opret_afvist", sagsbehandler.pk)
+    ]
 
 
 def test_en_ny_borger_logges_ikke_som_forsoeg(klient):

@@ -1,6 +1,5 @@
 """Moving a citizen to another jobcenter (issue 11, person-flyt)."""
 
-
 import pytest
 
 from registrering import services
@@ -20,7 +19,9 @@ def borger_med_historik(jobcenter, sagsbehandler):
     return person
 
 
-def test_teamleder_flytter_borgeren_og_det_nye_jobcenter_ser_hele_historikken(client, jobcenter, andet_jobcenter, borger_med_historik, sagsbehandler):
+def test_teamleder_flytter_borgeren_og_det_nye_jobcenter_ser_hele_historikken(
+    client, jobcenter, andet_jobcenter, borger_med_historik, sagsbehandler
+):
     person = borger_med_historik
     teamleder = factories.bruger("tl", rolle="teamleder", jc=jobcenter)
     odense = factories.bruger("odense", jc=andet_jobcenter)
@@ -29,7 +30,9 @@ def test_teamleder_flytter_borgeren_og_det_nye_jobcenter_ser_hele_historikken(cl
 
     client.force_login(teamleder)
     assert client.get(url("person-flyt", pk=person.pk)).status_code == 200
-    svar = client.post(url("person-flyt", pk=person.pk), {"jobcenter": "461", "begrundelse": "Flyttet til Odense Kommune"})
+    svar = client.post(
+        url("person-flyt", pk=person.pk), {"jobcenter": "461", "begrundelse": "Flyttet til Odense Kommune"}
+    )
     assert svar.status_code == 302 and svar["Location"] == url("person-soeg")  # no longer theirs to see
     person.refresh_from_db()
     assert person.jobcenter == andet_jobcenter
@@ -43,14 +46,18 @@ def test_teamleder_flytter_borgeren_og_det_nye_jobcenter_ser_hele_historikken(cl
     assert client.get(url("person-historik", pk=person.pk)).status_code == 403
 
     # The auditor's history and the access log have the move, with who and why.
-    assert Adgangslog.objects.filter(person=person, bruger=teamleder, handling="ret", detaljer__contains="Odense").exists()
+    assert Adgangslog.objects.filter(
+        person=person, bruger=teamleder, handling="ret", detaljer__contains="Odense"
+    ).exists()
     client.force_login(factories.bruger("revisor", rolle="revisor"))
     poster = client.get(url("person-historik", pk=person.pk)).context["poster"]
     flytning = next(p for p in poster if p.begrundelse == "Flyttet til Odense Kommune")
     assert flytning.bruger == "tl" and {a.felt: a.efter for a in flytning.aendringer}["jobcenter"] == "Jobcenter Odense"
 
 
-def test_kun_administrator_og_teamleder_for_borgerens_jobcenter_maa_flytte(client, jobcenter, andet_jobcenter, borger_med_historik, sagsbehandler):
+def test_kun_administrator_og_teamleder_for_borgerens_jobcenter_maa_flytte(
+    client, jobcenter, andet_jobcenter, borger_med_historik, sagsbehandler
+):
     person = borger_med_historik
     post = {"jobcenter": "461", "begrundelse": "Flytning"}
     client.force_login(sagsbehandler)

@@ -29,7 +29,9 @@ def _samtaler(person, bruger, antal):
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_borgerens_egne_samtaler_har_fast_antal_forespoergsler(client, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
+def test_borgerens_egne_samtaler_har_fast_antal_forespoergsler(
+    client, jobcenter, sagsbehandler, django_assert_max_num_queries, antal
+):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     _samtaler(person, sagsbehandler, antal)
     client.force_login(Bruger.objects.create_user("borger-x", password="x", person=person))
@@ -40,7 +42,9 @@ def test_borgerens_egne_samtaler_har_fast_antal_forespoergsler(client, jobcenter
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_adgangslog_eksport_har_fast_antal_forespoergsler(client, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
+def test_adgangslog_eksport_har_fast_antal_forespoergsler(
+    client, jobcenter, sagsbehandler, django_assert_max_num_queries, antal
+):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     for _ in range(antal):
         services.adgang_log(bruger=sagsbehandler, personer=[person], handling="vis", detaljer="Borgerens side")
@@ -52,7 +56,9 @@ def test_adgangslog_eksport_har_fast_antal_forespoergsler(client, jobcenter, sag
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_registreringsformularen_har_fast_antal_forespoergsler(klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
+def test_registreringsformularen_har_fast_antal_forespoergsler(
+    klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal
+):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     _samtaler(person, sagsbehandler, antal)
     with django_assert_max_num_queries(19):

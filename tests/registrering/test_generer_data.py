@@ -31,12 +31,23 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-DEMO_CPR = {"0101801234", "1502851235", "2003901236", "0507981237", "1109751238", "2312881239", "0404821240", "1806921241"}
+DEMO_CPR = {
+    "0101801234",
+    "1502851235",
+    "2003901236",
+    "0507981237",
+    "1109751238",
+    "2312881239",
+    "0404821240",
+    "1806921241",
+}
 
 
 @pytest.fixture
 def genereret(db):
-    call_command("generer_data", personer=240, samtaler_pr_person=4, chunk=60, processer=2, seed=7, stdout=open("/dev/null", "w"))
+    call_command(
+        "generer_data", personer=240, samtaler_pr_person=4, chunk=60, processer=2, seed=7, stdout=open("/dev/null", "w")
+    )
     return Person.objects.exclude(cpr__in=DEMO_CPR)
 
 
@@ -60,7 +71,9 @@ def test_borgere_har_gyldige_unikke_cpr_numre_og_alle_kontaktgrupper(genereret):
 
 
 def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
-    samtaler = Samtale.objects.filter(person__in=genereret).select_related("person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse")
+    samtaler = Samtale.objects.filter(person__in=genereret).select_related(
+        "person__kontaktgruppe", "samtaletype", "samtaleform", "akasse_deltagelse"
+    )
     assert samtaler.count() == 240 * 4
     idag = factories.idag()
     for s in samtaler:
@@ -88,12 +101,22 @@ def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
     with connection.cursor() as c:
         c.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'registrering_samtale'")
         navne = {r[0] for r in c.fetchall()}
-    assert {"samtale_en_pr_type_og_dato", "samtale_person_dato", "samtale_gaeldende_aftale", "registrering_samtale_pkey"} <= navne
-    assert Samtale.objects.filter(person__in=genereret, annulleret__isnull=False, sekvens=2).count() == samtaler.filter(annulleret__isnull=False).count()
+    assert {
+        "samtale_en_pr_type_og_dato",
+        "samtale_person_dato",
+        "samtale_gaeldende_aftale",
+        "registrering_samtale_pkey",
+    } <= navne
+    assert (
+        Samtale.objects.filter(person__in=genereret, annulleret__isnull=False, sekvens=2).count()
+        == samtaler.filter(annulleret__isnull=False).count()
+    )
 
 
 def test_visitationer_kun_for_kontaktgruppe_2_3_12_og_kun_ved_skift(genereret):
-    assert set(Visitation.objects.filter(person__in=genereret).values_list("person__kontaktgruppe__kode", flat=True)) <= {"2", "3", "12"}
+    assert set(
+        Visitation.objects.filter(person__in=genereret).values_list("person__kontaktgruppe__kode", flat=True)
+    ) <= {"2", "3", "12"}
     for person in genereret.filter(kontaktgruppe__kode__in=["2", "3", "12"]):
         raekker = list(Visitation.objects.filter(person=person).order_by("gyldig_fra", "registreret"))
         assert raekker, "hver visiteret borger har en visitationsgruppe"
@@ -113,7 +136,10 @@ def test_historik_og_markeringer(genereret):
     assert deltagere.exists()
     assert Deltager.history.filter(samtale_id__in=samtaler.values("id")).count() == deltagere.count()
     assert not Deltager.history.filter(samtale_id__in=samtaler.values("id"), history_user__isnull=True).exists()
-    assert Visitation.history.filter(person_id__in=genereret.values("id")).count() == Visitation.objects.filter(person__in=genereret).count()
+    assert (
+        Visitation.history.filter(person_id__in=genereret.values("id")).count()
+        == Visitation.objects.filter(person__in=genereret).count()
+    )
     # One marking per citizen at most, started by a conversation that asked for it (stk. 3).
     for pm in PersonMarkering.objects.filter(person__in=genereret).select_related("samtale"):
         assert pm.samtale.tidlig_opfoelgning and pm.fra == pm.samtale.dato and pm.til is None
@@ -123,7 +149,10 @@ def test_indberetninger_er_leveret_og_dokumenterne_er_gyldige(genereret):
     samtaler = Samtale.objects.filter(person__in=genereret)
     haendelser = Haendelse.objects.filter(samtale__in=samtaler)
     assert haendelser.filter(modtager="dfdg", handling="opret").count() == samtaler.count()
-    assert haendelser.filter(handling="annuller").values("samtale").distinct().count() == samtaler.filter(annulleret__isnull=False).count()
+    assert (
+        haendelser.filter(handling="annuller").values("samtale").distinct().count()
+        == samtaler.filter(annulleret__isnull=False).count()
+    )
     kg1 = samtaler.filter(person__kontaktgruppe__kode="1")
     assert haendelser.filter(samtale__in=kg1, modtager__startswith="akasse-", handling="opret").count() == kg1.count()
     assert not haendelser.filter(batch__isnull=True).exists()
@@ -141,14 +170,21 @@ def test_haendelserne_er_dem_registreringen_ville_have_skrevet(genereret):
     (samtale_indhold; the a-kasse's part for the a-kasse), and its XML is haendelse_xml of
     that content: the generator writes them from ready-made text, not through those functions."""
     alle = Haendelse.objects.filter(samtale__person__in=genereret).select_related(
-        "samtale__person__akasse", "samtale__samtaletype", "samtale__samtaleform", "samtale__jobcenter", "samtale__kontaktgruppe", "samtale__akasse_deltagelse"
+        "samtale__person__akasse",
+        "samtale__samtaletype",
+        "samtale__samtaleform",
+        "samtale__jobcenter",
+        "samtale__kontaktgruppe",
+        "samtale__akasse_deltagelse",
     )
     antal = {"opret": 0, "annuller": 0, "akasse": 0}
     for h in [*alle.order_by("id")[:400], *alle.filter(handling="annuller")]:
         s = h.samtale
         if h.handling == "opret":
             rs = regler.regelsaet(kontaktgruppe=s.kontaktgruppe, samtaletype=s.samtaletype, dato=s.dato)
-            data = dokument.samtale_indhold(samtale=s, handling="opret", regler=rs, visitation=Visitation.objects.filter(samtale=s).first())
+            data = dokument.samtale_indhold(
+                samtale=s, handling="opret", regler=rs, visitation=Visitation.objects.filter(samtale=s).first()
+            )
         else:
             data = dokument.samtale_indhold(samtale=s, handling="annuller", begrundelse=s.annulleringsbegrundelse)
         if h.modtager != "dfdg":
@@ -157,7 +193,12 @@ def test_haendelserne_er_dem_registreringen_ville_have_skrevet(genereret):
             antal["akasse"] += 1
         assert h.data == data, h.pk
         assert h.xml == dokument.haendelse_xml(
-            haendelse_id=h.id, samtale_id=s.pk, handling=h.handling, sekvens=h.sekvens, registreret=h.registreret, data=h.data
+            haendelse_id=h.id,
+            samtale_id=s.pk,
+            handling=h.handling,
+            sekvens=h.sekvens,
+            registreret=h.registreret,
+            data=h.data,
         )
         assert h.sekvens == (2 if h.handling == "annuller" else 1)
         antal[h.handling] += 1
@@ -177,7 +218,9 @@ def test_siderne_og_tjenesterne_laeser_de_genererede_data(genereret, client):
     assert 'id="gaeldende-visitationsgruppe"' in svar.content.decode()
     assert client.get(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})).status_code == 200
     # A new registration on top of the generated history goes through the service as usual.
-    resultat = services.samtale_registrer(person=person, data=factories.data(dato=factories.idag()), bruger=sagsbehandler)
+    resultat = services.samtale_registrer(
+        person=person, data=factories.data(dato=factories.idag()), bruger=sagsbehandler
+    )
     assert resultat.samtale.pk
     revisor = factories.bruger("rev", rolle="revisor")
     client.force_login(revisor)
@@ -200,7 +243,9 @@ def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
     sb = Bruger.objects.get(username="sagsbehandler")
     med_aftale = list(Person.objects.filter(pk__in=genereret, samtaler__aftaletype="bindende").distinct()[:15])
     for person in med_aftale[:5]:
-        services.samtale_annuller(samtale=selectors.aftale_gaeldende(person=person), begrundelse="Registreret på forkert borger", bruger=sb)
+        services.samtale_annuller(
+            samtale=selectors.aftale_gaeldende(person=person), begrundelse="Registreret på forkert borger", bruger=sb
+        )
     personer = list(genereret[:120]) + med_aftale
     assert Samtale.objects.filter(person__in=personer, cv_ikke_fyldestgoerende=True, annulleret__isnull=True).exists()
 
@@ -213,7 +258,9 @@ def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
     for person in personer:
         forventet_aftale = selectors.aftale_gaeldende(person=person)
         forventet_cv = (
-            Samtale.objects.filter(person=person, cv_ikke_fyldestgoerende=True, annulleret__isnull=True).order_by("-dato", "-registreret").first()
+            Samtale.objects.filter(person=person, cv_ikke_fyldestgoerende=True, annulleret__isnull=True)
+            .order_by("-dato", "-registreret")
+            .first()
         )
         alle = selectors.samtale_side(person=person, antal=1000)  # every row: the answer is read from the rows
         faa = selectors.samtale_side(person=person, antal=1)  # one row of several: asked of the database

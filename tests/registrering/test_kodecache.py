@@ -3,7 +3,6 @@ gives every change (registrering/kodecache.py, migration 0008). What a user or t
 cares about: a rule an administrator changes applies from the next request, on every
 machine, whatever made the change; a change that was rolled back never applies."""
 
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -69,7 +68,12 @@ def test_en_registrering_laeser_versionen_en_gang_og_ingen_regler(klient, jobcen
     adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
     data = factories.formular(
         dato=factories.dage_siden(2).isoformat(),
-        **{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "Mona Mentor", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"},
+        **{
+            "deltagere-TOTAL_FORMS": "1",
+            "deltagere-0-navn": "Mona Mentor",
+            "deltagere-0-rolle": "mentor",
+            "deltagere-0-deltagelsesform": "1",
+        },
     )
     assert klient.post(adresse, data).status_code == 302  # the process has read the tables
     data["dato"] = factories.dage_siden(3).isoformat()  # another date, same tables
@@ -78,7 +82,17 @@ def test_en_registrering_laeser_versionen_en_gang_og_ingen_regler(klient, jobcen
     sql = [x["sql"] for x in q.captured_queries]
     assert sum("registrering_kodeversion" in s for s in sql) == 1
     # No query reads a rule table or a code list on its own (joins from the citizen's data may).
-    tabeller = ("samtaletyperegel", "kontaktgrupperegel", "tilladtsamtaletype", "tilladtvisitationsgruppe", "samtaletype", "samtaleform", "deltagerrolle", "deltagelsesform", "visitationsgruppe")
+    tabeller = (
+        "samtaletyperegel",
+        "kontaktgrupperegel",
+        "tilladtsamtaletype",
+        "tilladtvisitationsgruppe",
+        "samtaletype",
+        "samtaleform",
+        "deltagerrolle",
+        "deltagelsesform",
+        "visitationsgruppe",
+    )
     assert not [s for s in sql if any(f'FROM "registrering_{t}"' in s for t in tabeller)]
 
 
@@ -107,6 +121,8 @@ def test_hver_kodeliste_og_regeltabel_har_en_versionstrigger():
     from registrering.models import VERSIONEREDE
 
     with connection.cursor() as c:
-        c.execute("SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE '%%_kodeversion'")
+        c.execute(
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_name LIKE '%%_kodeversion'"
+        )
         med_trigger = {r[0] for r in c.fetchall()}
     assert med_trigger == {m._meta.db_table for m in VERSIONEREDE}

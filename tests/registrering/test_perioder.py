@@ -17,7 +17,15 @@ pytestmark = pytest.mark.django_db
 formular = factories.formular
 
 
-def skift(person, bruger, *, kontaktgruppe: str, akasse: str | None, fra: datetime.date, begrundelse: str = "Overgået til kontanthjælp"):
+def skift(
+    person,
+    bruger,
+    *,
+    kontaktgruppe: str,
+    akasse: str | None,
+    fra: datetime.date,
+    begrundelse: str = "Overgået til kontanthjælp",
+):
     return services.person_ret(
         person=person,
         kontaktgruppe=Kontaktgruppe.objects.get(kode=kontaktgruppe),
@@ -28,20 +36,29 @@ def skift(person, bruger, *, kontaktgruppe: str, akasse: str | None, fra: dateti
     )
 
 
-def test_samtale_holdt_i_kontaktgruppe_1_registreret_efter_skiftet_valideres_og_videregives_som_dengang(klient, jobcenter):
+def test_samtale_holdt_i_kontaktgruppe_1_registreret_efter_skiftet_valideres_og_videregives_som_dengang(
+    klient, jobcenter
+):
     """Done when (issue 11): held while in kontaktgruppe 1 with a-kasse HK, registered after a
     change to kontaktgruppe 2: validated under kontaktgruppe 1 and forwarded to HK."""
     person = factories.person(kontaktgruppe="1", akasse="HK", jc=jobcenter)
     svar = klient.post(
         url("person-ret", pk=person.pk),
-        {"kontaktgruppe": "2", "akasse": "", "gyldig_fra": dage_siden(5).isoformat(), "begrundelse": "Overgået til kontanthjælp"},
+        {
+            "kontaktgruppe": "2",
+            "akasse": "",
+            "gyldig_fra": dage_siden(5).isoformat(),
+            "begrundelse": "Overgået til kontanthjælp",
+        },
     )
     assert svar.status_code == 302
     person.refresh_from_db()
     assert person.kontaktgruppe.kode == "2" and person.akasse is None
 
     # Type 19 (joint jobsamtale with the a-kasse) is allowed for kontaktgruppe 1 only.
-    data = formular(dato=dage_siden(10).isoformat(), samtaletype="19", akasse_deltagelse="deltog", cv_ikke_fyldestgoerende="on")
+    data = formular(
+        dato=dage_siden(10).isoformat(), samtaletype="19", akasse_deltagelse="deltog", cv_ikke_fyldestgoerende="on"
+    )
     assert klient.post(url("samtale-opret", person_pk=person.pk), data).status_code == 302
     samtale = Samtale.objects.get(person=person)
     assert samtale.kontaktgruppe.kode == "1" and samtale.cv_ikke_fyldestgoerende
@@ -50,9 +67,15 @@ def test_samtale_holdt_i_kontaktgruppe_1_registreret_efter_skiftet_valideres_og_
     assert Haendelse.objects.get(samtale=samtale, modtager="dfdg").data["kontaktgruppe"] == "1"
 
     # Held after the change: kontaktgruppe 2's rules, no forwarding.
-    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(dato=dage_siden(2).isoformat(), samtaletype="19", akasse_deltagelse="deltog"))
+    svar = klient.post(
+        url("samtale-opret", person_pk=person.pk),
+        formular(dato=dage_siden(2).isoformat(), samtaletype="19", akasse_deltagelse="deltog"),
+    )
     assert svar.status_code == 200 and "kontaktgruppe 2" in fejl_ved(svar, "samtaletype")
-    assert klient.post(url("samtale-opret", person_pk=person.pk), formular(dato=dage_siden(2).isoformat())).status_code == 302
+    assert (
+        klient.post(url("samtale-opret", person_pk=person.pk), formular(dato=dage_siden(2).isoformat())).status_code
+        == 302
+    )
     senere = Samtale.objects.get(person=person, dato=dage_siden(2))
     assert set(Haendelse.objects.filter(samtale=senere).values_list("modtager", flat=True)) == {"dfdg"}
 
@@ -73,8 +96,12 @@ def test_formularens_felter_foelger_kontaktgruppen_paa_samtalens_dato(klient, jo
 def test_skift_af_akasse_videregiver_til_akassen_paa_samtalens_dato(jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="1", akasse="HK", jc=jobcenter)
     skift(person, sagsbehandler, kontaktgruppe="1", akasse="3F", fra=dage_siden(5), begrundelse="Skiftet a-kasse")
-    gammel = services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(8)), bruger=sagsbehandler).samtale
-    ny = services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler).samtale
+    gammel = services.samtale_registrer(
+        person=person, data=factories.data(dato=dage_siden(8)), bruger=sagsbehandler
+    ).samtale
+    ny = services.samtale_registrer(
+        person=person, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler
+    ).samtale
     assert Haendelse.objects.get(samtale=gammel, modtager__startswith="akasse-").modtager == "akasse-HK"
     assert Haendelse.objects.get(samtale=ny, modtager__startswith="akasse-").modtager == "akasse-3F"
 
@@ -98,7 +125,9 @@ def test_rettelse_valideres_under_samtalens_egen_dato(jobcenter, sagsbehandler):
 def test_tilbagedateret_periode_der_goer_samtaler_ugyldige_afvises_med_konflikterne(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="1", akasse="HK", jc=jobcenter)
     samtale = services.samtale_registrer(
-        person=person, data=factories.data(dato=dage_siden(3), samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler
+        person=person,
+        data=factories.data(dato=dage_siden(3), samtaletype="19", akasse_deltagelse="deltog"),
+        bruger=sagsbehandler,
     ).samtale
     svar = klient.post(
         url("person-ret", pk=person.pk),
@@ -112,10 +141,18 @@ def test_tilbagedateret_periode_der_goer_samtaler_ugyldige_afvises_med_konflikte
     person.refresh_from_db()
     assert person.kontaktgruppe.kode == "1"
     # From a date after that conversation, nothing conflicts.
-    assert klient.post(
-        url("person-ret", pk=person.pk),
-        {"kontaktgruppe": "2", "akasse": "", "gyldig_fra": dage_siden(2).isoformat(), "begrundelse": "Kontanthjælp"},
-    ).status_code == 302
+    assert (
+        klient.post(
+            url("person-ret", pk=person.pk),
+            {
+                "kontaktgruppe": "2",
+                "akasse": "",
+                "gyldig_fra": dage_siden(2).isoformat(),
+                "begrundelse": "Kontanthjælp",
+            },
+        ).status_code
+        == 302
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,10 +179,16 @@ def test_ny_periode_afvises_med_dansk_besked_ved_feltet(klient, jobcenter, felte
 
 def test_periode_uden_aendring_og_foer_den_nuvaerende_afvises(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    svar = klient.post(url("person-ret", pk=person.pk), {"kontaktgruppe": "2", "akasse": "", "gyldig_fra": dage_siden(1).isoformat(), "begrundelse": "x"})
+    svar = klient.post(
+        url("person-ret", pk=person.pk),
+        {"kontaktgruppe": "2", "akasse": "", "gyldig_fra": dage_siden(1).isoformat(), "begrundelse": "x"},
+    )
     assert svar.status_code == 200 and "Intet er ændret" in svar.content.decode()
     skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=dage_siden(3))
-    svar = klient.post(url("person-ret", pk=person.pk), {"kontaktgruppe": "12", "akasse": "", "gyldig_fra": dage_siden(4).isoformat(), "begrundelse": "x"})
+    svar = klient.post(
+        url("person-ret", pk=person.pk),
+        {"kontaktgruppe": "12", "akasse": "", "gyldig_fra": dage_siden(4).isoformat(), "begrundelse": "x"},
+    )
     assert svar.status_code == 200 and "efter den" in fejl_ved(svar, "gyldig_fra")
     assert PersonPeriode.objects.filter(person=person).count() == 2
 
@@ -167,7 +210,11 @@ def test_perioder_er_i_revisionssporet_og_adgangsloggen(client, jobcenter, sagsb
     assert Adgangslog.objects.filter(person=person, bruger=sagsbehandler, handling="ret").exists()
     client.force_login(factories.bruger("revisor", rolle="revisor"))
     svar = client.get(url("person-historik", pk=person.pk))
-    periode = next(p for p in svar.context["poster"] if p.objekt == "Periode for kontaktgruppe og a-kasse" and p.handling == "oprettet" and p.begrundelse)
+    periode = next(
+        p
+        for p in svar.context["poster"]
+        if p.objekt == "Periode for kontaktgruppe og a-kasse" and p.handling == "oprettet" and p.begrundelse
+    )
     assert periode.begrundelse == "Overgået til kontanthjælp"
     assert {a.felt: a.efter for a in periode.aendringer}["kontaktgruppe"].startswith("2")
     borger = next(p for p in svar.context["poster"] if p.objekt == "Borger" and p.handling == "ændret")

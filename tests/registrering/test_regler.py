@@ -39,12 +39,20 @@ def test_standardmatrix_fra_2020():
     assert r.samtaletype_tilladt and r.aftale == "fleksjob" and not r.saerlig_indsats
     r = regelsaet(kontaktgruppe=kg("3"), samtaletype=st("4"), dato=dato)
     assert r.praktiske_aftaler and not r.aftale
-    assert {g.kode for g in r.visitationsgrupper} == {"uddannelsesparat", "aabenlyst_uddannelsesparat", "aktivitetsparat"}
+    assert {g.kode for g in r.visitationsgrupper} == {
+        "uddannelsesparat",
+        "aabenlyst_uddannelsesparat",
+        "aktivitetsparat",
+    }
     assert not regelsaet(kontaktgruppe=kg("2"), samtaletype=st("19"), dato=dato).samtaletype_tilladt
-    assert not regelsaet(kontaktgruppe=kg("2"), samtaletype=st("7"), dato=datetime.date(2019, 12, 31)).samtaletype_tilladt
+    assert not regelsaet(
+        kontaktgruppe=kg("2"), samtaletype=st("7"), dato=datetime.date(2019, 12, 31)
+    ).samtaletype_tilladt
 
 
-def test_bek_2023_visitation_for_kontaktgruppe_17_er_en_admin_aendring_med_gyldighedsdato(client, administrator, sagsbehandler, jobcenter):
+def test_bek_2023_visitation_for_kontaktgruppe_17_er_en_admin_aendring_med_gyldighedsdato(
+    client, administrator, sagsbehandler, jobcenter
+):
     """The 2023 order adds kontaktgruppe 17 (among others) to the groups that are
     visiteret. An administrator adds the code and the rule rows with a validity date in
     the Django admin; registrations before that date are refused, after it accepted."""
@@ -63,14 +71,20 @@ def test_bek_2023_visitation_for_kontaktgruppe_17_er_en_admin_aendring_med_gyldi
     for gruppe in ("jobparat", "aktivitetsparat"):
         svar = client.post(
             reverse("admin:registrering_tilladtvisitationsgruppe_add"),
-            {"kontaktgruppe": kg17.pk, "visitationsgruppe": Visitationsgruppe.objects.get(kode=gruppe).pk, "gyldig_fra": "2023-07-01"},
+            {
+                "kontaktgruppe": kg17.pk,
+                "visitationsgruppe": Visitationsgruppe.objects.get(kode=gruppe).pk,
+                "gyldig_fra": "2023-07-01",
+            },
         )
         assert svar.status_code == 302, svar.content.decode()
 
     person = factories.person(kontaktgruppe="17", jc=jobcenter)
     with pytest.raises(ValidationError) as e:
         services.samtale_registrer(
-            person=person, data=factories.data(dato=datetime.date(2023, 6, 30), visitationsgruppe="jobparat"), bruger=sagsbehandler
+            person=person,
+            data=factories.data(dato=datetime.date(2023, 6, 30), visitationsgruppe="jobparat"),
+            bruger=sagsbehandler,
         )
     assert "visiteres ikke" in e.value.message_dict["visitationsgruppe"][0]
     resultat = services.samtale_registrer(
@@ -87,12 +101,16 @@ def test_en_regel_kan_lukkes_med_slutdato(sagsbehandler):
     raekke.save()
     person = factories.person(kontaktgruppe="2")
     assert services.samtale_registrer(
-        person=person, data=factories.data(dato=datetime.date(2025, 12, 31), visitationsgruppe="aktivitetsparat"), bruger=sagsbehandler
+        person=person,
+        data=factories.data(dato=datetime.date(2025, 12, 31), visitationsgruppe="aktivitetsparat"),
+        bruger=sagsbehandler,
     ).visitation
     with pytest.raises(ValidationError) as e:
         services.samtale_registrer(
             person=person,
-            data=factories.data(dato=datetime.date(2026, 1, 2), visitationsgruppe="aktivitetsparat", samtaletype="4", aftale=""),
+            data=factories.data(
+                dato=datetime.date(2026, 1, 2), visitationsgruppe="aktivitetsparat", samtaletype="4", aftale=""
+            ),
             bruger=sagsbehandler,
         )
     assert "kan ikke bruges for kontaktgruppe 2" in e.value.message_dict["visitationsgruppe"][0]
@@ -115,7 +133,9 @@ def test_cv_og_akasse_regel_foelger_kontaktgrupperegel(sagsbehandler):
     """Stk. 4 and 5 are data on the kontaktgruppe: a new rule period changes them."""
     kg1 = Kontaktgruppe.objects.get(kode="1")
     KontaktgruppeRegel.objects.filter(kontaktgruppe=kg1).update(gyldig_til=datetime.date(2025, 12, 31))
-    KontaktgruppeRegel.objects.create(kontaktgruppe=kg1, gyldig_fra=datetime.date(2026, 1, 1), cv_vurdering=False, akasse_videregivelse=True)
+    KontaktgruppeRegel.objects.create(
+        kontaktgruppe=kg1, gyldig_fra=datetime.date(2026, 1, 1), cv_vurdering=False, akasse_videregivelse=True
+    )
     st = Samtaletype.objects.get(kode="7")
     assert regelsaet(kontaktgruppe=kg1, samtaletype=st, dato=datetime.date(2025, 6, 1)).cv_vurdering
     assert not regelsaet(kontaktgruppe=kg1, samtaletype=st, dato=datetime.date(2026, 6, 1)).cv_vurdering

@@ -30,7 +30,10 @@ def test_revisionssporet_viser_hvem_hvornaar_hvad_og_hvorfor(client, revisor, sa
     kollega = factories.bruger("kim", jc=jobcenter, first_name="Kim", last_name="Kollega")
     # The correction keeps the conversation's visitation result (the form starts from it).
     services.samtale_ret(
-        samtale=samtale, data=factories.data(aftale="Søge 4 job", samtaleform="2", visitationsgruppe="jobparat"), begrundelse="Forkert antal job", bruger=kollega
+        samtale=samtale,
+        data=factories.data(aftale="Søge 4 job", samtaleform="2", visitationsgruppe="jobparat"),
+        begrundelse="Forkert antal job",
+        bruger=kollega,
     )
     client.force_login(revisor)
     svar = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk}))
@@ -47,15 +50,24 @@ def test_revisionssporet_viser_hvem_hvornaar_hvad_og_hvorfor(client, revisor, sa
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_revisionssporet_har_fast_antal_forespoergsler(client, revisor, sagsbehandler, jobcenter, django_assert_max_num_queries, antal):
+def test_revisionssporet_har_fast_antal_forespoergsler(
+    client, revisor, sagsbehandler, jobcenter, django_assert_max_num_queries, antal
+):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     for i in range(antal):
         resultat = services.samtale_registrer(
             person=person,
-            data=factories.data(dato=factories.dage_siden(i), deltagere=[factories.deltager(f"D{i}")], tidlig_opfoelgning=i == 0),
+            data=factories.data(
+                dato=factories.dage_siden(i), deltagere=[factories.deltager(f"D{i}")], tidlig_opfoelgning=i == 0
+            ),
             bruger=sagsbehandler,
         )
-        services.samtale_ret(samtale=resultat.samtale, data=factories.data(dato=factories.dage_siden(i), aftale=f"Ny {i}"), begrundelse="Ret", bruger=sagsbehandler)
+        services.samtale_ret(
+            samtale=resultat.samtale,
+            data=factories.data(dato=factories.dage_siden(i), aftale=f"Ny {i}"),
+            begrundelse="Ret",
+            bruger=sagsbehandler,
+        )
     client.force_login(revisor)
     with django_assert_max_num_queries(28):
         svar = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk}))
@@ -90,7 +102,13 @@ def test_visning_soegning_aendring_og_eksport_logges(client, klient, revisor, jo
     klient.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk}))
     klient.post(
         reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
-        {"dato": factories.idag().isoformat(), "samtaletype": "4", "samtaleform": "1", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
+        {
+            "dato": factories.idag().isoformat(),
+            "samtaletype": "4",
+            "samtaleform": "1",
+            "deltagere-TOTAL_FORMS": "0",
+            "deltagere-INITIAL_FORMS": "0",
+        },
     )
     client.force_login(revisor)
     svar = client.get(reverse("registrering:person-adgangslog", kwargs={"pk": person.pk}))
@@ -127,11 +145,15 @@ def test_adgangsloggen_viser_brugerens_navn_som_det_var_dengang(client, revisor,
 def test_adgangslogeksporten_neutraliserer_formler(client, revisor, jobcenter):
     """A user named like a formula (an administrator sets names) is text in Excel."""
     person = factories.person(jc=jobcenter)
-    ond = factories.bruger("ond", jc=jobcenter, first_name="=HYPERLINK(\"http://x\")", last_name="")
+    ond = factories.bruger("ond", jc=jobcenter, first_name='=HYPERLINK("http://x")', last_name="")
     services.adgang_log(bruger=ond, personer=[person], handling="vis", detaljer="+cmd|' /C calc'!A0")
     client.force_login(revisor)
-    (raekke,) = [r for r in adgangslog_csv(client.get(reverse("registrering:person-adgangslog", kwargs={"pk": person.pk}))) if r["Bruger"] == "ond"]
-    assert raekke["Navn"] == "'=HYPERLINK(\"http://x\")"
+    (raekke,) = [
+        r
+        for r in adgangslog_csv(client.get(reverse("registrering:person-adgangslog", kwargs={"pk": person.pk})))
+        if r["Bruger"] == "ond"
+    ]
+    assert raekke["Navn"] == '\'=HYPERLINK("http://x")'
     assert raekke["Detaljer"] == "'+cmd|' /C calc'!A0"
 
 
@@ -158,7 +180,10 @@ def test_adgangsloggen_kan_ikke_aendres_i_admin(client, jobcenter, sagsbehandler
     assert client.get(reverse("admin:registrering_adgangslog_changelist")).status_code == 200
     svar = client.post(reverse("admin:registrering_adgangslog_change", args=[raekke.pk]), {"formaal": "x"})
     assert svar.status_code == 403
-    assert client.post(reverse("admin:registrering_adgangslog_delete", args=[raekke.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:registrering_adgangslog_delete", args=[raekke.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert Adgangslog.objects.get().formaal == raekke.formaal
 
 
@@ -168,9 +193,15 @@ def test_adgangsloggen_kan_ikke_aendres_i_admin(client, jobcenter, sagsbehandler
 def test_borgeren_ser_egne_afholdte_ikke_annullerede_samtaler_og_gaeldende_aftale(client, sagsbehandler, jobcenter):
     person = factories.person(kontaktgruppe="1", jc=jobcenter)
     anden = factories.person(kontaktgruppe="1", jc=jobcenter, navn="En Anden")
-    services.samtale_registrer(person=person, data=factories.data(dato=factories.dage_siden(9), aftale="Søge 2 job om ugen"), bruger=sagsbehandler)
+    services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=factories.dage_siden(9), aftale="Søge 2 job om ugen"),
+        bruger=sagsbehandler,
+    )
     annulleret = services.samtale_registrer(
-        person=person, data=factories.data(samtaletype="10", dato=factories.dage_siden(2), aftale="", praktiske_aftaler="Intern note"), bruger=sagsbehandler
+        person=person,
+        data=factories.data(samtaletype="10", dato=factories.dage_siden(2), aftale="", praktiske_aftaler="Intern note"),
+        bruger=sagsbehandler,
     ).samtale
     services.samtale_annuller(samtale=annulleret, begrundelse="Fejl", bruger=sagsbehandler)
     services.samtale_registrer(person=anden, data=factories.data(aftale="Hemmelig aftale"), bruger=sagsbehandler)
@@ -192,14 +223,23 @@ def test_cpr_nummer_optraeder_aldrig_i_logposter(client, sagsbehandler, jobcente
     caplog.set_level(logging.DEBUG)
     client.force_login(sagsbehandler)
     cpr = "1203851234"
-    client.post(reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Logge Borger", "kontaktgruppe": "1", "akasse": "HK"})
+    client.post(
+        reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Logge Borger", "kontaktgruppe": "1", "akasse": "HK"}
+    )
     client.post(reverse("registrering:person-opret"), {"cpr": cpr, "navn": "Dublet", "kontaktgruppe": "2"})
     client.post(reverse("registrering:person-soeg"), {"q": cpr})
     person = selectors.person_soeg(bruger=sagsbehandler, q=cpr).get()
     client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk}))
     client.post(
         reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
-        {"dato": factories.idag().isoformat(), "samtaletype": "7", "samtaleform": "1", "aftale": "A", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
+        {
+            "dato": factories.idag().isoformat(),
+            "samtaletype": "7",
+            "samtaleform": "1",
+            "aftale": "A",
+            "deltagere-TOTAL_FORMS": "0",
+            "deltagere-INITIAL_FORMS": "0",
+        },
     )
     client.get(reverse("registrering:person-soeg"), {"q": cpr})  # the integrators' GET path
     assert caplog.records, "the flow should log something (e.g. reporting)"

@@ -44,7 +44,14 @@ def test_samtale_i_dag_kan_registreres(sagsbehandler):
 
 @pytest.mark.parametrize(
     ("kontaktgruppe", "samtaletype", "tilladt"),
-    [("1", "19", True), ("2", "19", False), ("12", "901", True), ("2", "901", False), ("9", "902", True), ("1", "902", False)],
+    [
+        ("1", "19", True),
+        ("2", "19", False),
+        ("12", "901", True),
+        ("2", "901", False),
+        ("9", "902", True),
+        ("1", "902", False),
+    ],
 )
 def test_samtaletype_skal_vaere_tilladt_for_kontaktgruppen(sagsbehandler, kontaktgruppe, samtaletype, tilladt):
     person = factories.person(kontaktgruppe=kontaktgruppe)
@@ -138,7 +145,9 @@ def test_kun_tilladte_visitationsgrupper(sagsbehandler, kontaktgruppe, gruppe, t
     person = factories.person(kontaktgruppe=kontaktgruppe)
     samtaletype = "901" if kontaktgruppe == "12" else "7"
     if tilladt:
-        assert registrer(person, sagsbehandler, samtaletype=samtaletype, visitationsgruppe=gruppe).visitation is not None
+        assert (
+            registrer(person, sagsbehandler, samtaletype=samtaletype, visitationsgruppe=gruppe).visitation is not None
+        )
     else:
         with pytest.raises(ValidationError) as e:
             registrer(person, sagsbehandler, samtaletype=samtaletype, visitationsgruppe=gruppe)
@@ -168,7 +177,10 @@ def test_visitationsgruppe_gaelder_fra_registreringsdato_i_dansk_tid(sagsbehandl
     )
     assert resultat.visitation.gyldig_fra == datetime.date(2026, 1, 16)
     assert selectors.visitationsgruppe_paa_dato(person=person, dato=datetime.date(2026, 1, 15)) is None
-    assert selectors.visitationsgruppe_paa_dato(person=person, dato=datetime.date(2026, 1, 16)).visitationsgruppe.kode == "aktivitetsparat"
+    assert (
+        selectors.visitationsgruppe_paa_dato(person=person, dato=datetime.date(2026, 1, 16)).visitationsgruppe.kode
+        == "aktivitetsparat"
+    )
 
 
 def test_visitationsgruppe_paa_dato_svarer_for_enhver_dag(sagsbehandler):
@@ -355,7 +367,9 @@ def test_rettet_visitationsresultat_erstatter_samtalens_resultat_med_samme_virkn
     registration date (stk. 2); the old value stays in the history with the reason; the
     correction is reported in sequence with the new result."""
     person = factories.person(kontaktgruppe="2")
-    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="jobparat").samtale
+    samtale = _registrer_kl(
+        person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="jobparat"
+    ).samtale
     resultat = services.samtale_ret(
         samtale=samtale,
         data=factories.data(dato=datetime.date(2026, 3, 2), visitationsgruppe="aktivitetsparat"),
@@ -367,7 +381,9 @@ def test_rettet_visitationsresultat_erstatter_samtalens_resultat_med_samme_virkn
     assert _gruppe_paa(person, datetime.date(2026, 3, 2)) == "aktivitetsparat"
     assert _gruppe_paa(person, factories.idag()) == "aktivitetsparat"
     raekker = list(Visitation.objects.filter(person=person))
-    assert [(v.visitationsgruppe.kode, v.gyldig_fra) for v in raekker] == [("aktivitetsparat", datetime.date(2026, 3, 2))]
+    assert [(v.visitationsgruppe.kode, v.gyldig_fra) for v in raekker] == [
+        ("aktivitetsparat", datetime.date(2026, 3, 2))
+    ]
     historik = raekker[0].history.first()
     assert historik.history_change_reason == "Forkert gruppe valgt"
     assert historik.prev_record.visitationsgruppe.kode == "jobparat"
@@ -379,7 +395,9 @@ def test_rettet_visitationsresultat_erstatter_samtalens_resultat_med_samme_virkn
 def test_rettelse_til_gruppen_foer_fjerner_visitationsaendringen(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
     _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 1, 12, tzinfo=KBH), visitationsgruppe="jobparat")
-    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="aktivitetsparat").samtale
+    samtale = _registrer_kl(
+        person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="aktivitetsparat"
+    ).samtale
     resultat = services.samtale_ret(
         samtale=samtale,
         data=factories.data(dato=datetime.date(2026, 3, 2), visitationsgruppe="jobparat"),
@@ -391,14 +409,19 @@ def test_rettelse_til_gruppen_foer_fjerner_visitationsaendringen(sagsbehandler):
     assert not Visitation.objects.filter(samtale=samtale).exists()
     assert _gruppe_paa(person, datetime.date(2026, 3, 3)) == "jobparat"
     slettet = Visitation.history.filter(samtale_id=samtale.pk, history_type="-").get()
-    assert slettet.history_change_reason == "Gruppen var ikke ændret" and slettet.visitationsgruppe.kode == "aktivitetsparat"
+    assert (
+        slettet.history_change_reason == "Gruppen var ikke ændret"
+        and slettet.visitationsgruppe.kode == "aktivitetsparat"
+    )
     assert "visitation" not in _rapporteret(samtale, "ret").data
 
 
 def test_rettelse_til_ingen_ny_vurdering_fjerner_visitationsaendringen(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
     samtale = registrer(person, sagsbehandler, visitationsgruppe="jobparat").samtale
-    resultat = services.samtale_ret(samtale=samtale, data=factories.data(), begrundelse="Ingen vurdering foretaget", bruger=sagsbehandler)
+    resultat = services.samtale_ret(
+        samtale=samtale, data=factories.data(), begrundelse="Ingen vurdering foretaget", bruger=sagsbehandler
+    )
     assert resultat.visitation_fjernet and resultat.gaeldende_visitation is None
     assert selectors.visitation_seneste(person=person) is None
 
@@ -421,7 +444,9 @@ def test_rettelse_tilfoejer_visitation_fra_den_oprindelige_registreringsdato(sag
     anden = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 10, 12, tzinfo=KBH)).samtale
     resultat = services.samtale_ret(
         samtale=anden,
-        data=factories.data(dato=datetime.date(2026, 3, 10), visitationsgruppe="aktivitetsparat", aftale="Søge 3 job om ugen."),
+        data=factories.data(
+            dato=datetime.date(2026, 3, 10), visitationsgruppe="aktivitetsparat", aftale="Søge 3 job om ugen."
+        ),
         begrundelse="Vurderingen blev glemt",
         bruger=sagsbehandler,
     )
@@ -431,8 +456,15 @@ def test_rettelse_tilfoejer_visitation_fra_den_oprindelige_registreringsdato(sag
 def test_annullering_fjerner_visitationsaendringen_fra_dens_virkningsdato(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
     _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 1, 12, tzinfo=KBH), visitationsgruppe="jobparat")
-    samtale = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="aktivitetsparat").samtale
-    services.samtale_annuller(samtale=samtale, begrundelse="Forkert borger", bruger=sagsbehandler, tidspunkt=datetime.datetime(2026, 3, 5, 9, tzinfo=KBH))
+    samtale = _registrer_kl(
+        person, sagsbehandler, datetime.datetime(2026, 3, 2, 12, tzinfo=KBH), visitationsgruppe="aktivitetsparat"
+    ).samtale
+    services.samtale_annuller(
+        samtale=samtale,
+        begrundelse="Forkert borger",
+        bruger=sagsbehandler,
+        tidspunkt=datetime.datetime(2026, 3, 5, 9, tzinfo=KBH),
+    )
     # The change never stood: jobparat on every day, not aktivitetsparat until the cancellation.
     assert _gruppe_paa(person, datetime.date(2026, 3, 3)) == "jobparat"
     assert [v.visitationsgruppe.kode for v in Visitation.objects.filter(person=person)] == ["jobparat"]
@@ -454,7 +486,9 @@ def test_rettelse_der_intet_aendrer_er_en_noop(sagsbehandler):
     assert (Haendelse.objects.count(), samtale.history.count(), Visitation.history.count()) == foer
     # A changed participant is a change.
     andet = factories.data(visitationsgruppe="jobparat", deltagere=[factories.deltager("Mona", form="2")])
-    assert not services.samtale_ret(samtale=samtale, data=andet, begrundelse="Telefonisk", bruger=sagsbehandler).ingen_aendring
+    assert not services.samtale_ret(
+        samtale=samtale, data=andet, begrundelse="Telefonisk", bruger=sagsbehandler
+    ).ingen_aendring
     samtale.refresh_from_db()
     assert samtale.sekvens == 2
 
@@ -517,7 +551,11 @@ def test_to_samtidige_registreringer_registrerer_kun_et_gruppeskift():
 
     def arbejde(bruger, samtaletype):
         try:
-            data = factories.data(samtaletype=samtaletype, visitationsgruppe="aktivitetsparat", **({"aftale": ""} if samtaletype == "4" else {}))
+            data = factories.data(
+                samtaletype=samtaletype,
+                visitationsgruppe="aktivitetsparat",
+                **({"aftale": ""} if samtaletype == "4" else {}),
+            )
             barriere.wait(timeout=10)
             services.samtale_registrer(person=person, data=data, bruger=bruger)
         except Exception as exc:  # pragma: no cover - reported below
@@ -532,7 +570,11 @@ def test_to_samtidige_registreringer_registrerer_kun_et_gruppeskift():
         t.join(timeout=30)
     assert fejlede == []
     assert Samtale.objects.filter(person=person).count() == 3
-    assert list(Visitation.objects.filter(person=person).order_by("registreret").values_list("visitationsgruppe__kode", flat=True)) == [
+    assert list(
+        Visitation.objects.filter(person=person)
+        .order_by("registreret")
+        .values_list("visitationsgruppe__kode", flat=True)
+    ) == [
         "jobparat",
         "aktivitetsparat",
     ]
@@ -542,7 +584,13 @@ def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
     from registrering.models import Kontaktgruppe
 
     with pytest.raises(ValidationError) as e:
-        services.person_opret(cpr="0101901234", navn="X", kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), akasse=None, bruger=sagsbehandler)
+        services.person_opret(
+            cpr="0101901234",
+            navn="X",
+            kontaktgruppe=Kontaktgruppe.objects.get(kode="1"),
+            akasse=None,
+            bruger=sagsbehandler,
+        )
     assert "akasse" in fejl(e)
 
 
@@ -554,8 +602,12 @@ def test_tjenesten_laeser_reglerne_for_borgerens_egen_kontaktgruppe(sagsbehandle
     from registrering.regler import regelsaet
 
     person = factories.person(kontaktgruppe="2")
-    forkerte = regelsaet(kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), samtaletype=Samtaletype.objects.get(kode="19"), dato=igaar())
+    forkerte = regelsaet(
+        kontaktgruppe=Kontaktgruppe.objects.get(kode="1"), samtaletype=Samtaletype.objects.get(kode="19"), dato=igaar()
+    )
     assert forkerte.samtaletype_tilladt
     with pytest.raises(ValidationError) as e:
-        services.samtale_registrer(person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler)
+        services.samtale_registrer(
+            person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler
+        )
     assert "samtaletype" in fejl(e)

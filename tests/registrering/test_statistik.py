@@ -1,7 +1,6 @@
 """The team lead's statistics (issue 12.6): counts equal the registrations, cancelled
 conversations and the other jobcenter left out; CSV for Danish Excel; fixed query count."""
 
-
 import pytest
 from django.urls import reverse
 
@@ -18,14 +17,30 @@ def data(jobcenter, andet_jobcenter, sagsbehandler):
     informationsmøde, one visitation; Odense: one jobsamtale."""
     p1 = factories.person(kontaktgruppe="2", jc=jobcenter, navn="A")
     p2 = factories.person(kontaktgruppe="2", jc=jobcenter, navn="B")
-    services.samtale_registrer(person=p1, data=factories.data(dato=dage_siden(1), visitationsgruppe="jobparat", tidlig_opfoelgning=True), bruger=sagsbehandler)
-    services.samtale_registrer(person=p1, data=factories.data(dato=dage_siden(8), samtaletype="9", praktiske_aftaler="Mødested"), bruger=sagsbehandler)
-    services.samtale_registrer(person=p2, data=factories.data(dato=dage_siden(2), samtaleform="2"), bruger=sagsbehandler)
-    annulleret = services.samtale_registrer(person=p2, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler).samtale
+    services.samtale_registrer(
+        person=p1,
+        data=factories.data(dato=dage_siden(1), visitationsgruppe="jobparat", tidlig_opfoelgning=True),
+        bruger=sagsbehandler,
+    )
+    services.samtale_registrer(
+        person=p1,
+        data=factories.data(dato=dage_siden(8), samtaletype="9", praktiske_aftaler="Mødested"),
+        bruger=sagsbehandler,
+    )
+    services.samtale_registrer(
+        person=p2, data=factories.data(dato=dage_siden(2), samtaleform="2"), bruger=sagsbehandler
+    )
+    annulleret = services.samtale_registrer(
+        person=p2, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler
+    ).samtale
     services.samtale_annuller(samtale=annulleret, begrundelse="Fejlregistreret", bruger=sagsbehandler)
-    services.samtale_registrer(person=p2, data=factories.data(dato=dage_siden(200)), bruger=sagsbehandler)  # outside 12 weeks
+    services.samtale_registrer(
+        person=p2, data=factories.data(dato=dage_siden(200)), bruger=sagsbehandler
+    )  # outside 12 weeks
     odense = factories.person(kontaktgruppe="2", jc=andet_jobcenter, navn="O")
-    services.samtale_registrer(person=odense, data=factories.data(dato=dage_siden(1)), bruger=factories.bruger("o", jc=andet_jobcenter))
+    services.samtale_registrer(
+        person=odense, data=factories.data(dato=dage_siden(1)), bruger=factories.bruger("o", jc=andet_jobcenter)
+    )
 
 
 def test_taellingerne_er_registreringerne(client, jobcenter, data):
@@ -41,16 +56,22 @@ def test_taellingerne_er_registreringerne(client, jobcenter, data):
     assert [(v["kode"], v["antal"]) for v in s.visitationer] == [("jobparat", 1)]
     assert [b["antal"] for b in s.pr_sagsbehandler] == [3]
     html = svar.content.decode()
-    assert 'id="statistik-tabel"' in html and "<svg" in html and "<script>" not in html and "style=" not in html  # strict CSP
+    assert (
+        'id="statistik-tabel"' in html and "<svg" in html and "<script>" not in html and "style=" not in html
+    )  # strict CSP
 
 
 def test_periode_og_forkert_dato(client, jobcenter, data):
     client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
-    s = client.get(reverse("registrering:statistik"), {"fra": dage_siden(300).isoformat(), "til": dage_siden(1).isoformat()}).context["s"]
+    s = client.get(
+        reverse("registrering:statistik"), {"fra": dage_siden(300).isoformat(), "til": dage_siden(1).isoformat()}
+    ).context["s"]
     assert s.i_alt == 4
     svar = client.get(reverse("registrering:statistik"), {"fra": "i går"})
     assert svar.status_code == 200 and "Indtast en gyldig dato" in svar.content.decode()
-    svar = client.get(reverse("registrering:statistik"), {"fra": dage_siden(1).isoformat(), "til": dage_siden(5).isoformat()})
+    svar = client.get(
+        reverse("registrering:statistik"), {"fra": dage_siden(1).isoformat(), "til": dage_siden(5).isoformat()}
+    )
     assert "Til-datoen skal" in svar.content.decode()
 
 

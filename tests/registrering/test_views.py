@@ -54,7 +54,9 @@ def test_soegning_viser_aldrig_et_andet_jobcenters_borgere(klient, andet_jobcent
 
 
 def test_opret_borger_i_eget_jobcenter_og_adresseres_med_uuid(klient, sagsbehandler):
-    svar = klient.post(url("person-opret"), {"cpr": "010190-1234", "navn": "Ny Borger", "kontaktgruppe": "2", "akasse": ""})
+    svar = klient.post(
+        url("person-opret"), {"cpr": "010190-1234", "navn": "Ny Borger", "kontaktgruppe": "2", "akasse": ""}
+    )
     assert svar.status_code == 302
     person = Person.objects.get(cpr="0101901234")
     assert person.jobcenter == sagsbehandler.jobcenter
@@ -64,7 +66,12 @@ def test_opret_borger_i_eget_jobcenter_og_adresseres_med_uuid(klient, sagsbehand
 
 @pytest.mark.parametrize(
     ("cpr", "besked"),
-    [("12345", "10 cifre"), ("3202901234", "gyldig fødselsdato"), ("0113901234", "gyldig fødselsdato"), ("01019o1234", "10 cifre")],
+    [
+        ("12345", "10 cifre"),
+        ("3202901234", "gyldig fødselsdato"),
+        ("0113901234", "gyldig fødselsdato"),
+        ("01019o1234", "10 cifre"),
+    ],
 )
 def test_ugyldigt_cpr_afvises_ved_feltet(klient, cpr, besked):
     svar = klient.post(url("person-opret"), {"cpr": cpr, "navn": "X", "kontaktgruppe": "2"})
@@ -148,7 +155,9 @@ def test_aftalefeltet_starter_fra_den_gaeldende_aftale(klient, jobcenter, sagsbe
     svar = klient.get(url("samtale-opret", person_pk=person.pk), {"samtaletype": "7"})
     assert svar.context["form"]["aftale"].value() == "Søge 3 job om ugen"
     # Also when the type is chosen after the page was opened (htmx re-render).
-    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(aftale=None, _opdater="1"), headers={"HX-Request": "true"})
+    svar = klient.post(
+        url("samtale-opret", person_pk=person.pk), formular(aftale=None, _opdater="1"), headers={"HX-Request": "true"}
+    )
     assert "Søge 3 job om ugen" in svar.content.decode()
 
 
@@ -199,7 +208,9 @@ def test_afvist_registrering_svarer_200_med_fejl_ved_feltet_og_gemmer_intet(klie
 
 def test_vaerdi_i_felt_der_ikke_gaelder_afvises_ved_feltet(klient, jobcenter):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(samtaletype="4", aftale="Du skal søge 5 job"))
+    svar = klient.post(
+        url("samtale-opret", person_pk=person.pk), formular(samtaletype="4", aftale="Du skal søge 5 job")
+    )
     assert svar.status_code == 200
     assert "må ikke indeholde en bindende aftale" in fejl_ved(svar, "aftale")
     svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(cv_ikke_fyldestgoerende="on"))
@@ -227,7 +238,14 @@ def test_ugyldige_koder_og_vaerdier_afvises(klient, jobcenter, felter_, felt):
 
 def test_deltager_med_ugyldig_rolle_afvises(klient, jobcenter):
     person = factories.person(jc=jobcenter)
-    data = formular(**{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "X", "deltagere-0-rolle": "chef", "deltagere-0-deltagelsesform": "1"})
+    data = formular(
+        **{
+            "deltagere-TOTAL_FORMS": "1",
+            "deltagere-0-navn": "X",
+            "deltagere-0-rolle": "chef",
+            "deltagere-0-deltagelsesform": "1",
+        }
+    )
     svar = klient.post(url("samtale-opret", person_pk=person.pk), data)
     assert svar.status_code == 200
     assert "gyldig rolle" in fejl_ved(svar, "deltagere-0-rolle")
@@ -237,7 +255,9 @@ def test_deltager_med_ugyldig_rolle_afvises(klient, jobcenter):
 def test_uaendret_visitationsgruppe_siges_paa_siden(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     services.samtale_registrer(
-        person=person, data=factories.data(visitationsgruppe="jobparat", dato=factories.dage_siden(9)), bruger=sagsbehandler
+        person=person,
+        data=factories.data(visitationsgruppe="jobparat", dato=factories.dage_siden(9)),
+        bruger=sagsbehandler,
     )
     svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(visitationsgruppe="jobparat"), follow=True)
     assert "Visitationsgruppen er uændret" in svar.content.decode()
@@ -249,12 +269,16 @@ def test_uaendret_visitationsgruppe_siges_paa_siden(klient, jobcenter, sagsbehan
 
 def test_ret_samtale_med_begrundelse(klient, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
-    samtale = services.samtale_registrer(person=person, data=factories.data(aftale="Gammel"), bruger=sagsbehandler).samtale
+    samtale = services.samtale_registrer(
+        person=person, data=factories.data(aftale="Gammel"), bruger=sagsbehandler
+    ).samtale
     side = klient.get(url("samtale-ret", pk=samtale.pk))
     assert side.context["form"]["aftale"].value() == "Gammel"
     svar = klient.post(url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), aftale="Ny"))
     assert svar.status_code == 200 and "begrundelse" in fejl_ved(svar, "begrundelse")
-    svar = klient.post(url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), aftale="Ny", begrundelse="Stavefejl"))
+    svar = klient.post(
+        url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), aftale="Ny", begrundelse="Stavefejl")
+    )
     assert svar.status_code == 302
     samtale.refresh_from_db()
     assert samtale.aftale == "Ny" and samtale.sekvens == 2
@@ -283,11 +307,18 @@ def test_rettet_visitationsgruppe_er_gaeldende_og_siden_siger_det(klient, jobcen
     """Issue 11: Jobparat corrected to Aktivitetsparat with a reason is current, and the page
     never says "uændret" about a value the caseworker changed."""
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
-    samtale = services.samtale_registrer(person=person, data=factories.data(visitationsgruppe="jobparat"), bruger=sagsbehandler).samtale
+    samtale = services.samtale_registrer(
+        person=person, data=factories.data(visitationsgruppe="jobparat"), bruger=sagsbehandler
+    ).samtale
     assert klient.get(url("samtale-ret", pk=samtale.pk)).context["form"]["visitationsgruppe"].value() == "jobparat"
     svar = klient.post(
         url("samtale-ret", pk=samtale.pk),
-        formular(dato=samtale.dato.isoformat(), aftale="Søge 2 job om ugen.", visitationsgruppe="aktivitetsparat", begrundelse="Forkert gruppe"),
+        formular(
+            dato=samtale.dato.isoformat(),
+            aftale="Søge 2 job om ugen.",
+            visitationsgruppe="aktivitetsparat",
+            begrundelse="Forkert gruppe",
+        ),
         follow=True,
     )
     html = svar.content.decode()
@@ -297,7 +328,12 @@ def test_rettet_visitationsgruppe_er_gaeldende_og_siden_siger_det(klient, jobcen
     # Back to the group in force before (none): the change disappears, and the page says so.
     svar = klient.post(
         url("samtale-ret", pk=samtale.pk),
-        formular(dato=samtale.dato.isoformat(), aftale="Søge 2 job om ugen.", visitationsgruppe="", begrundelse="Ingen vurdering"),
+        formular(
+            dato=samtale.dato.isoformat(),
+            aftale="Søge 2 job om ugen.",
+            visitationsgruppe="",
+            begrundelse="Ingen vurdering",
+        ),
         follow=True,
     )
     html = svar.content.decode()
@@ -310,8 +346,12 @@ def test_rettelse_uden_aendringer_er_en_noop_med_besked(klient, jobcenter, sagsb
     from indberetning.models import Haendelse
 
     person = factories.person(jc=jobcenter)
-    samtale = services.samtale_registrer(person=person, data=factories.data(aftale="Søge 2 job om ugen"), bruger=sagsbehandler).samtale
-    svar = klient.post(url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), begrundelse="Tjek"), follow=True)
+    samtale = services.samtale_registrer(
+        person=person, data=factories.data(aftale="Søge 2 job om ugen"), bruger=sagsbehandler
+    ).samtale
+    svar = klient.post(
+        url("samtale-ret", pk=samtale.pk), formular(dato=samtale.dato.isoformat(), begrundelse="Tjek"), follow=True
+    )
     assert "Du har ikke ændret noget i samtalen" in svar.content.decode()
     samtale.refresh_from_db()
     assert samtale.sekvens == 1 and Haendelse.objects.filter(samtale=samtale, handling="ret").count() == 0
@@ -331,7 +371,9 @@ def test_andet_jobcenters_samtale_kan_ikke_rettes_eller_annulleres(klient, andet
 
 
 @pytest.mark.parametrize("antal", [1, 50])
-def test_borgerens_side_har_fast_antal_forespoergsler(klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal):
+def test_borgerens_side_har_fast_antal_forespoergsler(
+    klient, jobcenter, sagsbehandler, django_assert_max_num_queries, antal
+):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     for i in range(antal):
         services.samtale_registrer(
@@ -362,7 +404,15 @@ def test_soegning_har_fast_antal_forespoergsler(klient, jobcenter, django_assert
 
 def test_afvist_registrering_har_fejloversigt_med_links_til_felterne(klient, jobcenter):
     person = factories.person(jc=jobcenter)
-    data = formular(aftale="", **{"deltagere-TOTAL_FORMS": "1", "deltagere-0-navn": "", "deltagere-0-rolle": "mentor", "deltagere-0-deltagelsesform": "1"})
+    data = formular(
+        aftale="",
+        **{
+            "deltagere-TOTAL_FORMS": "1",
+            "deltagere-0-navn": "",
+            "deltagere-0-rolle": "mentor",
+            "deltagere-0-deltagelsesform": "1",
+        },
+    )
     html = klient.post(url("samtale-opret", person_pk=person.pk), data).content.decode()
     oversigt = re.search(r'id="fejloversigt".*?</div>', html, re.S).group(0)
     assert 'href="#id_aftale"' in oversigt
@@ -371,7 +421,9 @@ def test_afvist_registrering_har_fejloversigt_med_links_til_felterne(klient, job
 
 def test_htmx_fra_udloebet_session_sendes_hele_vejen_til_login(client, jobcenter):
     person = factories.person(jc=jobcenter)
-    svar = client.post(url("samtale-opret", person_pk=person.pk), formular(_opdater="1"), headers={"HX-Request": "true"})
+    svar = client.post(
+        url("samtale-opret", person_pk=person.pk), formular(_opdater="1"), headers={"HX-Request": "true"}
+    )
     assert svar.status_code == 204
     assert svar["HX-Redirect"].startswith(reverse("login"))
 
@@ -380,19 +432,27 @@ def test_skift_til_type_uden_aftale_fjerner_den_uroerte_kopi_af_gaeldende_aftale
     person = factories.person(jc=jobcenter)
     services.samtale_registrer(person=person, data=factories.data(aftale="Søge 3 job om ugen"), bruger=sagsbehandler)
     adresse = url("samtale-opret", person_pk=person.pk)
-    svar = klient.post(adresse, formular(samtaletype="4", aftale="Søge 3 job om ugen", _opdater="1"), headers={"HX-Request": "true"})
+    svar = klient.post(
+        adresse, formular(samtaletype="4", aftale="Søge 3 job om ugen", _opdater="1"), headers={"HX-Request": "true"}
+    )
     assert 'name="aftale"' not in svar.content.decode()
     # Text the caseworker wrote is kept on the page (and refused on submit), never dropped.
-    svar = klient.post(adresse, formular(samtaletype="4", aftale="Ny bindende aftale", _opdater="1"), headers={"HX-Request": "true"})
+    svar = klient.post(
+        adresse, formular(samtaletype="4", aftale="Ny bindende aftale", _opdater="1"), headers={"HX-Request": "true"}
+    )
     assert "Ny bindende aftale" in svar.content.decode()
 
 
 def test_rettelse_og_annullering_vises_straks_trods_cachede_raekker(klient, jobcenter, sagsbehandler):
     person = factories.person(jc=jobcenter)
-    samtale = services.samtale_registrer(person=person, data=factories.data(aftale="Første udgave"), bruger=sagsbehandler).samtale
+    samtale = services.samtale_registrer(
+        person=person, data=factories.data(aftale="Første udgave"), bruger=sagsbehandler
+    ).samtale
     side = lambda: klient.get(url("person-detalje", pk=person.pk)).content.decode()  # noqa: E731
     assert "Første udgave" in side()
-    services.samtale_ret(samtale=samtale, data=factories.data(aftale="Anden udgave"), begrundelse="Ret", bruger=sagsbehandler)
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(aftale="Anden udgave"), begrundelse="Ret", bruger=sagsbehandler
+    )
     html = side()
     assert "Anden udgave" in html and "Første udgave" not in html
     samtale.refresh_from_db()
@@ -428,9 +488,14 @@ def test_registrering_uden_formsettets_styrefelter(klient, jobcenter):
 def test_formularen_viser_den_nuvaerende_visitationsgruppe(klient, jobcenter, sagsbehandler):
     person = factories.person(kontaktgruppe="2", jc=jobcenter)
     adresse = url("samtale-opret", person_pk=person.pk)
-    assert "Borgeren har ingen registreret visitationsgruppe." in klient.get(adresse, {"samtaletype": "7"}).content.decode()
+    assert (
+        "Borgeren har ingen registreret visitationsgruppe."
+        in klient.get(adresse, {"samtaletype": "7"}).content.decode()
+    )
     services.samtale_registrer(
-        person=person, data=factories.data(dato=factories.dage_siden(3), visitationsgruppe="jobparat"), bruger=sagsbehandler
+        person=person,
+        data=factories.data(dato=factories.dage_siden(3), visitationsgruppe="jobparat"),
+        bruger=sagsbehandler,
     )
     html = klient.get(adresse, {"samtaletype": "7"}).content.decode()
     assert f"Nuværende: Jobparat fra {factories.idag():%d.%m.%Y}." in html
@@ -448,6 +513,9 @@ def test_borgerens_side_escaper_det_indtastede(klient, jobcenter, sagsbehandler)
     for _ in range(2):  # rendered, then from the row cache
         html = klient.get(url("person-detalje", pk=person.pk)).content.decode()
         assert "<script>alert" not in html and "<b>fed</b>" not in html
-        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html
+        assert (
+            "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html
+            or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in html
+        )
         assert "&amp;amp;" not in html  # not escaped twice
         assert '<article class="list-group-item' in html  # and the row's own markup is markup

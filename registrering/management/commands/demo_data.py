@@ -60,7 +60,8 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", "demo")
         opret_roller()
         jobcentre = {
-            kode: Jobcenter.objects.update_or_create(kode=kode, defaults={"navn": navn})[0] for kode, navn in JOBCENTRE.items()
+            kode: Jobcenter.objects.update_or_create(kode=kode, defaults={"navn": navn})[0]
+            for kode, navn in JOBCENTRE.items()
         }
         brugere = {}
         for username, rolle, jc, fornavn, efternavn, staff, superuser in BRUGERE:
@@ -119,34 +120,78 @@ class Command(BaseCommand):
 
         plan = {
             "0101801234": lambda: (
-                registrer("0101801234", "sagsbehandler", 60, "7", aftale="Søge mindst 2 relevante job om ugen.\nOpdatere cv på Jobnet."),
                 registrer(
-                    "0101801234", "sagsbehandler", 20, "19", "1",
+                    "0101801234",
+                    "sagsbehandler",
+                    60,
+                    "7",
+                    aftale="Søge mindst 2 relevante job om ugen.\nOpdatere cv på Jobnet.",
+                ),
+                registrer(
+                    "0101801234",
+                    "sagsbehandler",
+                    20,
+                    "19",
+                    "1",
                     aftale="Søge mindst 2 relevante job om ugen.\nDeltage i jobsøgningskursus i næste måned.",
                     akasse_deltagelse=kode(AkasseDeltagelse, "deltog"),
                     deltagere=[deltager("Karin Kofoed", "akassekonsulent", "1")],
                 ),
-                registrer("0101801234", "sagsbehandler", 5, "10", "4", praktiske_aftaler="Cv gennemgås igen om 14 dage.", cv_ikke_fyldestgoerende=True),
+                registrer(
+                    "0101801234",
+                    "sagsbehandler",
+                    5,
+                    "10",
+                    "4",
+                    praktiske_aftaler="Cv gennemgås igen om 14 dage.",
+                    cv_ikke_fyldestgoerende=True,
+                ),
             ),
-            "1502851235": lambda: registrer("1502851235", "sagsbehandler", 14, "7", "2", aftale="Søge 3 job om ugen inden for lager og logistik."),
+            "1502851235": lambda: registrer(
+                "1502851235", "sagsbehandler", 14, "7", "2", aftale="Søge 3 job om ugen inden for lager og logistik."
+            ),
             "2003901236": lambda: (
-                registrer("2003901236", "sagsbehandler", 40, "7", aftale="Deltage i virksomhedspraktik.", visitationsgruppe=kode(Visitationsgruppe, "aktivitetsparat")),
+                registrer(
+                    "2003901236",
+                    "sagsbehandler",
+                    40,
+                    "7",
+                    aftale="Deltage i virksomhedspraktik.",
+                    visitationsgruppe=kode(Visitationsgruppe, "aktivitetsparat"),
+                ),
                 registrer("2003901236", "sagsbehandler", 3, "4", "2", praktiske_aftaler="Ringer efter praktikstart."),
             ),
             "0507981237": lambda: registrer(
-                "0507981237", "sagsbehandler", 10, "7", aftale="Søge optagelse på erhvervsuddannelse til august.",
+                "0507981237",
+                "sagsbehandler",
+                10,
+                "7",
+                aftale="Søge optagelse på erhvervsuddannelse til august.",
                 visitationsgruppe=kode(Visitationsgruppe, "uddannelsesparat"),
                 deltagere=[deltager("Mona Mentor", "mentor", "1")],
             ),
-            "1109751238": lambda: registrer("1109751238", "sagsbehandler", 30, "902", "6", aftale="Opfølgning hver 6. måned på arbejdspladsen."),
+            "1109751238": lambda: registrer(
+                "1109751238", "sagsbehandler", 30, "902", "6", aftale="Opfølgning hver 6. måned på arbejdspladsen."
+            ),
             "2312881239": lambda: registrer(
-                "2312881239", "sagsbehandler", 8, "901", "1", aftale="Danskundervisning 3 dage om ugen.",
-                visitationsgruppe=kode(Visitationsgruppe, "jobparat"), tidlig_opfoelgning=True,
+                "2312881239",
+                "sagsbehandler",
+                8,
+                "901",
+                "1",
+                aftale="Danskundervisning 3 dage om ugen.",
+                visitationsgruppe=kode(Visitationsgruppe, "jobparat"),
+                tidlig_opfoelgning=True,
                 deltagere=[deltager("Tariq Tolk", "tolk", "5")],
             ),
             "0404821240": lambda: registrer("0404821240", "sagsbehandler2", 12, "7", aftale="Søge 2 job om ugen."),
             "1806921241": lambda: registrer(
-                "1806921241", "sagsbehandler2", 6, "7", aftale="Møde i jobcafé hver tirsdag.", visitationsgruppe=kode(Visitationsgruppe, "jobparat")
+                "1806921241",
+                "sagsbehandler2",
+                6,
+                "7",
+                aftale="Møde i jobcafé hver tirsdag.",
+                visitationsgruppe=kode(Visitationsgruppe, "jobparat"),
             ),
         }
         for cpr, skridt in plan.items():

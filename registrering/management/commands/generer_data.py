@@ -88,8 +88,34 @@ SAGSBEHANDLERE_PR_JOBCENTER = 4
 
 # Share of citizens per kontaktgruppe (all twelve; dagpenge, kontanthjælp and sygedagpenge
 # are the big ones).
-KONTAKTGRUPPE_VAEGT = {"1": 26, "2": 14, "3": 8, "4": 16, "5": 4, "6": 4, "7": 2, "8": 3, "9": 8, "10": 2, "11": 5, "12": 8}
-SAMTALETYPE_VAEGT = {"7": 40, "19": 14, "901": 30, "902": 40, "4": 12, "8": 3, "9": 4, "10": 5, "11": 3, "12": 5, "13": 2, "15": 4}
+KONTAKTGRUPPE_VAEGT = {
+    "1": 26,
+    "2": 14,
+    "3": 8,
+    "4": 16,
+    "5": 4,
+    "6": 4,
+    "7": 2,
+    "8": 3,
+    "9": 8,
+    "10": 2,
+    "11": 5,
+    "12": 8,
+}
+SAMTALETYPE_VAEGT = {
+    "7": 40,
+    "19": 14,
+    "901": 30,
+    "902": 40,
+    "4": 12,
+    "8": 3,
+    "9": 4,
+    "10": 5,
+    "11": 3,
+    "12": 5,
+    "13": 2,
+    "15": 4,
+}
 SAMTALEFORM_VAEGT = {"1": 50, "2": 25, "3": 2, "4": 10, "5": 11, "6": 2}
 AKASSE_VAEGT_TOP = {"3F": 14, "HK": 13, "AKA": 9, "FOA": 8, "DFH": 7, "ASE": 7, "METAL": 5, "KRIFA": 5, "CA": 4}
 
@@ -112,7 +138,15 @@ PRAKTISKE = [
     "Cv gennemgås igen om 14 dage.",
     "Jobcentret sender mødeindkaldelse i e-Boks.",
 ]
-DELTAGER_NAVNE = ["Karin Kofoed", "Mona Mentor", "Tariq Tolk", "Bo Bisidder", "Sanne Støtte", "Henrik Hjælper", "Pia Partsrep"]
+DELTAGER_NAVNE = [
+    "Karin Kofoed",
+    "Mona Mentor",
+    "Tariq Tolk",
+    "Bo Bisidder",
+    "Sanne Støtte",
+    "Henrik Hjælper",
+    "Pia Partsrep",
+]
 ANNULLERINGSBEGRUNDELSER = ["Registreret på forkert borger.", "Samtalen blev aflyst.", "Dobbeltregistrering."]
 
 ANDEL_ANNULLERET = 0.01
@@ -313,7 +347,8 @@ def _forbered(k: dict) -> dict:
     idag: datetime.date = k["idag"]
     # "T07:00:00+00:00" ... "T14:59:59+00:00": datetime(..., 7, tzinfo=UTC) + seconds, isoformat()'s time part.
     tider = [
-        f"T{7 + s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00" for s in range(_REGISTRERING_SEKUNDER + _ANNULLERING_EFTER)
+        f"T{7 + s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00:00"
+        for s in range(_REGISTRERING_SEKUNDER + _ANNULLERING_EFTER)
     ]
     # Days back from today: conversations 1..spaend, a citizen created up to 60 days before the first.
     dage = [(idag - datetime.timedelta(days=d)).isoformat() for d in range(spaend + 61)]
@@ -383,7 +418,9 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
     form_koder, form_vaegte = _vaegtet(SAMTALEFORM_VAEGT, koder["samtaleform"])
     form_vaelg = _vaelger(rnd, form_koder, form_vaegte)
     akasse_koder = list(koder["akasse"])
-    akasse_vaelg = _vaelger(rnd, akasse_koder, list(itertools.accumulate(AKASSE_VAEGT_TOP.get(a, 2) for a in akasse_koder)))
+    akasse_vaelg = _vaelger(
+        rnd, akasse_koder, list(itertools.accumulate(AKASSE_VAEGT_TOP.get(a, 2) for a in akasse_koder))
+    )
     jc = k["jobcentre"]
     jc_vaelg = _vaelger(rnd, jc, list(itertools.accumulate(v for _, _, v in jc)))
     antal_d_vaelg = _vaelger(rnd, [0, 1, 2], [50, 85, 100])
@@ -395,7 +432,15 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
     type_vaelg = {kg: _vaelger(rnd, *_vaegtet(SAMTALETYPE_VAEGT, kg_info_alle[kg]["typer"])) for kg in kg_info_alle}
     # Per samtaletype: its id and rules, and the XML and JSON of its code.
     type_info = {
-        t: (ider["samtaletype"][t], r["aftale"], r["saerlig_indsats"], r["akasse_deltagelse"], r["praktiske_aftaler"], XT[t], JS[t])
+        t: (
+            ider["samtaletype"][t],
+            r["aftale"],
+            r["saerlig_indsats"],
+            r["akasse_deltagelse"],
+            r["praktiske_aftaler"],
+            XT[t],
+            JS[t],
+        )
         for t, r in k["regler"].items()
     }
     # The groups a visitation may change to, from each group (None: the first one).
@@ -413,7 +458,10 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
     deltagelse_js = {a: f', "akasseDeltagelse": {JS[a]}' if a else "" for a in deltagelse_xml}
     deltagelse_id = {a: ider["akasse_deltagelse"][a] if a else "\\N" for a in deltagelse_xml}
     begrundelse_xml = {a: f"<begrundelse>{XT[a]}</begrundelse>" for a in ANNULLERINGSBEGRUNDELSER}
-    cv_xml = {True: "<cvIkkeFyldestgoerende>true</cvIkkeFyldestgoerende>", False: "<cvIkkeFyldestgoerende>false</cvIkkeFyldestgoerende>"}
+    cv_xml = {
+        True: "<cvIkkeFyldestgoerende>true</cvIkkeFyldestgoerende>",
+        False: "<cvIkkeFyldestgoerende>false</cvIkkeFyldestgoerende>",
+    }
     cv_js = {True: ', "cvIkkeFyldestgoerende": true', False: ', "cvIkkeFyldestgoerende": false'}
     markering_xa = XA[markering_kode]
     markering_js = JS[markering_kode]
@@ -433,7 +481,10 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
         navn = vaelg(FORNAVNE) + (" " + vaelg(MELLEMNAVNE) if tilfaeldig() < 0.3 else "") + " " + vaelg(EFTERNAVNE)
         # Days back, oldest first (the dates in ascending order).
         dage_tilbage = sorted(rnd.sample(range(1, spaend + 1), M), reverse=True)
-        oprettet = dage[(dage_tilbage[0] if dage_tilbage else 0) + heltal(1, 60)] + tider[heltal(0, _REGISTRERING_SEKUNDER - 1)]
+        oprettet = (
+            dage[(dage_tilbage[0] if dage_tilbage else 0) + heltal(1, 60)]
+            + tider[heltal(0, _REGISTRERING_SEKUNDER - 1)]
+        )
         opretter = vaelg(brugere)
         ud_gen.append(f"{person_id}\t{opretter}\n")
         akasse_felt = ider["akasse"][akasse] if akasse else "\\N"
@@ -464,7 +515,9 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
             dato = dage[d]
             samtale_id = ny_uuid()
             type_kode = naeste_type()
-            type_id, aftaletype, regel_saerlig, regel_deltagelse, regel_praktisk, type_xt, type_js = type_info[type_kode]
+            type_id, aftaletype, regel_saerlig, regel_deltagelse, regel_praktisk, type_xt, type_js = type_info[
+                type_kode
+            ]
             form = form_vaelg()
             bruger = vaelg(brugere)
             sekunder = heltal(0, _REGISTRERING_SEKUNDER - 1)
@@ -487,7 +540,9 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
                 deltagere.append((vaelg(DELTAGER_NAVNE), "akassekonsulent", form))
                 antal_d = max(0, antal_d - 1)
             for _ in range(antal_d):
-                deltagere.append((vaelg(DELTAGER_NAVNE), vaelg(roller), form if tilfaeldig() < 0.8 else vaelg(form_koder)))
+                deltagere.append(
+                    (vaelg(DELTAGER_NAVNE), vaelg(roller), form if tilfaeldig() < 0.8 else vaelg(form_koder))
+                )
 
             visitation = None
             if visitationsgrupper and not annulleret:
@@ -510,10 +565,14 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
             n_samtaler += 1
             n_annulleret += annulleret
             for d_navn, rolle, d_form in deltagere:
-                ud_deltager.append(f"{samtale_id}\t{FELT[d_navn]}\t{ider['rolle'][rolle]}\t{ider['deltagelsesform'][d_form]}\tt\n")
+                ud_deltager.append(
+                    f"{samtale_id}\t{FELT[d_navn]}\t{ider['rolle'][rolle]}\t{ider['deltagelsesform'][d_form]}\tt\n"
+                )
             n_deltagere += len(deltagere)
             if visitation is not None:
-                ud_visitation.append(f"{person_id}\t{ider['visitationsgruppe'][visitation]}\t{dato}\t{registreret}\t{bruger}\t{samtale_id}\n")
+                ud_visitation.append(
+                    f"{person_id}\t{ider['visitationsgruppe'][visitation]}\t{dato}\t{registreret}\t{bruger}\t{samtale_id}\n"
+                )
                 n_visitationer += 1
             if ny_markering:
                 ud_markering.append(f"{person_id}\t{markering_id}\t{dato}\t\\N\t{samtale_id}\n")
@@ -527,7 +586,7 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
                 f"{aftale_xml[aftale]}{saerlig_xml[saerlig]}{deltagelse_xml[deltagelse_kode]}{praktisk_xml[praktisk]}"
             )
             faelles_js = (
-                f"{js_hoved}{dato}\", \"samtaletype\": {type_js}{js_midte}{JS[form]}"
+                f'{js_hoved}{dato}", "samtaletype": {type_js}{js_midte}{JS[form]}'
                 f"{aftale_js[aftale]}{saerlig_js[saerlig]}{praktisk_js[praktisk]}{deltagelse_js[deltagelse_kode]}"
             )
             cv_x = cv_xml[cv] if cv_vurdering else ""
@@ -546,15 +605,33 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
                     f"<deltager><navn>{XT[n]}</navn><rolle>{XT[r]}</rolle><deltagelsesform>{XT[df]}</deltagelsesform></deltager>"
                     for n, r, df in deltagere
                 )
-                dfdg_js += ', "deltager": [' + ", ".join(
-                    f'{{"navn": {JS[n]}, "rolle": {JS[r]}, "deltagelsesform": {JS[df]}}}' for n, r, df in deltagere
-                ) + "]"
-            haendelser = [("opret", "1", registreret, (dfdg_xml + "</samtale>", dfdg_js + "}"), (faelles_xml + cv_x + "</samtale>", faelles_js + cv_j + "}"))]
+                dfdg_js += (
+                    ', "deltager": ['
+                    + ", ".join(
+                        f'{{"navn": {JS[n]}, "rolle": {JS[r]}, "deltagelsesform": {JS[df]}}}' for n, r, df in deltagere
+                    )
+                    + "]"
+                )
+            haendelser = [
+                (
+                    "opret",
+                    "1",
+                    registreret,
+                    (dfdg_xml + "</samtale>", dfdg_js + "}"),
+                    (faelles_xml + cv_x + "</samtale>", faelles_js + cv_j + "}"),
+                )
+            ]
             if annulleret:
                 a_xml = f"<cpr>{cpr}</cpr><dato>{dato}</dato><samtaletype>{type_xt}</samtaletype></samtale>"
                 a_js = f'{{"cpr": "{cpr}", "dato": "{dato}", "samtaletype": {type_js}'
                 haendelser.append(
-                    ("annuller", "2", annulleret_tid, (a_xml + begrundelse_xml[begrundelse], f"{a_js}, \"begrundelse\": {JS[begrundelse]}}}"), (a_xml, a_js + "}"))
+                    (
+                        "annuller",
+                        "2",
+                        annulleret_tid,
+                        (a_xml + begrundelse_xml[begrundelse], f'{a_js}, "begrundelse": {JS[begrundelse]}}}'),
+                        (a_xml, a_js + "}"),
+                    )
                 )
             for handling, sekvens, tidspunkt, (d_xml, d_js), (a_xml, a_js) in haendelser:
                 for modtager, akasse_kode in modtagere:
@@ -593,7 +670,10 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
             kvitteret = oprettet + datetime.timedelta(seconds=1)
             # The elements are COPY text; the document holds the stored text.
             dokument = dokument_byg(
-                batch_id=batch_id, modtager=modtager, akasse_kode=akasse_kode, dannet=oprettet,
+                batch_id=batch_id,
+                modtager=modtager,
+                akasse_kode=akasse_kode,
+                dannet=oprettet,
                 haendelser=(ufelt("".join([r[3] for r in del_])),),
             )
             o = oprettet.isoformat()
@@ -645,14 +725,20 @@ class Command(BaseCommand):
         parser.add_argument("--personer", type=int, default=1000, help="antal borgere (N)")
         parser.add_argument("--samtaler-pr-person", type=int, default=10, help="samtaler pr. borger (M)")
         parser.add_argument("--seed", type=int, default=1, help="frø for tilfældighederne (samme frø: samme fordeling)")
-        parser.add_argument("--chunk", type=int, default=0, help="borgere pr. COPY-portion (standard: ca. 20.000 samtaler)")
-        parser.add_argument("--processer", type=int, default=os.cpu_count() or 2, help="processer der bygger rækker (1: i denne proces)")
+        parser.add_argument(
+            "--chunk", type=int, default=0, help="borgere pr. COPY-portion (standard: ca. 20.000 samtaler)"
+        )
+        parser.add_argument(
+            "--processer", type=int, default=os.cpu_count() or 2, help="processer der bygger rækker (1: i denne proces)"
+        )
         parser.add_argument(
             "--bevar-indekser",
             action="store_true",
             help="lad indekser og fremmednøgler stå under indlæsningen (langsommere; standard er at genopbygge dem bagefter)",
         )
-        parser.add_argument("--uden-demo", action="store_true", help="kør ikke demo_data først (brugere og jobcentre skal findes)")
+        parser.add_argument(
+            "--uden-demo", action="store_true", help="kør ikke demo_data først (brugere og jobcentre skal findes)"
+        )
 
     def handle(self, *args, **o):
         from tqdm import tqdm
@@ -725,7 +811,9 @@ class Command(BaseCommand):
             f"{taeller.get('batches', 0):,} kvitterede batches, med historik."
         )
         self.stdout.write(
-            "Tid: " + ", ".join(f"{n} {v:.1f} s" for n, v in tider.items()) + f"; i alt {i_alt:.1f} s"
+            "Tid: "
+            + ", ".join(f"{n} {v:.1f} s" for n, v in tider.items())
+            + f"; i alt {i_alt:.1f} s"
             + (f" — {s / tider['COPY']:,.0f} samtaler/s under COPY, {s / i_alt:,.0f} samtaler/s i alt" if s else "")
         )
         self.resultat = {"taeller": taeller, "tider": tider, "i_alt": i_alt}
@@ -835,7 +923,12 @@ class Command(BaseCommand):
             jc, _ = m.Jobcenter.objects.get_or_create(kode=kode, defaults={"navn": navn})
             ids = list(m.Bruger.objects.filter(jobcenter=jc, groups=gruppe).order_by("id").values_list("id", flat=True))
             for n in range(len(ids), SAGSBEHANDLERE_PR_JOBCENTER):
-                b = m.Bruger.objects.create(username=f"bench-{kode}-{n + 1}", first_name="Bench", last_name=f"Sagsbehandler {kode}", jobcenter=jc)
+                b = m.Bruger.objects.create(
+                    username=f"bench-{kode}-{n + 1}",
+                    first_name="Bench",
+                    last_name=f"Sagsbehandler {kode}",
+                    jobcenter=jc,
+                )
                 b.set_unusable_password()
                 b.save(update_fields=["password"])
                 b.groups.add(gruppe)
