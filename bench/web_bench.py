@@ -581,10 +581,12 @@ def main() -> None:
 
     print("\n" + "=" * 96)
     print(
-        f"Maskine: {resultat['maskine']['cpu']}, {resultat['maskine']['kerner']} kerner, {resultat['maskine']['hukommelse']}, PostgreSQL {resultat['maskine']['postgresql']}"
+        f"Maskine: {resultat['maskine']['cpu']}, {resultat['maskine']['kerner']} kerner, "
+        f"{resultat['maskine']['hukommelse']}, PostgreSQL {resultat['maskine']['postgresql']}"
     )
     print(
-        f"Stor: {resultat['stor']['antal']['samtaler']:,} samtaler; lille: {resultat['lille']['antal']['samtaler']:,}. Latenstid i ms; gunicorn 2 workers; Locust uden tænketid.\n"
+        f"Stor: {resultat['stor']['antal']['samtaler']:,} samtaler; lille: {resultat['lille']['antal']['samtaler']:,}. "
+        "Latenstid i ms; gunicorn 2 workers; Locust uden tænketid.\n"
     )
     print("\n".join(tabel(resultat)))
     print("\nMål:")
@@ -594,7 +596,8 @@ def main() -> None:
     if resultat.get("skalering", {}).get("forhold"):
         sk = resultat["skalering"]
         print(
-            f"\nSkalering, modtager svarer straks: 1 arbejder {sk['1']['pr_s']:,.0f} hændelser/s, 2 arbejdere {sk['2']['pr_s']:,.0f} hændelser/s: {sk['forhold']:.2f}×"
+            f"\nSkalering, modtager svarer straks: 1 arbejder {sk['1']['pr_s']:,.0f} hændelser/s, "
+            f"2 arbejdere {sk['2']['pr_s']:,.0f} hændelser/s: {sk['forhold']:.2f}×"
         )
         fk = sk.get("forsinket", {})
         if fk.get("forhold"):
