@@ -608,30 +608,19 @@ UDELADTE_FELTER = {
 
 
 def _kodenavne() -> dict:
-    from .models import (
-        Akasse,
-        AkasseDeltagelse,
-        Deltagelsesform,
-        Deltagerrolle,
-        Jobcenter,
-        Kontaktgruppe,
-        Persongruppemarkering,
-        Samtaleform,
-        Samtaletype,
-        Visitationsgruppe,
-    )
+    from . import models
 
     modeller = (
-        Akasse,
-        AkasseDeltagelse,
-        Deltagelsesform,
-        Deltagerrolle,
-        Jobcenter,
-        Kontaktgruppe,
-        Persongruppemarkering,
-        Samtaleform,
-        Samtaletype,
-        Visitationsgruppe,
+        models.Akasse,
+        models.AkasseDeltagelse,
+        models.Deltagelsesform,
+        models.Deltagerrolle,
+        models.Jobcenter,
+        models.Kontaktgruppe,
+        models.Persongruppemarkering,
+        models.Samtaleform,
+        models.Samtaletype,
+        models.Visitationsgruppe,
     )
     return {m: {o.pk: str(o) for o in m.objects.all()} for m in modeller}
 
