@@ -58,6 +58,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from indberetning.models import AKASSE_PRAEFIKS, DFDG
+
 # --- what the people and texts look like ----------------------------------------------------
 
 FORNAVNE = (
@@ -495,9 +497,9 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
         visitationsgrupper = kg_info["visitationsgrupper"]
         skift_kg = skift[kg]
         cv_vurdering = kg_info["cv_vurdering"]
-        modtagere = [("dfdg", None)]
+        modtagere = [(DFDG, None)]
         if kg_info["akasse_videregivelse"] and akasse:
-            modtagere.append((f"akasse-{akasse}", akasse))
+            modtagere.append((f"{AKASSE_PRAEFIKS}{akasse}", akasse))
         for modtager, akasse_kode in modtagere:
             if modtager not in haendelser_pr_modtager:
                 haendelser_pr_modtager[modtager] = []
