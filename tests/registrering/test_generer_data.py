@@ -77,16 +77,9 @@ def test_samtaler_overholder_reglerne_og_begraensningerne(genereret):
     assert samtaler.count() == 240 * 4
     idag = factories.idag()
     for s in samtaler:
-        data = SamtaleData(
-            dato=s.dato,
-            samtaletype=s.samtaletype,
-            samtaleform=s.samtaleform,
-            aftale=s.aftale,
-            saerlig_indsats=s.saerlig_indsats,
-            akasse_deltagelse=s.akasse_deltagelse,
-            praktiske_aftaler=s.praktiske_aftaler,
-            tidlig_opfoelgning=s.tidlig_opfoelgning,
-            cv_ikke_fyldestgoerende=s.cv_ikke_fyldestgoerende,
+        data = SamtaleData.from_samtale(
+            s,
+            visitationsgruppe=None,
             deltagere=[
                 DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
                 for d in s.deltagere.select_related("rolle", "deltagelsesform")
