@@ -16,6 +16,7 @@ is ``indberetning/schemas/``).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -66,7 +67,7 @@ def ankre(fil: Path) -> set[str]:
     tokens = _tokens(fil)
     fundet: set[str] = set()
     brugt: dict[str, int] = {}
-    for forrige, token in zip(tokens, tokens[1:]):
+    for forrige, token in pairwise(tokens):
         if forrige.type == "heading_open" and token.type == "inline":
             tekst = "".join(c.content for c in token.children or () if c.type in {"text", "code_inline"})
             a = anker(tekst)
