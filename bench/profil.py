@@ -1,6 +1,6 @@
 """Where a request's time goes, in-process: CPU milliseconds per request for the floors, the
 citizen's page (rows cached and cold) and a registration, and optionally a pyinstrument
-profile of each. The figures in the README's "Where the time goes" come from this script.
+profile of each. The figures in docs/ydelse.md's "Where the time goes" come from this script.
 
     DATABASE_URL=postgres://…/samtaler_bench_100000x10 .venv/bin/python bench/profil.py
     … bench/profil.py --profil /tmp/profil     # also writes one pyinstrument text file per case

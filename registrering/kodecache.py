@@ -2,7 +2,7 @@
 
 Every registration and every registration form reads the same small tables: the code lists
 behind each choice and the rule table (regler.py). They change a few times a year, from the
-admin. Reading them on every request was a quarter of a registration's time (README, "Where
+admin. Reading them on every request was a quarter of a registration's time (docs/ydelse.md, "Where
 the time goes"), so each process keeps what it has read, under the version number that the
 database gives every change of those tables (migration 0008: a statement trigger on each
 table takes a new number from a sequence).

@@ -1,6 +1,6 @@
 """The Jinja2 environment for the hot fragments that a page renders many times: the
 citizen's conversation rows (registrering/jinja2/). Django's template language renders
-everything else; the README's design section says why.
+everything else; docs/arkitektur.md ("Hot rows are plain dicts") says why.
 
 What a fragment may use: ``_()`` (Django's gettext, so ``makemessages`` finds the strings)
 and the filters ``dato`` (d.m.Y), ``tidspunkt`` (d.m.Y H:i in the current time zone, as

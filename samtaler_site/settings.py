@@ -148,7 +148,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "registrering.auth.Brugerbackend",  # ModelBackend with fewer queries (registrering/auth.py)
 ]
-# Login throttling (samtaler_site/sikkerhed.py; README "Security"):
+# Login throttling (samtaler_site/sikkerhed.py; docs/sikkerhed.md, "V2 Authentication"):
 # - 5 failed attempts for one username from one address lock that pair for 15 min (axes);
 # - beyond LOGIN_FRIE_FEJL_PR_IP failures from one address, or LOGIN_FRIE_FEJL_PR_BRUGER for
 #   one username from anywhere, within 15 min, each attempt waits 1, 2, 4 … seconds (at most
@@ -259,7 +259,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Reporting (indberetning); see indberetning/ and the README.
+# Reporting (indberetning); see indberetning/ and docs/indberetning.md.
 INDBERETNING_DFDG_URL = os.environ.get("INDBERETNING_DFDG_URL", "")
 INDBERETNING_DIR = Path(os.environ.get("INDBERETNING_DIR", BASE_DIR / "var" / "indberetning"))
 INDBERETNING_BATCH_STOERRELSE = int(os.environ.get("INDBERETNING_BATCH_STOERRELSE", 500))

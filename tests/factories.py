@@ -189,7 +189,7 @@ def database_url(indstillinger: dict, navn: str | None = None) -> str:
 
 
 def produktion_env(*, database_url: str, static_root, **ekstra) -> dict:
-    """The environment of the README's production steps (DEBUG=0, a secret, the hosts)."""
+    """The environment of the production steps in docs/drift.md (DEBUG=0, a secret, the hosts)."""
     import os
 
     env = {

@@ -1,4 +1,4 @@
-"""The code's shape, as the README's design section promises it (issue 10).
+"""The code's shape, as docs/arkitektur.md promises it (issue 10).
 
 Not a user's behaviour, but the next engineer's: a module that imports one that imports it
 back, or a view that grows into a service, is where the next change breaks.
@@ -105,7 +105,7 @@ def _kodelinjer(funktion: ast.FunctionDef, kilde: list[str]) -> int:
 
 @pytest.mark.parametrize("sti", VIEW_MODULER)
 def test_views_er_tynde(sti):
-    """A view parses, calls a service or selector, and renders (README: design)."""
+    """A view parses, calls a service or selector, and renders (docs/arkitektur.md)."""
     fil = ROD / sti
     kilde = fil.read_text().splitlines()
     for_lange = {}

