@@ -29,7 +29,9 @@ from registrering.models import (
 from registrering.samtaledata import DeltagerData, SamtaleData
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# generer_data drops and rebuilds indexes and keys and loads delivered history: the tables'
+# owner's work (samtaler_site/db_roller.py). These tests, unlike the rest of the suite, run
+# as the owner (the ``som_ejer`` fixture, before ``db``), in a transaction rolled back after.
 
 DEMO_CPR = {
     "0101801234",
@@ -44,7 +46,7 @@ DEMO_CPR = {
 
 
 @pytest.fixture
-def genereret(db):
+def genereret(som_ejer, db):
     call_command(
         "generer_data", personer=240, samtaler_pr_person=4, chunk=60, processer=2, seed=7, stdout=open("/dev/null", "w")
     )
