@@ -1,4 +1,4 @@
-"""Least privilege in the database (issue 19, ASVS 1.4.3, 7.3.3, 14.1.3): two roles.
+"""Least privilege in the database (issue 19; ASVS 4.0.3 4.1.3, 1.2.1, 1.2.2, 7.3.3): two roles.
 
 * The **owner** (``DATABASE_MIGRATE_URL``; the embedded server's ``samtaler_ejer``) owns every
   table, function and trigger. It runs ``migrate`` and nothing the users reach.

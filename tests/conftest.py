@@ -59,15 +59,32 @@ def django_db_setup(django_db_setup, django_db_blocker, _db_roller):
         _forbind_som(ejer)
 
 
-@pytest.fixture
-def som_ejer(django_db_blocker):
-    """For a test of an owner's tool (``generer_data``): the test, and the transaction the
-    ``db`` fixture opens for it, run on a connection as the tables' owner. Request it before
-    ``db``; the module must not be marked ``django_db``."""
-    from samtaler_site.db_roller import som_ejer as ejer
+# ``@pytest.mark.som_ejer``: the test, and the transaction pytest-django opens for it, run
+# on a connection as the tables' owner, as the work it tests does in production: an owner's
+# tool (``generer_data``), what a migration does, or planner statistics (ANALYZE). Switched
+# before the test's fixtures are set up and back after they are torn down (this thread only).
+_SOM_EJER = pytest.StashKey()
 
-    with django_db_blocker.unblock(), ejer():
-        yield
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("som_ejer"):
+        from samtaler_site.db_roller import som_ejer
+
+        skift = som_ejer()
+        skift.__enter__()
+        item.stash[_SOM_EJER] = skift
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        skift = item.stash.get(_SOM_EJER, None)
+        if skift is not None:
+            skift.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

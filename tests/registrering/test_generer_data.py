@@ -30,8 +30,9 @@ from registrering.samtaledata import DeltagerData, SamtaleData
 from tests import factories
 
 # generer_data drops and rebuilds indexes and keys and loads delivered history: the tables'
-# owner's work (samtaler_site/db_roller.py). These tests, unlike the rest of the suite, run
-# as the owner (the ``som_ejer`` fixture, before ``db``), in a transaction rolled back after.
+# owner's work (samtaler_site/db_roller.py). These tests, unlike most of the suite, run as
+# the owner (tests/conftest.py), in a transaction rolled back after.
+pytestmark = [pytest.mark.django_db, pytest.mark.som_ejer]
 
 DEMO_CPR = {
     "0101801234",
@@ -46,7 +47,7 @@ DEMO_CPR = {
 
 
 @pytest.fixture
-def genereret(som_ejer, db):
+def genereret(db):
     call_command(
         "generer_data", personer=240, samtaler_pr_person=4, chunk=60, processer=2, seed=7, stdout=open("/dev/null", "w")
     )
