@@ -28,7 +28,8 @@ def _db_roller():
     ejer = ejer_indstillinger()
     if ejer is None:
         return None, None
-    app = {k: settings.DATABASES["default"].get(k) for k in EJER_NOEGLER if k in ejer}
+    standard = {"OPTIONS": {}}
+    app = {k: settings.DATABASES["default"].get(k, standard.get(k, "")) for k in EJER_NOEGLER if k in ejer}
     return app, {k: ejer[k] for k in EJER_NOEGLER if k in ejer}
 
 
