@@ -229,8 +229,10 @@ def efter_migrate(sender, using=DEFAULT_DB_ALIAS, verbosity=1, **kwargs) -> None
     """``post_migrate``: the owner grants the app role its privileges (two roles only)."""
     forbindelse = connections[using]
     app = app_rolle()
-    if using != DEFAULT_DB_ALIAS or ejer_indstillinger() is None or not app:
+    if using != DEFAULT_DB_ALIAS or ejer_indstillinger() is None:
         return
+    if not app:
+        raise RuntimeError("DATABASE_URL nævner ingen bruger: sæt DATABASE_APP_ROLLE til appens databaserolle.")
     if forbindelse.settings_dict.get("USER") == app:
         return  # migrate runs as the app role itself: nothing to grant (one role)
     tabeller = tildel_rettigheder(forbindelse, app=app)
