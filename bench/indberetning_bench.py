@@ -100,6 +100,22 @@ def database_slet(indstillinger: dict) -> None:
         c.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
 
 
+def som_ejer_hele_vejen() -> dict:
+    """The benchmark works in a database of its own, as the owner throughout (it creates,
+    migrates, loads with COPY and drops it): this process and the workers it starts connect
+    as the owner (``DATABASE_MIGRATE_URL``, the embedded ``samtaler_ejer``), not the app
+    role (samtaler_site/db_roller.py). Returns the connection settings."""
+    from django.conf import settings
+
+    from samtaler_site.db_roller import EJER_NOEGLER, ejer_indstillinger
+
+    ind = settings.DATABASES["default"]
+    ejer = ejer_indstillinger()
+    if ejer is not None:
+        ind.update({k: ejer[k] for k in EJER_NOEGLER if k in ejer})
+    return ind
+
+
 def _forbindelse(ind: dict, navn: str) -> dict:
     d = {
         "dbname": navn,
@@ -265,7 +281,7 @@ def main() -> None:
 
     # Our own database on the same server: nothing of the app's data is touched.
     django.setup()
-    indstillinger = settings.DATABASES["default"]
+    indstillinger = som_ejer_hele_vejen()
     database_opret(indstillinger)
     indstillinger["NAME"] = BENCH_DB
     modtager = None

@@ -202,7 +202,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    ind = settings.DATABASES["default"]
+    ind = ib.som_ejer_hele_vejen()
     ib.database_opret(ind)
     ind["NAME"] = ib.BENCH_DB
     modtager = None

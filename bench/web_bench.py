@@ -74,9 +74,10 @@ def server() -> dict:
 
         return dj_database_url.parse(os.environ["DATABASE_URL"])
     sys.path.insert(0, str(ROD))
-    from samtaler_site.embedded_db import database_settings
+    from samtaler_site.embedded_db import superbruger_settings
 
-    return database_settings(ROD)
+    # The server's superuser: the benchmark creates and drops databases of its own.
+    return superbruger_settings(ROD)
 
 
 def url_for(ind: dict, navn: str) -> str:

@@ -1,34 +1,57 @@
-"""Tables the database itself keeps append-only (ASVS 7.3: audit records are protected).
+"""Tables the database itself keeps append-only (ASVS 7.3.3: audit records are protected).
 
 * the access log (``registrering_adgangslog``): no UPDATE, DELETE or TRUNCATE;
 * every django-simple-history table (``Historical*``): no UPDATE, DELETE or TRUNCATE;
 * report events (``indberetning_haendelse``): no DELETE or TRUNCATE, and an UPDATE may
-  only change the delivery state (the batch the event is in), never what was reported.
+  only change the delivery state (the batch the event is in), never what was reported;
+* axes' login records: the failure log (``axes_accessfailurelog``) no UPDATE, DELETE or
+  TRUNCATE; the login log (``axes_accesslog``) neither, except that a login's logout time
+  is set once. (``axes_accessattempt`` is not a log but axes' counters, which it updates
+  and resets.)
 
-Triggers, not permissions, so no code path, admin action or shell session of the
-application's database role can rewrite the record. (A database owner can still drop a
-trigger: that is the DBA's audit trail, outside the application.)
+Two layers (issue 19). The app's database role has only SELECT and INSERT on these tables
+(samtaler_site/db_roller.py), and cannot switch a trigger off: it owns nothing and is not a
+superuser. The triggers below hold for every role, the owner too, and decide by themselves:
+they read no session setting (``SET samtaler.…`` is anyone's to set).
 
-TRUNCATE and tests: Django empties the database after every transactional test
-(``live_server``, ``transactional_db``) with ``manage.py flush``, a TRUNCATE of every table.
-The project's ``flush`` command (registrering/management/commands/flush.py) sets the
-session setting ``samtaler.tom_testdatabase`` to ``ja`` for that TRUNCATE, and only when the
-database is Django's *test* database; the TRUNCATE triggers let it through then and only
-then. A ``manage.py flush`` against a real database is refused by the same triggers.
+TRUNCATE and tests: Django's test runner empties its test database after every
+transactional test (``flush``: one TRUNCATE of every table). The TRUNCATE trigger lets that
+through only for a role that owns the table (the app role never does) in a database whose
+name starts with ``test_`` (Django's test databases; the suite's is ``test_samtaler_<pid>``,
+tests/conftest.py). A production database is never named so (docs/drift.md), so there the
+owner's TRUNCATE is refused too; the app role's is refused by its privileges before any
+trigger runs.
+
+Erasure (issue 24) will need to delete a citizen's rows from these tables, and nothing
+else may: a ``SECURITY DEFINER`` function owned by the owner, which the app role may only
+EXECUTE, runs its DELETEs as the owner; :data:`FUNKTION_SQL` is the one place that then
+lets a DELETE through when ``samtaler_er_ejer`` holds and the function has marked the
+transaction (docs/notes/issue-19-db.md describes it).
 
 New history tables (a model gains ``HistoricalRecords``) get their triggers after every
-``migrate`` (``beskyt_historik`` runs on ``post_migrate``, like Django's permissions);
+``migrate`` (``efter_migrate`` runs on ``post_migrate``, like Django's permissions);
 tests/test_append_only.py checks that every history table has them.
 """
 
 from __future__ import annotations
 
-TRUNCATE_TILLADT = "samtaler.tom_testdatabase"
+# Whether the current role owns the table the trigger fired on. Built-in functions and
+# catalogs only, schema-qualified: a temporary table cannot stand in for pg_class.
+EJER_SQL = """
+CREATE OR REPLACE FUNCTION samtaler_er_ejer(tabel oid) RETURNS boolean AS $$
+    SELECT pg_catalog.pg_has_role(
+        current_user, (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tabel), 'USAGE')
+$$ LANGUAGE sql STABLE;
+"""
 
-FUNKTION_SQL = f"""
+FUNKTION_SQL = (
+    EJER_SQL
+    + """
 CREATE OR REPLACE FUNCTION samtaler_kun_tilfoej() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE' AND current_setting('{TRUNCATE_TILLADT}', true) = 'ja' THEN
+    -- Django's test runner empties its own test database, as the tables' owner (flush).
+    IF TG_OP = 'TRUNCATE' AND pg_catalog.left(pg_catalog.current_database(), 5) = 'test_'
+       AND samtaler_er_ejer(TG_RELID) THEN
         RETURN NULL;
     END IF;
     RAISE EXCEPTION '% kan kun tilføjes til (% afvist)', TG_TABLE_NAME, TG_OP
@@ -36,8 +59,40 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 """
+)
 
 FUNKTION_REVERSE = "DROP FUNCTION IF EXISTS samtaler_kun_tilfoej() CASCADE;"
+
+# axes' login log: the logout time is set once (axes' user_logged_out), nothing else changes.
+AXES_SQL = """
+CREATE OR REPLACE FUNCTION samtaler_logud_en_gang() RETURNS trigger AS $$
+DECLARE
+    uden_logud record;
+BEGIN
+    uden_logud := NEW;
+    uden_logud.logout_time := NULL;
+    IF OLD.logout_time IS NULL AND uden_logud IS NOT DISTINCT FROM OLD THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '% kan kun tilføjes til; kun logout_time sættes, én gang (UPDATE afvist)', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE TRIGGER samtaler_logud_en_gang
+    BEFORE UPDATE ON axes_accesslog FOR EACH ROW EXECUTE FUNCTION samtaler_logud_en_gang();
+CREATE OR REPLACE TRIGGER samtaler_kun_tilfoej_slet
+    BEFORE DELETE ON axes_accesslog FOR EACH ROW EXECUTE FUNCTION samtaler_kun_tilfoej();
+"""
+
+AXES_REVERSE = """
+DROP TRIGGER IF EXISTS samtaler_logud_en_gang ON axes_accesslog;
+DROP TRIGGER IF EXISTS samtaler_kun_tilfoej_slet ON axes_accesslog;
+DROP TRIGGER IF EXISTS samtaler_kun_tilfoej_truncate ON axes_accesslog;
+DROP TRIGGER IF EXISTS samtaler_kun_tilfoej ON axes_accessfailurelog;
+DROP TRIGGER IF EXISTS samtaler_kun_tilfoej_truncate ON axes_accessfailurelog;
+DROP FUNCTION IF EXISTS samtaler_logud_en_gang();
+"""
 
 
 def triggere_sql(tabel: str, *, raekker: bool = True) -> str:
@@ -52,6 +107,11 @@ CREATE OR REPLACE TRIGGER samtaler_kun_tilfoej
     BEFORE UPDATE OR DELETE ON "{tabel}" FOR EACH ROW EXECUTE FUNCTION samtaler_kun_tilfoej();
 """
     return sql
+
+
+def axes_sql() -> str:
+    """The triggers on axes' two login logs (idempotent)."""
+    return triggere_sql("axes_accessfailurelog") + triggere_sql("axes_accesslog", raekker=False) + AXES_SQL
 
 
 def historik_tabeller(apps) -> list[str]:
@@ -74,8 +134,13 @@ def beskyt_historik(apps, connection) -> None:
 
 
 def efter_migrate(sender, using="default", apps=None, **kwargs) -> None:
-    """``post_migrate``: history tables added by later migrations are protected too."""
+    """``post_migrate``: history tables added by later migrations are protected too (and
+    axes' logs stay so, should a new axes migration rebuild them)."""
     from django.apps import apps as globale_apps
     from django.db import connections
 
-    beskyt_historik(apps or globale_apps, connections[using])
+    forbindelse = connections[using]
+    beskyt_historik(apps or globale_apps, forbindelse)
+    if {"axes_accesslog", "axes_accessfailurelog"} <= set(forbindelse.introspection.table_names()):
+        with forbindelse.cursor() as c:
+            c.execute(axes_sql())

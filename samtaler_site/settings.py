@@ -110,12 +110,32 @@ TEMPLATES = [
 WSGI_APPLICATION = "samtaler_site.wsgi.application"
 
 # One database engine everywhere: PostgreSQL. Without DATABASE_URL, the embedded server.
+# Two roles (samtaler_site/db_roller.py, docs/drift.md): the app connects as DATABASE_URL's
+# role, which owns nothing; ``migrate`` (and the test runner's set-up and flush) connect as
+# the owner, DATABASE_MIGRATE_URL, and grant the app role what it needs. Without
+# DATABASE_MIGRATE_URL one role does both (``manage.py check --database default`` warns
+# when it could switch the triggers off).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASE_EJER = None
+    if os.environ.get("DATABASE_MIGRATE_URL"):
+        DATABASE_EJER = dj_database_url.parse(os.environ["DATABASE_MIGRATE_URL"])
+        if DATABASE_EJER.get("NAME") != DATABASES["default"].get("NAME"):
+            raise ImproperlyConfigured(
+                "DATABASE_MIGRATE_URL skal pege på samme database som DATABASE_URL "
+                "(DATABASE_MIGRATE_URL must name the same database as DATABASE_URL)."
+            )
 else:
+    if os.environ.get("DATABASE_MIGRATE_URL"):
+        raise ImproperlyConfigured(
+            "DATABASE_MIGRATE_URL gælder kun sammen med DATABASE_URL (the embedded server has its own roles)."
+        )
     from samtaler_site.embedded_db import database_settings
 
-    DATABASES = {"default": database_settings(BASE_DIR)}
+    _app, DATABASE_EJER = database_settings(BASE_DIR)
+    DATABASES = {"default": _app}
+# The role ``migrate`` grants to (samtaler_site/db_roller.py): DATABASE_URL's user.
+DATABASE_APP_ROLLE = os.environ.get("DATABASE_APP_ROLLE") or DATABASES["default"].get("USER") or None
 # The database may go away and come back (a restart, a failover): a kept connection is
 # checked before a request uses it, so web processes carry on without a restart.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -164,6 +184,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "samtaler_site.sikkerhed.klient_ip"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The failure log is append-only (issue 19; samtaler_site/append_only.py): axes must never
+# prune it per user (its default deletes beyond 1000 rows), which the app role may not do.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 2**62
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
 LOGIN_FRIE_FEJL_PR_IP = int(os.environ.get("LOGIN_FRIE_FEJL_PR_IP", 20))
 LOGIN_FRIE_FEJL_PR_BRUGER = int(os.environ.get("LOGIN_FRIE_FEJL_PR_BRUGER", 10))

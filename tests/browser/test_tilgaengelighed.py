@@ -398,8 +398,10 @@ def test_teamlederens_driftsside(context: BrowserContext, live_server, jobcenter
     from indberetning.models import Batch, Koersel
 
     koersel_udfoer(kilde=Koersel.Kilde.PERIODISK, send=lambda batch_id: False)
-    Batch.objects.filter(pk=Batch.objects.values("pk")[:1]).update(
-        status=Batch.Status.AFVIST, forsoeg=1, sidste_besked="Ukendt samtaletype 99 i hændelse 3."
+    # Sent and refused (the delivery's own steps: issue 19 allows no other).
+    Batch.objects.filter(pk=Batch.objects.values("pk")[:1]).update(status=Batch.Status.SENDES, forsoeg=1)
+    Batch.objects.filter(status=Batch.Status.SENDES).update(
+        status=Batch.Status.AFVIST, sidste_besked="Ukendt samtaletype 99 i hændelse 3."
     )
     teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter, first_name="Tea", last_name="Teamleder")
     page = _ny_side(context, teamleder, live_server)

@@ -166,6 +166,7 @@ def test_soegning_paa_foedselsdato_og_navn_holder_sig_til_eget_jobcenter(klient,
         ("0101801234", "registrering_person_cpr"),
     ],
 )
+@pytest.mark.som_ejer  # ANALYZE is the owner's (the app role's is skipped with a warning)
 def test_soegningen_bruger_et_indeks(sagsbehandler, bente, jobcenter, q, indeks):
     """Index-backed, not a walk through the jobcenter's citizens: with 3,000 of them (and
     sequential scans priced out) the plan reads the name or CPR index. bench/plan.py prints

@@ -29,7 +29,10 @@ from registrering.models import (
 from registrering.samtaledata import DeltagerData, SamtaleData
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# generer_data drops and rebuilds indexes and keys and loads delivered history: the tables'
+# owner's work (samtaler_site/db_roller.py). These tests, unlike most of the suite, run as
+# the owner (tests/conftest.py), in a transaction rolled back after.
+pytestmark = [pytest.mark.django_db, pytest.mark.som_ejer]
 
 DEMO_CPR = {
     "0101801234",

@@ -1,34 +1,27 @@
-"""Django's ``flush``, allowed to empty the append-only tables in the test database only.
+"""Django's ``flush``, run as the database's owner: the test runner's own way to empty its
+test database after a transactional test (one TRUNCATE of every table).
 
-Django's test runner empties the database after every transactional test with this
-command (a TRUNCATE of every table). The append-only tables' TRUNCATE triggers refuse
-that unless the session setting ``samtaler.tom_testdatabase`` is ``ja`` (see
-samtaler_site/append_only.py); it is set here, and only when the database is Django's test
-database (its configured TEST NAME, or Django's ``test_`` prefix). Against a real database
-the command is refused by the triggers, as any other TRUNCATE of the audit trail is.
+The app's role has no TRUNCATE privilege anywhere (samtaler_site/db_roller.py), so the
+command switches to the owner (``DATABASE_MIGRATE_URL``; the embedded server's
+``samtaler_ejer``). The append-only tables' triggers then let the TRUNCATE through only in
+a database named ``test_…`` (samtaler_site/append_only.py): against a real database the
+command is refused here, before the triggers would refuse it.
 """
 
+from django.core.management.base import CommandError
 from django.core.management.commands.flush import Command as DjangoFlush
-from django.db import connections
-from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
-from samtaler_site.append_only import TRUNCATE_TILLADT
-
-
-def er_testdatabase(connection) -> bool:
-    navn = connection.settings_dict["NAME"] or ""
-    return navn == (connection.settings_dict.get("TEST") or {}).get("NAME") or navn.startswith(TEST_DATABASE_PREFIX)
+from samtaler_site.db_roller import som_ejer
 
 
 class Command(DjangoFlush):
     def handle(self, **options):
-        connection = connections[options["database"]]
-        if not er_testdatabase(connection):
+        with som_ejer(options["database"]) as forbindelse:
+            with forbindelse.cursor() as c:
+                c.execute("SELECT current_database()")
+                (navn,) = c.fetchone()
+            if not navn.startswith("test_"):
+                raise CommandError(
+                    f"flush tømmer kun Djangos testdatabaser (test_…), ikke {navn!r}: revisionssporet er kun-tilføj."
+                )
             return super().handle(**options)
-        with connection.cursor() as c:
-            c.execute("SELECT set_config(%s, 'ja', false)", [TRUNCATE_TILLADT])
-        try:
-            return super().handle(**options)
-        finally:
-            with connection.cursor() as c:
-                c.execute("SELECT set_config(%s, '', false)", [TRUNCATE_TILLADT])

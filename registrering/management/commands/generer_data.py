@@ -59,6 +59,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from indberetning.models import AKASSE_PRAEFIKS, DFDG
+from samtaler_site.db_roller import som_ejer
 
 # --- what the people and texts look like ----------------------------------------------------
 
@@ -743,6 +744,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
+        # Dropping and rebuilding indexes and keys, and loading delivered history, is the
+        # tables' owner's work (samtaler_site/db_roller.py), not the app role's.
+        with som_ejer():
+            self._generer(**o)
+
+    def _generer(self, **o):
         from tqdm import tqdm
 
         N, M = o["personer"], o["samtaler_pr_person"]
