@@ -204,6 +204,8 @@ def modtag_svar(request: HttpRequest, navn: str) -> tuple[dict, str, str]:
     provider's answer at the redirect URI; :class:`Svarfejl` when anything is wrong."""
     klient, k = _klient(navn)
     udsteder = klient.load_server_metadata()["issuer"]
+    if request.GET.get("error") == "access_denied":
+        raise Afvisning("annulleret", status=200, detalje="afbrudt hos udbyderen")
     try:
         token = klient.authorize_access_token(
             request, claims_options=_claims_options(k, udsteder), leeway=LEEWAY_SEKUNDER

@@ -290,3 +290,13 @@ def test_naeste_side_efter_log_ind_og_aldrig_en_fremmed(client, oidc, jobcenter)
     client.logout()
     svar = oidc_log_ind(client, "medarbejder", sub, next="https://angriber.example/")
     assert svar["Location"] == reverse("registrering:forside")
+
+
+def test_afbrudt_hos_udbyderen_giver_en_dansk_side_og_ingen_session(client, oidc):
+    start = client.get(reverse("identitet:log-ind", kwargs={"udbyder": "medarbejder"}))
+    status, headers, _k = factories.http_svar(start["Location"], data=b"action=deny")
+    assert status == 302
+    tilbage = urlsplit(headers["Location"])
+    assert parse_qs(tilbage.query)["error"] == ["access_denied"]
+    _afvist(client.get(f"{tilbage.path}?{tilbage.query}"), "annulleret", 200)
+    _ikke_logget_ind(client)
