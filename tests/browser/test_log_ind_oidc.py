@@ -178,3 +178,19 @@ def test_deaktiveret_medarbejder_mister_sin_session(page: Page, browser, live_se
     # And signing in again through the municipality does not reopen it.
     log_ind_hos_udbyder(page, sub)
     _afvist(page, "spaerret")
+
+
+def test_login_afvisning_og_logget_ud_er_tilgaengelige(page: Page, oidc, jobcenter):
+    """axe-core (WCAG 2.1 AA, as tests/browser/test_tilgaengelighed.py) on the login page
+    with both buttons, a refusal and the logged-out page."""
+    from tests.browser.test_tilgaengelighed import ALVORLIGE, AXE, tjek_side
+
+    page.goto(reverse("login"))
+    tjek_side(page, "login-med-udbydere")
+    person = factories.person(jc=jobcenter)
+    log_ind_hos_udbyder(page, oidc.borger(cpr=person.cpr, niveau="Low"), knap="Log ind med MitID")
+    for navn, adresse in (("login-afvist", None), ("logget-ud", reverse("identitet:logget-ud"))):
+        if adresse:
+            page.goto(adresse)
+        alvorlige = [v["id"] for v in AXE.run(page).response["violations"] if v["impact"] in ALVORLIGE]
+        assert not alvorlige, (navn, alvorlige)
