@@ -10,7 +10,7 @@ LOKAL := DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 DEBIAN_VERSION ?= /etc/debian_version
 
-.PHONY: run test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning
+.PHONY: run run-sso test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,21 @@ run: demo
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(LOKAL) $(PY) manage.py arbejder & \
 	  $(LOKAL) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The same with single sign-on to try: a local OpenID Connect provider for staff on :9400
+# and one standing in for the MitID broker on :9401 (identitet/testudbyder.py; its page lets
+# you pick a demo user), and the login page's "Log ind med kommunens konto" and "Log ind
+# med MitID". The demo passwords still work.
+SSO := OIDC_MEDARBEJDER_ISSUER=http://127.0.0.1:9400 OIDC_MEDARBEJDER_CLIENT_ID=samtaler-demo \
+  OIDC_MEDARBEJDER_CLIENT_SECRET=demo OIDC_BORGER_ISSUER=http://127.0.0.1:9401 \
+  OIDC_BORGER_CLIENT_ID=samtaler-demo OIDC_BORGER_CLIENT_SECRET=demo
+run-sso: demo
+	@echo "Samtaleregistrering med single sign-on på http://127.0.0.1:8000: 'Log ind med kommunens konto' (fx sara.sso) eller 'Log ind med MitID' (bente.mitid). Ctrl-C stopper."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) -m identitet.testudbyder --port 9400 --demo medarbejder & \
+	  $(PY) -m identitet.testudbyder --port 9401 --demo borger & \
+	  $(LOKAL) $(SSO) $(PY) manage.py arbejder & \
+	  $(LOKAL) $(SSO) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Chromium first, so a machine without it stops at once with one line, before any test.
 test: chromium install

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "registrering",
     "indberetning",
+    "identitet",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses a password login that must go through the municipality or MitID (identitet/backends.py).
+    "identitet.backends.Kodeordspolitik",
     "registrering.auth.Brugerbackend",  # ModelBackend with fewer queries (registrering/auth.py)
 ]
 # Login throttling (samtaler_site/sikkerhed.py; docs/sikkerhed.md, "V2 Authentication"):
@@ -194,25 +197,40 @@ LOGIN_MAKS_VENTETID = int(os.environ.get("LOGIN_MAKS_VENTETID", 60))
 # The lockout page is Danish and says how long to wait (status 429).
 AXES_LOCKOUT_CALLABLE = "samtaler_site.fejl.laast_ude"
 
-# MitID for citizens through an OpenID Connect broker (mozilla-django-oidc): off unless
-# OIDC_RP_CLIENT_ID is set. The citizen is matched on the CPR claim (OIDC_CPR_CLAIM).
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
-OIDC_AKTIV = bool(OIDC_RP_CLIENT_ID)
-if OIDC_AKTIV:
-    INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.append("registrering.oidc.BorgerOIDCBackend")
-    OIDC_RP_CLIENT_SECRET = os.environ["OIDC_RP_CLIENT_SECRET"]
-    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
-    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
-    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid")
-OIDC_CPR_CLAIM = os.environ.get("OIDC_CPR_CLAIM", "dk:gov:saml:attribute:CprNumberIdentifier")
+# Sign-in through the municipality (staff) and MitID (citizens), OpenID Connect with authlib
+# (identitet/; docs/sikkerhed.md). A provider is on when its ISSUER is set; discovery from
+# <issuer>/.well-known/openid-configuration; https:// only, except on loopback (tests, demo).
+OIDC_MEDARBEJDER_ISSUER = os.environ.get("OIDC_MEDARBEJDER_ISSUER", "").strip()
+OIDC_MEDARBEJDER_CLIENT_ID = os.environ.get("OIDC_MEDARBEJDER_CLIENT_ID", "").strip()
+OIDC_MEDARBEJDER_CLIENT_SECRET = os.environ.get("OIDC_MEDARBEJDER_CLIENT_SECRET", "")
+OIDC_MEDARBEJDER_SCOPE = os.environ.get("OIDC_MEDARBEJDER_SCOPE", "openid profile email")
+# Values naming the app's roles (sagsbehandler, teamleder, revisor, administrator); Entra ID: "roles".
+OIDC_MEDARBEJDER_ROLLE_CLAIM = os.environ.get("OIDC_MEDARBEJDER_ROLLE_CLAIM", "groups")
+OIDC_MEDARBEJDER_JOBCENTER_CLAIM = os.environ.get("OIDC_MEDARBEJDER_JOBCENTER_CLAIM", "jobcenter")
+OIDC_BORGER_ISSUER = os.environ.get("OIDC_BORGER_ISSUER", "").strip()
+OIDC_BORGER_CLIENT_ID = os.environ.get("OIDC_BORGER_CLIENT_ID", "").strip()
+OIDC_BORGER_CLIENT_SECRET = os.environ.get("OIDC_BORGER_CLIENT_SECRET", "")
+OIDC_BORGER_SCOPE = os.environ.get("OIDC_BORGER_SCOPE", "openid")
+OIDC_BORGER_CPR_CLAIM = os.environ.get("OIDC_BORGER_CPR_CLAIM", "dk.cpr")
+OIDC_BORGER_LOA_CLAIM = os.environ.get("OIDC_BORGER_LOA_CLAIM", "loa")
+# Personal data only at NSIS Substantial or High.
+OIDC_BORGER_LOA_GODKENDT = [
+    v.strip()
+    for v in os.environ.get(
+        "OIDC_BORGER_LOA_GODKENDT",
+        "https://data.gov.dk/concept/core/nsis/Substantial,https://data.gov.dk/concept/core/nsis/High",
+    ).split(",")
+    if v.strip()
+]
+# A private MitID, not a business identity; empty: a broker that does not send the claim.
+OIDC_BORGER_IDENTITETSTYPE_CLAIM = os.environ.get("OIDC_BORGER_IDENTITETSTYPE_CLAIM", "identity_type")
+# In production, password login only for break-glass administrators once staff sign in through
+# the municipality (and not for citizens once MitID is configured). Local runs keep passwords.
+KODEORD_KUN_NOEDADGANG = env_bool("KODEORD_KUN_NOEDADGANG", not DEBUG)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registrering:forside"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "identitet:logget-ud"
 
 LANGUAGE_CODE = "da"
 # One language, done fully: the interface is Danish, and so are Django's own messages
@@ -315,6 +333,7 @@ LOGGED_LOGGERE = (
     "procrastinate",
     "registrering",
     "indberetning",
+    "identitet",
     "gunicorn.error",
     "gunicorn.access",
 )

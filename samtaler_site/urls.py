@@ -1,16 +1,17 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from identitet.views import LoginSide, log_ud
 from samtaler_site import fejl, sundhed
 from samtaler_site.login import LoginFormular
 
 urlpatterns = [
-    # Only login and logout from django.contrib.auth: password reset and change pages are
-    # not exposed (no e-mail is configured; administrators set passwords in the admin).
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginFormular), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Only login and logout: password reset and change pages are not exposed (no e-mail is
+    # configured; administrators set passwords in the admin). The login page adds the
+    # municipality's and MitID's sign-in; logout ends the provider's session too (identitet/).
+    path("accounts/login/", LoginSide.as_view(authentication_form=LoginFormular), name="login"),
+    path("accounts/logout/", log_ud, name="logout"),
+    path("accounts/", include("identitet.urls")),
     # The admin's own password change is not exposed either (ASVS 2.1: passwords are set by
     # an administrator in the user admin); it answers 404 and its link is gone
     # (templates/admin/base_site.html).
@@ -21,9 +22,6 @@ urlpatterns = [
     path("", include("registrering.urls")),
     path("indberetning/", include("indberetning.urls")),
 ]
-
-if settings.OIDC_AKTIV:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 # Every failure a person meets is Danish, in the site's frame (samtaler_site/fejl.py).
 handler400 = "samtaler_site.fejl.ugyldig_forespoergsel"

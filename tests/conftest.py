@@ -114,3 +114,24 @@ def sagsbehandler(jobcenter):
 def klient(client, sagsbehandler):
     client.force_login(sagsbehandler)
     return client
+
+
+@pytest.fixture(scope="session")
+def oidc_udbyder(tmp_path_factory):
+    """The real OpenID Connect provider (identitet/testudbyder.py), started once for the
+    test run on a free loopback port and stopped after it."""
+    udbyder = factories.OidcUdbyder(tmp_path_factory.mktemp("oidc") / "udbyder.log")
+    yield udbyder
+    udbyder.stop()
+
+
+@pytest.fixture
+def oidc(settings, oidc_udbyder):
+    """Staff and citizen sign-in configured against the provider (two clients of it)."""
+    settings.OIDC_MEDARBEJDER_ISSUER = oidc_udbyder.issuer
+    settings.OIDC_MEDARBEJDER_CLIENT_ID = "samtaler-medarbejder"
+    settings.OIDC_MEDARBEJDER_CLIENT_SECRET = "medarbejder-hemmelighed"
+    settings.OIDC_BORGER_ISSUER = oidc_udbyder.issuer
+    settings.OIDC_BORGER_CLIENT_ID = "samtaler-borger"
+    settings.OIDC_BORGER_CLIENT_SECRET = "borger-hemmelighed"
+    return oidc_udbyder

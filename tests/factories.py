@@ -243,7 +243,9 @@ def vent_paa(betingelse, *, processer: list[Proces], sekunder: float = 60, beske
             pass
 
 
-def http_svar(url: str, *, headers: dict | None = None, data: bytes | None = None, timeout: float = 10):
+def http_svar(
+    url: str, *, headers: dict | None = None, data: bytes | None = None, timeout: float = 10, metode: str | None = None
+):
     """(status, headers, body) of one request, without following redirects."""
     import urllib.error
     import urllib.request
@@ -254,7 +256,8 @@ def http_svar(url: str, *, headers: dict | None = None, data: bytes | None = Non
 
     aabner = urllib.request.build_opener(IngenViderestilling)
     try:
-        with aabner.open(urllib.request.Request(url, data=data, headers=headers or {}), timeout=timeout) as svar:
+        forespoergsel = urllib.request.Request(url, data=data, headers=headers or {}, method=metode)
+        with aabner.open(forespoergsel, timeout=timeout) as svar:
             return svar.status, svar.headers, svar.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read()
@@ -400,3 +403,83 @@ class Postgres:
         if (self.pgdata / "postmaster.pid").exists():
             self.stop()
         shutil.rmtree(self.mappe, ignore_errors=True)
+
+
+# --- the OpenID Connect provider (identitet/testudbyder.py) ------------------------------------
+
+NSIS = "https://data.gov.dk/concept/core/nsis/"
+
+
+class OidcUdbyder:
+    """The real OpenID Connect provider in a subprocess on a free loopback port: discovery,
+    signed ID tokens, PKCE and nonce required. A test gives each user the claims it needs
+    (:meth:`bruger`); a claim such as ``aud`` or ``exp`` overrides the token's own."""
+
+    def __init__(self, logfil):
+        import os
+        import sys
+
+        port = ledig_port()
+        self.issuer = f"http://127.0.0.1:{port}"
+        self.proces = Proces(
+            [sys.executable, "-m", "identitet.testudbyder", "--port", str(port)], dict(os.environ), logfil
+        )
+
+        def svarer() -> bool:
+            try:
+                return http_svar(self.issuer + "/.well-known/openid-configuration", timeout=2)[0] == 200
+            except OSError:
+                return False
+
+        try:
+            vent_paa(svarer, processer=[self.proces], sekunder=60, besked="OpenID Connect-udbyderen svarer ikke")
+        except BaseException:
+            self.proces.stop()
+            raise
+
+    def bruger(self, sub: str | None = None, **claims) -> str:
+        """Give the user ``sub`` (a fresh one if none) these claims; returns the ``sub``."""
+        import json
+        import uuid
+
+        sub = sub or f"bruger-{uuid.uuid4().hex[:10]}"
+        status, _h, krop = http_svar(
+            f"{self.issuer}/users/{sub}",
+            data=json.dumps(claims).encode(),
+            headers={"Content-Type": "application/json"},
+            metode="PUT",
+        )
+        assert status == 204, krop
+        return sub
+
+    def medarbejder(self, *, roller=("sagsbehandler",), jobcenter="751", **claims) -> str:
+        ekstra = {"groups": list(roller)}
+        if jobcenter is not None:
+            ekstra["jobcenter"] = jobcenter
+        return self.bruger(given_name="Signe", family_name="Single Sign-On", **ekstra, **claims)
+
+    def borger(self, *, cpr: str, niveau: str = "Substantial", **claims) -> str:
+        return self.bruger(**{"dk.cpr": cpr, "loa": NSIS + niveau, "identity_type": "private", **claims})
+
+    def stop(self) -> None:
+        self.proces.stop()
+
+
+def oidc_log_ind(client, udbyder: str, sub: str, **params):
+    """The sign-in without a browser: the app's redirect, the provider's authorization (as
+    the person would pick ``sub``), and the provider's answer back to the app through the
+    Django test client. Returns the app's answer."""
+    from urllib.parse import urlencode, urlsplit
+
+    svar = client.get(log_ind_url(udbyder), params)
+    assert svar.status_code == 302, svar.status_code
+    status, headers, krop = http_svar(svar["Location"], data=urlencode({"sub": sub}).encode())
+    assert status == 302, (status, krop[:500])
+    tilbage = urlsplit(headers["Location"])
+    return client.get(f"{tilbage.path}?{tilbage.query}")
+
+
+def log_ind_url(udbyder: str) -> str:
+    from django.urls import reverse
+
+    return reverse("identitet:log-ind", kwargs={"udbyder": udbyder})

@@ -176,6 +176,36 @@ REGLER = {
         revisor=200,
         administrator=200,
     ),
+    # Sign-in through the municipality or MitID: 404 while the provider is not configured
+    # (as here; configured, tests/identitet/test_log_ind.py), for everyone.
+    "identitet:log-ind": dict(
+        anonym=404,
+        borger=404,
+        sagsbehandler=404,
+        sagsbehandler_odense=404,
+        teamleder=404,
+        revisor=404,
+        administrator=404,
+    ),
+    "identitet:retur": dict(
+        anonym=404,
+        borger=404,
+        sagsbehandler=404,
+        sagsbehandler_odense=404,
+        teamleder=404,
+        revisor=404,
+        administrator=404,
+    ),
+    # Where logout lands: no personal data.
+    "identitet:logget-ud": dict(
+        anonym=200,
+        borger=200,
+        sagsbehandler=200,
+        sagsbehandler_odense=200,
+        teamleder=200,
+        revisor=200,
+        administrator=200,
+    ),
     "indberetning:batch-genudsend": dict(
         anonym=LOGIN,
         borger=403,
@@ -233,6 +263,8 @@ def verden(jobcenter, andet_jobcenter):
         "registrering:person-adgangslog": {"pk": person.pk},
         "indberetning:batch-genudsend": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
         "indberetning:batch-detalje": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
+        "identitet:log-ind": {"udbyder": "medarbejder"},
+        "identitet:retur": {"udbyder": "borger"},
     }
     return brugere, kwargs
 

@@ -90,35 +90,6 @@ def test_csp_uden_inline_scripts(klient, jobcenter):
         assert "<style" not in html
 
 
-OIDC = dict(
-    OIDC_RP_CLIENT_ID="samtaler",
-    OIDC_RP_CLIENT_SECRET="hemmelig",
-    OIDC_RP_SIGN_ALGO="HS256",
-    OIDC_OP_AUTHORIZATION_ENDPOINT="https://broker.invalid/auth",
-    OIDC_OP_TOKEN_ENDPOINT="https://broker.invalid/token",
-    OIDC_OP_USER_ENDPOINT="https://broker.invalid/userinfo",
-    OIDC_CPR_CLAIM="cpr",
-)
-
-
-def test_mitid_via_oidc_knytter_borgeren_til_egen_borgerpost(settings, jobcenter):
-    for k, v in OIDC.items():
-        setattr(settings, k, v)
-    from registrering.oidc import BorgerOIDCBackend
-
-    person = factories.person(kontaktgruppe="1", jc=jobcenter)
-    backend = BorgerOIDCBackend()
-    claims = {"cpr": f"{person.cpr[:6]}-{person.cpr[6:]}", "sub": "abc"}
-    assert backend.verify_claims(claims)
-    assert not backend.filter_users_by_claims(claims).exists()
-    bruger = backend.create_user(claims)
-    assert bruger.person == person and person.cpr not in bruger.username
-    assert list(backend.filter_users_by_claims(claims)) == [bruger]
-    # A citizen the jobcenter does not know gets no user.
-    assert backend.create_user({"cpr": "0101990000"}) is None
-    assert not backend.verify_claims({"sub": "abc"})
-
-
 def test_rolle_frataget_virker_fra_naeste_forespoergsel(client, jobcenter):
     """The backend reads permissions in one query and keeps them for one request only: a
     caseworker whose role an administrator removes is refused on the very next page."""

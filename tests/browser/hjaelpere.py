@@ -74,3 +74,13 @@ def marker_felterne(page: Page) -> None:
 def felterne_er_skiftet(page: Page):
     """The marked part has been replaced by a re-render's answer."""
     return page.locator("#dynamiske-felter[data-foer]")
+
+
+def log_ind_hos_udbyder(page: Page, sub: str, *, knap: str = "Log ind med kommunens konto") -> None:
+    """Sign in as a person does: the login page's button, the provider's page (pick the
+    user ``sub``, authorize), and back to the app (the tests' provider: tests/conftest.py)."""
+    page.goto(reverse("login"))
+    page.get_by_role("link", name=knap).click()
+    page.get_by_placeholder("sub").fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_load_state()

@@ -103,17 +103,18 @@ def test_soegning_med_andre_cifre_finder_ingen_og_logger_intet(sagsbehandler, jo
     assert not Adgangslog.objects.filter(handling=Adgangslog.Handling.SOEG).exists()
 
 
-def test_mitid_med_andre_cifre_giver_ingen_borger(settings, jobcenter):
-    from registrering.oidc import BorgerOIDCBackend
+def test_mitid_med_andre_cifre_giver_ingen_borger(jobcenter):
+    """The broker's CPR claim meets the same validator as every other CPR number."""
+    from identitet.afvisning import Afvisning
+    from identitet.services import borger_log_ind
 
     person = factories.person(jc=jobcenter)
     fuldbredde = "".join(chr(ord(c) - ord("0") + ord("０")) for c in person.cpr)
-    backend = BorgerOIDCBackend.__new__(BorgerOIDCBackend)  # no OIDC settings needed for the claim checks
-    assert not backend.verify_claims({"cpr": fuldbredde, "sub": "x"}) or settings.OIDC_CPR_CLAIM != "cpr"
-    settings.OIDC_CPR_CLAIM = "cpr"
-    assert not backend.verify_claims({"cpr": fuldbredde})
-    assert not backend.filter_users_by_claims({"cpr": fuldbredde}).exists()
-    assert backend.verify_claims({"cpr": person.cpr})
+    claims = {"loa": factories.NSIS + "Substantial", "identity_type": "private"}
+    with pytest.raises(Afvisning) as afvist:
+        borger_log_ind(claims={**claims, "dk.cpr": fuldbredde})
+    assert afvist.value.aarsag == "cpr_ugyldig"
+    assert borger_log_ind(claims={**claims, "dk.cpr": person.cpr}).person == person
 
 
 def test_dokumentet_afviser_cpr_med_andre_cifre():
