@@ -42,7 +42,7 @@ DATABASE = "samtaler"
 
 # Tables the app role reads and adds to, never rewrites (samtaler_site/append_only.py keeps
 # them so with triggers, for the owner too). The history tables are found by name.
-KUN_TILFOEJ = frozenset({"registrering_adgangslog", "axes_accessfailurelog"})
+KUN_TILFOEJ = frozenset({"registrering_adgangslog", "axes_accessfailurelog", "identitet_noedadganglogin"})
 # Append-only but for one column the app itself moves.
 KOLONNE_OPDATERING = {
     # Delivery state: a claimed event is put in a batch, a refused batch's events in new ones.
