@@ -148,11 +148,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "registrering.auth.Brugerbackend",  # ModelBackend with fewer queries (registrering/auth.py)
 ]
-# Login throttling (samtaler_site/sikkerhed.py; README "Security"):
+# Login throttling (samtaler_site/sikkerhed.py; ASVS 2.2.1): growing delays, never a lockout
+# for everyone. Every counter uses the username as Django authenticates it (NFKC, stripped,
+# case-sensitive: sikkerhed.brugernavn_normaliseret, also axes' AXES_USERNAME_CALLABLE).
 # - 5 failed attempts for one username from one address lock that pair for 15 min (axes);
 # - beyond LOGIN_FRIE_FEJL_PR_IP failures from one address, or LOGIN_FRIE_FEJL_PR_BRUGER for
 #   one username from anywhere, within 15 min, each attempt waits 1, 2, 4 … seconds (at most
-#   LOGIN_MAKS_VENTETID) after the last failure: a slow-down, not a lockout.
+#   LOGIN_MAKS_VENTETID) after the last failure: a slow-down, not a lockout. The per-username
+#   delay does not hold back an address the user logged in from within
+#   LOGIN_KENDT_ADRESSE_DAGE days (their own address keeps working during an attack).
 # The client's address is REMOTE_ADDR, or X-Forwarded-For only when REMOTE_ADDR is one of
 # TRUSTED_PROXIES (addresses or networks, comma-separated; default: this machine, where
 # the documented TLS proxy runs in front of gunicorn's 127.0.0.1:8000).
@@ -163,11 +167,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "samtaler_site.sikkerhed.klient_ip"
+AXES_USERNAME_CALLABLE = "samtaler_site.sikkerhed.axes_brugernavn"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
 LOGIN_FRIE_FEJL_PR_IP = int(os.environ.get("LOGIN_FRIE_FEJL_PR_IP", 20))
 LOGIN_FRIE_FEJL_PR_BRUGER = int(os.environ.get("LOGIN_FRIE_FEJL_PR_BRUGER", 10))
 LOGIN_MAKS_VENTETID = int(os.environ.get("LOGIN_MAKS_VENTETID", 60))
+LOGIN_KENDT_ADRESSE_DAGE = int(os.environ.get("LOGIN_KENDT_ADRESSE_DAGE", 30))
 # The lockout page is Danish and says how long to wait (status 429).
 AXES_LOCKOUT_CALLABLE = "samtaler_site.fejl.laast_ude"
 
