@@ -5,10 +5,12 @@ Every admin page that shows a citizen's data writes an access-log row with its p
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -111,6 +113,17 @@ for model in models.KODELISTER:
 @admin.register(models.Akasse)
 class AkasseAdmin(KodeAdmin):
     list_display = ("kode", "navn", "gyldig_fra", "gyldig_til", "endpoint_url")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "endpoint_url" in form.base_fields:
+            # The real folder (the admin shows help texts as HTML: no "<kode>" placeholder).
+            form.base_fields["endpoint_url"].help_text = format_html(
+                _g("Tom: indberetninger lægges i a-kassens drop-mappe, {mappe} under INDBERETNING_DIR ({rod})."),
+                mappe=obj.drop_mappe,
+                rod=settings.INDBERETNING_DIR,
+            )
+        return form
 
 
 @admin.register(models.Jobcenter)

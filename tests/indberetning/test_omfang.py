@@ -209,3 +209,37 @@ def test_advarslen_taeller_afviste_samtaler_ikke_forsendelser(client, jobcenter,
     client.force_login(factories.bruger("tl2", rolle="teamleder", jc=andet_jobcenter))
     assert "Modtageren har afvist 1 samtale." in client.get(reverse("indberetning:drift")).content.decode()
     assert [a.tekst for a in selectors.advarsler() if a.kode == "afvist"] == ["Modtageren har afvist 4 samtaler."]
+
+
+# --- issue 19, finding 5: a code that names a folder cannot step out of the drop folder -------
+
+
+@pytest.mark.parametrize("mappe", ["akasse-/../../udenfor", "akasse-x/../../udenfor", "/tmp/udenfor-drop", "."])
+def test_drop_mappen_skriver_aldrig_uden_for_indberetning_dir(drop_mappe, tmp_path, mappe):
+    """The writer resolves every path first: nothing is written outside INDBERETNING_DIR
+    (the file holds CPR numbers), and the batch waits for an operator with the reason."""
+    udfald = transport.send(adresse=transport.Adresse(mappe=drop_mappe / mappe), batch_id="b1", dokument=b"<x/>")
+    assert udfald.resultat == transport.AFVIST and "INDBERETNING_DIR" in udfald.besked and udfald.http_status is None
+    assert not list(tmp_path.rglob("*.xml")) and not (tmp_path / "udenfor").exists()
+
+
+def test_en_genvej_ud_af_drop_mappen_foelges_ikke(sagsbehandler, drop_mappe, tmp_path):
+    """A recipient folder that is a symbolic link out of the drop folder: the a-kasse's batch
+    is not written (``fejlet`` with the reason, shown on the operations page); DFDG's is."""
+    udenfor = tmp_path / "udenfor"
+    udenfor.mkdir()
+    drop_mappe.mkdir(parents=True)
+    (drop_mappe / "akasse-HK").symlink_to(udenfor, target_is_directory=True)
+    registrer(factories.person(kontaktgruppe="1", akasse="HK"), sagsbehandler)
+    koersel_synkron()
+    akasse = Batch.objects.get(modtager="akasse-HK")
+    assert akasse.status == Batch.Status.FEJLET and "INDBERETNING_DIR" in akasse.sidste_besked
+    assert list(udenfor.iterdir()) == []
+    assert Batch.objects.get(modtager="dfdg").status == Batch.Status.KVITTERET
+    assert len(list((drop_mappe / "dfdg").glob("*.xml"))) == 1
+    assert "fejlet" in [a.kode for a in selectors.advarsler()]
+
+
+def test_adresse_for_en_akasse_er_en_mappe_direkte_i_drop_mappen(drop_mappe):
+    adresse = transport.adresse_for(modtager="akasse-3F", akasse=Akasse.objects.get(kode="3F"))
+    assert adresse.mappe == drop_mappe / "akasse-3F" and transport.i_drop_mappen(adresse.mappe, dybde=1)

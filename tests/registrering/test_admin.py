@@ -257,3 +257,38 @@ def test_loginforsoegsloggen_kan_ikke_slettes_i_admin(client, superbruger, model
     )
     assert model.objects.filter(pk=obj.pk).exists()
     assert nu <= model.objects.get(pk=obj.pk).attempt_time <= timezone.now() + datetime.timedelta(seconds=1)
+
+
+# --- issue 19, finding 5: a-kasse codes name folders ------------------------------------------
+
+
+@pytest.mark.parametrize("kode", ["/../../tmp/x", "..", "hk", "HK/X", "A" * 11, "H K", "ÆØÅ", "３F"])
+def test_akassekode_der_ikke_kan_navngive_en_mappe_afvises_i_admin(client, administrator, kode):
+    client.force_login(administrator)
+    data = {"kode": kode, "navn": "Ny a-kasse", "gyldig_fra": "2020-01-01", "sortering": "0", "endpoint_url": ""}
+    svar = client.post(admin_url(Akasse, "add"), data)
+    assert svar.status_code == 200
+    assert "store bogstaver A-Z og cifre 0-9" in " ".join(svar.context["adminform"].form.errors.get("kode", []))
+    assert not Akasse.objects.filter(navn="Ny a-kasse").exists()
+
+
+def test_akassekoder_som_de_rigtige_godtages(client, administrator):
+    client.force_login(administrator)
+    data = {"kode": "9X", "navn": "Ny a-kasse", "gyldig_fra": "2020-01-01", "sortering": "0", "endpoint_url": ""}
+    assert client.post(admin_url(Akasse, "add"), data).status_code == 302
+    for akasse in Akasse.objects.all():  # every code from the data migration ("3F", "METAL" …)
+        akasse.full_clean()
+
+
+def test_databasen_afviser_en_akassekode_der_kan_forlade_drop_mappen(db):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Akasse.objects.create(kode="../../tmp/x", navn="Udenfor")
+
+
+def test_akassens_hjaelpetekst_viser_den_rigtige_drop_mappe(client, administrator):
+    client.force_login(administrator)
+    akasse = Akasse.objects.get(kode="HK")
+    html = client.get(admin_url(Akasse, "change", akasse.pk)).content.decode()
+    assert "akasse-HK/" in html and "akasse-/." not in html
