@@ -1,6 +1,7 @@
 """Hardening: check --deploy, argon2, login throttling, CSP without inline scripts, sessions."""
 
 import datetime
+import logging
 import os
 import re
 import subprocess
@@ -547,3 +548,42 @@ def test_gunicorns_adgangslog_har_ingen_forespoergselsstreng():
     (linje,) = linjer
     assert '"GET /borgere/" 200 1234' in linje
     assert "Tove" not in linje and "q=" not in linje
+
+
+# --- issue 19, finding 6: tracebacks are masked like messages ---------------------------------
+
+
+def _log_fejl_med_cpr(logger_navn: str) -> logging.LogRecord:
+    """A database error as psycopg words it (the CPR number in its DETAIL), raised again from
+    a wrapper that names it too, logged with its traceback as Django logs a 500."""
+    log = logging.getLogger(logger_navn)
+    optaget = []
+    handler = logging.Handler()
+    handler.emit = optaget.append
+    log.addHandler(handler)
+    try:
+        try:
+            raise ValueError(
+                "duplicate key value violates unique constraint\nDETAIL:  Key (cpr)=(0101901234) already exists."
+            )
+        except ValueError as e:
+            raise RuntimeError("Oprettelse af 010190-1234 fejlede") from e
+    except RuntimeError:
+        log.exception("Internal Server Error: /borgere/ny/")
+    finally:
+        log.removeHandler(handler)
+    (record,) = optaget
+    return record
+
+
+@pytest.mark.parametrize("logger_navn", ["django.request", "registrering", "psycopg"])
+def test_tracebacks_i_loggen_viser_intet_cpr_nummer(logger_navn):
+    from django.conf import settings
+
+    record = _log_fejl_med_cpr(logger_navn)
+    # What the project's console handler writes: its filters, then its formatter.
+    konsol = next(h for h in logging.getLogger().handlers if any(type(f).__name__ == "UdenCpr" for f in h.filters))
+    assert konsol.filter(record)
+    tekst = konsol.format(record) + logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]).format(record)
+    assert "0101901234" not in tekst and "010190-1234" not in tekst
+    assert "[cpr fjernet]" in tekst and "ValueError" in tekst and "RuntimeError" in tekst and "Traceback" in tekst
