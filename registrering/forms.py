@@ -14,6 +14,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from . import kodecache, selectors
+from .datofelt import DatoFelt, i_omraadet
 from .models import (
     Akasse,
     AkasseDeltagelse,
@@ -132,7 +133,7 @@ class PersonForm(forms.Form):
 
 
 class SamtaleForm(forms.Form):
-    dato = forms.DateField(
+    dato = DatoFelt(
         label=_("Dato for samtalen"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
@@ -263,9 +264,11 @@ class SamtaleForm(forms.Form):
             return vaerdi
         for fmt in self.fields["dato"].input_formats:
             try:
-                return datetime.datetime.strptime(str(vaerdi), fmt).date()
+                dato = datetime.datetime.strptime(str(vaerdi), fmt).date()
             except (TypeError, ValueError):
                 continue
+            if i_omraadet(dato):
+                return dato
         return selectors.idag()
 
     def vis(self, felt: str) -> bool:
@@ -556,7 +559,7 @@ class BegrundelseForm(forms.Form):
 
 
 class VisitationPaaDatoForm(forms.Form):
-    dato = forms.DateField(
+    dato = DatoFelt(
         label=_("Visitationsgruppe på dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -572,7 +575,7 @@ class PersonRetForm(forms.Form):
         empty_label=_("Ingen a-kasse"),
         help_text=_("Skal udfyldes, når oplysningerne videregives til a-kassen (kontaktgruppe 1, § 28 stk. 5)."),
     )
-    gyldig_fra = forms.DateField(
+    gyldig_fra = DatoFelt(
         label=_("Gælder fra"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
