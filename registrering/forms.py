@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import TOTAL_FORM_COUNT
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
@@ -408,6 +409,27 @@ class DeltagerForm(forms.Form):
 
 
 class BaseDeltagerFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("Der kan højst være %(num)s deltagere i en samtale."),
+    }
+
+    def _for_mange(self) -> bool:
+        return (
+            self.is_bound
+            and self.management_form.is_valid()
+            and self.management_form.cleaned_data[TOTAL_FORM_COUNT] > self.max_num
+        )
+
+    def total_form_count(self):
+        # More rows than a conversation may have (deltagere-TOTAL_FORMS=5000): the post is
+        # refused as a whole before a single form is built, not after building a thousand
+        # (Django's own cap is max_num + 1000), so the refusal costs nothing (issue 19,
+        # finding 8). full_clean adds the error: absolute_max is max_num.
+        if self._for_mange():
+            return 0
+        return super().total_form_count()
+
     def _construct_form(self, i, **kwargs):
         # Every row may be left empty (an empty row is no participant), also rows that were
         # re-rendered from a previous post.
@@ -423,11 +445,17 @@ class BaseDeltagerFormSet(forms.BaseFormSet):
         ]
 
 
+MAKS_DELTAGERE = 30
 DeltagerFormSet = forms.formset_factory(
-    DeltagerForm, formset=BaseDeltagerFormSet, extra=0, can_delete=True, max_num=30, validate_max=True
+    DeltagerForm,
+    formset=BaseDeltagerFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAKS_DELTAGERE,
+    absolute_max=MAKS_DELTAGERE,
+    validate_max=True,
 )
 DELTAGERE_PREFIX = "deltagere"
-MAKS_DELTAGERE = 30
 _DELTAGER_FELTER = ("navn", "rolle", "deltagelsesform")
 
 
@@ -438,7 +466,8 @@ def _with_management_form(data):
         return data
     numre = [int(m.group(1)) for k in data for m in [re.match(rf"^{DELTAGERE_PREFIX}-([0-9]+)-", k)] if m]
     data = data.copy()
-    data[f"{DELTAGERE_PREFIX}-TOTAL_FORMS"] = str(min(max(numre) + 1, MAKS_DELTAGERE) if numre else 0)
+    # Rows beyond the maximum are refused with the rest (the formset), not silently dropped.
+    data[f"{DELTAGERE_PREFIX}-TOTAL_FORMS"] = str(max(numre) + 1 if numre else 0)
     data[f"{DELTAGERE_PREFIX}-INITIAL_FORMS"] = "0"
     return data
 
