@@ -242,6 +242,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Messages ("Borgeren Bente Borger er oprettet.") name citizens: kept in the server-side
+# session, never in a cookie the browser stores (issue 19, finding 11; ASVS 8.2.2).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day after login; then log in again (absolute)
 # ASVS 3.3.1: and after this many minutes without a request (samtaler_site/sikkerhed.py).
 SESSION_INAKTIV_MINUTTER = int(os.environ.get("SESSION_INAKTIV_MINUTTER", 30))

@@ -587,3 +587,20 @@ def test_tracebacks_i_loggen_viser_intet_cpr_nummer(logger_navn):
     tekst = konsol.format(record) + logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]).format(record)
     assert "0101901234" not in tekst and "010190-1234" not in tekst
     assert "[cpr fjernet]" in tekst and "ValueError" in tekst and "RuntimeError" in tekst and "Traceback" in tekst
+
+
+# --- issue 19, finding 11: messages that name a citizen stay on the server --------------------
+
+
+def test_beskeder_med_borgerens_navn_gemmes_i_sessionen_ikke_i_en_cookie(klient, jobcenter):
+    svar = klient.post(
+        reverse("registrering:person-opret"),
+        {"cpr": factories.cpr(), "navn": "Cookie Carlsen", "kontaktgruppe": "2", "akasse": ""},
+    )
+    assert svar.status_code == 302
+    assert "messages" not in svar.cookies
+    assert all("Carlsen" not in morsel.value for morsel in svar.cookies.values())
+    assert all("Carlsen" not in morsel.value for morsel in klient.cookies.values())
+    side = klient.get(svar["Location"])
+    assert "Borgeren Cookie Carlsen er oprettet." in side.content.decode()
+    assert "messages" not in side.cookies
