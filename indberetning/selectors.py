@@ -405,10 +405,12 @@ def samtale_tilstand(raa) -> dict:
     return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": key}
 
 
-def afventende_samlet() -> tuple[int, datetime.datetime | None]:
+def afventende_samlet(*, jobcenter_id: int | None = ALLE) -> tuple[int, datetime.datetime | None]:
     """All recipients together: how many events wait for a batch, and when the oldest was
     registered (the health endpoint's backlog; one query on the pending events' index)."""
-    r = Haendelse.objects.filter(batch__isnull=True).aggregate(antal=Count("id"), aeldste=Min("registreret"))
+    r = Haendelse.objects.filter(_egne(jobcenter_id), batch__isnull=True).aggregate(
+        antal=Count("id"), aeldste=Min("registreret")
+    )
     return r["antal"], r["aeldste"]
 
 

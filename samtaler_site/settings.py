@@ -269,6 +269,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# The health status's details (backlog, warning codes) for monitoring: a long random value
+# sent as "Authorization: Bearer <token>"; empty (the default): only logged-in operators see
+# them (samtaler_site/sundhed.py). Anonymous callers always get the status only.
+SUNDHED_TOKEN = os.environ.get("SUNDHED_TOKEN", "")
+
 # Reporting (indberetning); see indberetning/ and the README.
 INDBERETNING_DFDG_URL = os.environ.get("INDBERETNING_DFDG_URL", "")
 INDBERETNING_DIR = Path(os.environ.get("INDBERETNING_DIR", BASE_DIR / "var" / "indberetning"))
