@@ -244,3 +244,47 @@ def test_en_genvej_ud_af_drop_mappen_foelges_ikke(sagsbehandler, drop_mappe, tmp
 def test_adresse_for_en_akasse_er_en_mappe_direkte_i_drop_mappen(drop_mappe):
     adresse = transport.adresse_for(modtager="akasse-3F", akasse=Akasse.objects.get(kode="3F"))
     assert adresse.mappe == drop_mappe / "akasse-3F" and transport.i_drop_mappen(adresse.mappe, dybde=1)
+
+
+# --- issue 19, finding 12: a team lead's pages count only their own jobcenter -----------------
+
+
+@pytest.fixture
+def delt_batch(jobcenter, andet_jobcenter, dfdg):
+    """One DFDG batch holding one Aarhus conversation and three from Odense, refused."""
+    aarhus = registrer(factories.person(kontaktgruppe="2", jc=jobcenter), factories.bruger("sb-aarhus", jc=jobcenter))
+    sb_odense = factories.bruger("sb-odense", jc=andet_jobcenter)
+    for dage in (2, 3, 4):
+        registrer(factories.person(kontaktgruppe="2", jc=andet_jobcenter), sb_odense, dato=dage_siden(dage))
+    koersel_synkron()
+    (batch,) = Batch.objects.filter(modtager="dfdg")
+    assert batch.antal == 4
+    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.AFVIST, sidste_http_status=422)
+    return batch, aarhus.samtale
+
+
+def test_batchsiderne_taeller_kun_teamlederens_egne_samtaler(client, jobcenter, delt_batch):
+    batch, aarhus = delt_batch
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    drift = client.get(reverse("indberetning:drift"))
+    (vist,) = drift.context["til_opfoelgning"]
+    assert vist.antal_vist == 1 and vist.samtale_id == aarhus.pk
+    html = drift.content.decode()
+    assert "4 samtaler" not in html and "3 samtaler" not in html
+    detalje = client.get(reverse("indberetning:batch-detalje", kwargs={"pk": batch.pk}))
+    tal = detalje.content.decode().split("Samtaler</dt>")[1].split("</dd>")[0]
+    assert ">1" in tal and "4" not in tal
+    # The administrator sees the whole batch.
+    client.force_login(factories.bruger("adm", rolle="administrator", is_staff=True))
+    assert client.get(reverse("indberetning:drift")).context["til_opfoelgning"][0].antal_vist == 4
+
+
+def test_seneste_koersler_er_kun_for_administratorer(client, jobcenter, delt_batch):
+    assert Koersel.objects.exists()
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    svar = client.get(reverse("indberetning:drift"))
+    assert svar.context["koersler"] == [] and 'id="koersler"' not in svar.content.decode()
+    assert "Seneste kørsler" not in svar.content.decode()
+    client.force_login(factories.bruger("adm", rolle="administrator", is_staff=True))
+    svar = client.get(reverse("indberetning:drift"))
+    assert svar.context["koersler"] and 'id="koersler"' in svar.content.decode()
