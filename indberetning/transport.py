@@ -118,8 +118,8 @@ _CPR_I_TEKST = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 
 def uden_cpr(tekst: str) -> str:
-    """A receiver's message may quote a CPR number; it is shown on pages and printed by the
-    command, so the digits are masked before it is kept."""
+    """A receiver's message or receipt may quote a CPR number; it is shown on pages and in
+    the admin and printed by the command, so the digits are masked before it is kept."""
     return _CPR_I_TEKST.sub("**********", tekst)
 
 
@@ -162,13 +162,15 @@ def http_send(*, url: str, batch_id, dokument: bytes, timeout: float | None = No
 
     tekst = _tekst(krop)
     if 200 <= status < 300:
-        return Udfald(KVITTERET, besked=f"HTTP {status}", kvittering=tekst, http_status=status)
+        # The receipt is kept with the batch and shown in the admin: masked like messages
+        # (issue 19, finding 9).
+        return Udfald(KVITTERET, besked=f"HTTP {status}", kvittering=uden_cpr(tekst), http_status=status)
     if status == 412:
         # STAR's convention: a repeated request id means "already have it".
         return Udfald(
             KVITTERET,
             besked="HTTP 412: modtageren havde allerede batchen (tidligere forsøg kom frem).",
-            kvittering=tekst,
+            kvittering=uden_cpr(tekst),
             http_status=status,
         )
     if 500 <= status < 600:

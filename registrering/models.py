@@ -599,4 +599,5 @@ class Adgangslog(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.tidspunkt:%Y-%m-%d %H:%M} {self.bruger} {self.get_handling_display()}"
+        # Danish time, as the admin shows the field itself (issue 20).
+        return f"{timezone.localtime(self.tidspunkt):%d.%m.%Y %H:%M} {self.bruger} {self.get_handling_display()}"

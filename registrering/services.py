@@ -64,9 +64,13 @@ class Resultat:
 
 
 def formaal_for(bruger: Bruger) -> str:
-    """The purpose recorded with an access: what the user's role does with citizen data."""
+    """The purpose recorded with an access: what the user's role does with citizen data.
+    An administrator (who also holds the caseworker's permissions) administers the system,
+    on the start page too (issue 20)."""
     if bruger.person_id is not None:
         return _("Borgerens egen indsigt")
+    if bruger.is_superuser or bruger.has_perm("registrering.change_bruger"):
+        return _("Administration af systemet")
     if bruger.has_perm("registrering.se_historik") and not bruger.has_perm("registrering.add_samtale"):
         return _("Revision og tilsyn")
     return _("Sagsbehandling efter lov om en aktiv beskæftigelsesindsats")

@@ -53,8 +53,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
-    "axes",
-    "procrastinate.contrib.django",
+    # django-axes and procrastinate, with Danish names in the admin (samtaler_site/apps.py).
+    "samtaler_site.apps.AxesDansk",
+    "samtaler_site.apps.ProcrastinateDansk",
     "registrering",
     "indberetning",
 ]

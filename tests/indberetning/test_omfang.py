@@ -288,3 +288,44 @@ def test_seneste_koersler_er_kun_for_administratorer(client, jobcenter, delt_bat
     client.force_login(factories.bruger("adm", rolle="administrator", is_staff=True))
     svar = client.get(reverse("indberetning:drift"))
     assert svar.context["koersler"] and 'id="koersler"' in svar.content.decode()
+
+
+# --- issue 19, finding 9: stored receipts hold no CPR number -----------------------------------
+
+
+def test_modtagerens_kvittering_gemmes_uden_cpr_nummer(httpserver, settings, sagsbehandler):
+    """A receiver that quotes the document's CPR number in its receipt: the receipt is kept
+    (the admin shows it) with the number masked."""
+    import re
+
+    from werkzeug import Response
+
+    def kvitter(request):
+        cpr = re.search(r"<[^>]*cpr[^>]*>([0-9]{10})<", request.get_data(as_text=True)).group(1)
+        return Response(f"<kvittering>Modtaget for {cpr} og {cpr[:6]}-{cpr[6:]}</kvittering>", status=200)
+
+    httpserver.expect_request("/dfdg-kvittering", method="POST").respond_with_handler(kvitter)
+    settings.INDBERETNING_DFDG_URL = httpserver.url_for("/dfdg-kvittering")
+    person = factories.person(kontaktgruppe="2")
+    registrer(person, sagsbehandler)
+    koersel_synkron()
+    batch = Batch.objects.get(modtager="dfdg")
+    assert batch.status == Batch.Status.KVITTERET and batch.kvittering.startswith("<kvittering>Modtaget for ")
+    assert person.cpr not in batch.kvittering and person.cpr[:6] not in batch.kvittering
+    assert "**********" in batch.kvittering
+
+
+def test_gemte_kvitteringer_maskeres_af_migrationen(db):
+    """Receipts stored before the fix (migration 0006 masks them; only those that hold one change)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("indberetning.migrations.0006_forsendelse_navn_og_kvitteringer_uden_cpr")
+    med = Batch.objects.create(modtager="dfdg", kvittering="OK 0101901234 og 010190-1234, kvittering nr. 12345")
+    uden = Batch.objects.create(modtager="dfdg", kvittering="OK, kvittering nr. 12345")
+    migration.masker_kvitteringer(apps, None)
+    med.refresh_from_db()
+    uden.refresh_from_db()
+    assert med.kvittering == "OK ********** og **********, kvittering nr. 12345"
+    assert uden.kvittering == "OK, kvittering nr. 12345"
