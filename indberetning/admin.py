@@ -22,7 +22,12 @@ class HaendelseInline(admin.TabularInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(AdgangLogges, admin.ModelAdmin):
+    """A batch is shown, never edited (issue 20: no "Ret forsendelse", no save buttons); it
+    changes only through delivery and the resend action, which calls the service. Its page
+    lists its conversations and the receiver's receipt, so opening it is logged at each of
+    their citizens (issue 19, finding 9); the list shows ids and states only."""
+
     list_display = ("id", "modtager", "status", "antal", "forsoeg", "oprettet", "naeste_forsoeg", "kvitteret")
     list_filter = ("status", "modtager")
     search_fields = ("=id",)
@@ -31,13 +36,26 @@ class BatchAdmin(admin.ModelAdmin):
     inlines = [HaendelseInline]
     readonly_fields = [f.name for f in Batch._meta.fields]
 
+    adgang_liste = False
+
+    def adgang_personer(self, obj):
+        return list(
+            Haendelse.objects.filter(batch=obj).order_by().values_list("samtale__person_id", flat=True).distinct()
+        )
+
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send valgte batches igen (samme id)"), permissions=["change"])
+    def has_genudsend_permission(self, request):
+        return request.user.has_perm("indberetning.change_batch")
+
+    @admin.action(description=_("Send valgte forsendelser igen (samme id)"), permissions=["genudsend"])
     def genudsend(self, request, queryset):
         antal = 0
         for batch in queryset:
@@ -46,7 +64,7 @@ class BatchAdmin(admin.ModelAdmin):
                 antal += 1
             except ValidationError as e:
                 self.message_user(request, f"{batch.pk}: {' '.join(e.messages)}", messages.WARNING)
-        self.message_user(request, _("%(n)s batches sendes igen.") % {"n": antal}, messages.SUCCESS)
+        self.message_user(request, _("%(n)s forsendelser sendes igen.") % {"n": antal}, messages.SUCCESS)
 
 
 @admin.register(Haendelse)

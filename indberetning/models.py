@@ -115,8 +115,9 @@ class Batch(models.Model):
     )
 
     class Meta:
-        verbose_name = _("batch")
-        verbose_name_plural = _("batches")
+        # "Forsendelse" as every page calls it (issue 20: the admin said "Batches").
+        verbose_name = _("forsendelse")
+        verbose_name_plural = _("forsendelser")
         ordering = ["-oprettet"]
         permissions = [("se_drift", _("Kan se driften af indberetningen og genudsende batches"))]
         indexes = [
@@ -179,7 +180,7 @@ class Haendelse(models.Model):
     data = models.JSONField(_("indhold"))
     xml = models.TextField(_("XML som sendt"), default="", editable=False)
     batch = models.ForeignKey(
-        Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="haendelser", verbose_name=_("batch")
+        Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="haendelser", verbose_name=_("forsendelse")
     )
 
     class Meta:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -148,21 +149,28 @@ def modtagere_oversigt(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime
 
 def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batch]:
     """Each batch with its (first) event's conversation and citizen, for a link when the
-    batch holds one event, and whether it holds another jobcenter's events."""
-    foerste = Haendelse.objects.filter(batch=OuterRef("pk")).order_by("registreret", "id")
+    batch holds one event, and whether it holds another jobcenter's events.
+
+    ``antal_vist`` is what the page counts: every event for an administrator, the team
+    lead's own jobcenter's for a team lead, whose first own event is the one linked: a
+    batch shared with other jobcentres tells nothing about theirs (issue 19, finding 12)."""
+    egne = Haendelse.objects.filter(_egne(jobcenter_id), batch=OuterRef("pk"))
+    foerste = egne.order_by("registreret", "id")
     qs = qs.annotate(
         samtale_id=Subquery(foerste.values("samtale_id")[:1]),
         person_id=Subquery(foerste.values("samtale__person_id")[:1]),
         samtale_dato=Subquery(foerste.values("samtale__dato")[:1]),
         samtaletype_navn=Subquery(foerste.values("samtale__samtaletype__navn")[:1]),
     )
-    if jobcenter_id is not ALLE:
-        qs = qs.annotate(
-            fremmede=Exists(
-                Haendelse.objects.filter(batch=OuterRef("pk")).exclude(samtale__person__jobcenter_id=jobcenter_id)
-            )
-        )
-    return qs
+    if jobcenter_id is ALLE:
+        return qs.annotate(antal_vist=F("antal"))
+    antal_egne = egne.order_by().values("batch").annotate(n=Count("id")).values("n")[:1]
+    return qs.annotate(
+        antal_vist=Coalesce(Subquery(antal_egne), 0),
+        fremmede=Exists(
+            Haendelse.objects.filter(batch=OuterRef("pk")).exclude(samtale__person__jobcenter_id=jobcenter_id)
+        ),
+    )
 
 
 def batches_til_opfoelgning(*, jobcenter_id: int | None = ALLE, graense: int = 200) -> list[Batch]:
@@ -207,8 +215,12 @@ def batch_dele(*, batch: Batch) -> list[Batch]:
     return list(Batch.objects.filter(opdelt_fra=batch).order_by("oprettet"))
 
 
-def koersler_seneste(*, graense: int = 15) -> QuerySet[Koersel]:
-    return Koersel.objects.order_by("-startet")[:graense]
+def koersler_seneste(*, jobcenter_id: int | None = ALLE, graense: int = 15) -> list[Koersel]:
+    """The engine's latest runs. A run's figures are national (every jobcentre's events):
+    administrators only; a team lead's scope gets none (issue 19, finding 12)."""
+    if jobcenter_id is not ALLE:
+        return []
+    return list(Koersel.objects.order_by("-startet")[:graense])
 
 
 # --- warnings -----------------------------------------------------------------------------
@@ -405,10 +417,12 @@ def samtale_tilstand(raa) -> dict:
     return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": key}
 
 
-def afventende_samlet() -> tuple[int, datetime.datetime | None]:
+def afventende_samlet(*, jobcenter_id: int | None = ALLE) -> tuple[int, datetime.datetime | None]:
     """All recipients together: how many events wait for a batch, and when the oldest was
     registered (the health endpoint's backlog; one query on the pending events' index)."""
-    r = Haendelse.objects.filter(batch__isnull=True).aggregate(antal=Count("id"), aeldste=Min("registreret"))
+    r = Haendelse.objects.filter(_egne(jobcenter_id), batch__isnull=True).aggregate(
+        antal=Count("id"), aeldste=Min("registreret")
+    )
     return r["antal"], r["aeldste"]
 
 

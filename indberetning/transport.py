@@ -9,7 +9,10 @@ Two kinds, chosen per recipient by :func:`adresse_for`:
   connection: try again later with the same id.
 * A drop folder, ``INDBERETNING_DIR/<recipient>/<batchId>.xml``: written to a hidden
   temporary name in the same folder, flushed to disk and renamed with ``os.replace``, so a
-  reader never sees half a file. A resend writes the same bytes to the same name.
+  reader never sees half a file. A resend writes the same bytes to the same name. Every
+  path is resolved (``..``, symbolic links) and must be a file in a folder directly under
+  ``INDBERETNING_DIR`` before anything is written; otherwise nothing is written and the
+  batch waits for an operator (issue 19, finding 5: the files hold CPR numbers).
 
 Nothing here logs the document or the receiver's answer (either may hold a CPR number).
 """
@@ -115,8 +118,8 @@ _CPR_I_TEKST = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 
 def uden_cpr(tekst: str) -> str:
-    """A receiver's message may quote a CPR number; it is shown on pages and printed by the
-    command, so the digits are masked before it is kept."""
+    """A receiver's message or receipt may quote a CPR number; it is shown on pages and in
+    the admin and printed by the command, so the digits are masked before it is kept."""
     return _CPR_I_TEKST.sub("**********", tekst)
 
 
@@ -159,13 +162,15 @@ def http_send(*, url: str, batch_id, dokument: bytes, timeout: float | None = No
 
     tekst = _tekst(krop)
     if 200 <= status < 300:
-        return Udfald(KVITTERET, besked=f"HTTP {status}", kvittering=tekst, http_status=status)
+        # The receipt is kept with the batch and shown in the admin: masked like messages
+        # (issue 19, finding 9).
+        return Udfald(KVITTERET, besked=f"HTTP {status}", kvittering=uden_cpr(tekst), http_status=status)
     if status == 412:
         # STAR's convention: a repeated request id means "already have it".
         return Udfald(
             KVITTERET,
             besked="HTTP 412: modtageren havde allerede batchen (tidligere forsøg kom frem).",
-            kvittering=tekst,
+            kvittering=uden_cpr(tekst),
             http_status=status,
         )
     if 500 <= status < 600:
@@ -183,14 +188,33 @@ class _IngenOmdirigering(urllib.request.HTTPRedirectHandler):
 _aabner = urllib.request.build_opener(urllib.request.ProxyHandler({}), _IngenOmdirigering())
 
 
+UDEN_FOR_DROP_MAPPEN = (
+    "Ikke sendt: modtagerens drop-mappe ligger ikke direkte i INDBERETNING_DIR (ugyldig a-kassekode eller "
+    "en genvej ud af mappen). Ret a-kassens kode i administrationen, og send forsendelsen igen."
+)
+
+
+def i_drop_mappen(sti: Path, *, dybde: int) -> bool:
+    """Does ``sti``, resolved (``..`` and symbolic links), lie exactly ``dybde`` levels
+    below the resolved ``INDBERETNING_DIR``? (1: a recipient's folder; 2: a file in it.)"""
+    rod = Path(settings.INDBERETNING_DIR).resolve()
+    loest = Path(sti).resolve()
+    return len(loest.parts) == len(rod.parts) + dybde and loest.is_relative_to(rod)
+
+
 def mappe_send(*, mappe: Path, batch_id, dokument: bytes) -> Udfald:
     mappe = Path(mappe)
+    if not i_drop_mappen(mappe, dybde=1):
+        return Udfald(AFVIST, besked=UDEN_FOR_DROP_MAPPEN)
     try:
         mappe.mkdir(mode=MAPPE_TILSTAND, parents=True, exist_ok=True)
         endelig = mappe / f"{batch_id}.xml"
         # Hidden and without the .xml ending, so a reader globbing *.xml never picks it up.
         midlertidig = mappe / f".{batch_id}.{os.getpid()}.tmp"
-        fd = os.open(midlertidig, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FIL_TILSTAND)
+        # Again once the folder exists: it (or a file in it) may be a link out of the folder.
+        if not all(i_drop_mappen(sti, dybde=2) for sti in (endelig, midlertidig)):
+            return Udfald(AFVIST, besked=UDEN_FOR_DROP_MAPPEN)
+        fd = os.open(midlertidig, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FIL_TILSTAND)
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), FIL_TILSTAND)  # also when the file was left by an earlier attempt
             f.write(dokument)

@@ -37,7 +37,7 @@ def drift(request: HttpRequest) -> HttpResponse:
             "status_dage": selectors.STATUS_DAGE,
             "til_opfoelgning": selectors.batches_til_opfoelgning(jobcenter_id=jc),
             "seneste": selectors.batches_seneste(jobcenter_id=jc),
-            "koersler": list(selectors.koersler_seneste()),
+            "koersler": selectors.koersler_seneste(jobcenter_id=jc),
         },
     )
 

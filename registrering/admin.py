@@ -5,15 +5,24 @@ Every admin page that shows a citizen's data writes an access-log row with its p
 
 from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import models, services
+
+# The admin's own names, in Danish (issue 20): "Samtaleregistrering – administration", not
+# Django's "Django administration".
+admin.site.site_header = _("Samtaleregistrering – administration")
+admin.site.site_title = _("Samtaleregistrering – administration")
+admin.site.index_title = _("Administration")
 
 
 class KunLaesning:
@@ -34,7 +43,11 @@ ADMIN_FORMAAL = _("Administration af systemet (Django admin)")
 
 class AdgangLogges:
     """Admin pages that show a citizen's data write an access-log row (with purpose) for each
-    citizen shown: the object's page and its history. ``adgang_personer(obj)`` names them."""
+    citizen shown: the object's page and its history. ``adgang_personer(obj)`` names them.
+
+    Their titles name the kind of record, never which one: a citizen's or a participant's
+    name in ``<title>`` ends up in browser history and tab lists (issue 19, finding 10;
+    templates/admin/base_site.html leaves the object out of every admin title)."""
 
     # Whether the change list shows citizens' data (then each listed citizen is logged as a
     # search hit, as the caseworker's search does).
@@ -60,11 +73,12 @@ class AdgangLogges:
 
     def _log(self, request, object_id, handling) -> None:
         obj = self.get_object(request, unquote(object_id))
-        if obj is not None:
+        personer = self.adgang_personer(obj) if obj is not None else []
+        if personer:
             detaljer = f"{_g('Django admin')}: {obj._meta.verbose_name} {obj.pk}"
             services.adgang_log(
                 bruger=request.user,
-                personer=self.adgang_personer(obj),
+                personer=personer,
                 handling=handling,
                 detaljer=detaljer,
                 formaal=str(ADMIN_FORMAAL),
@@ -76,7 +90,18 @@ class AdgangLogges:
             self._log(request, object_id, models.Adgangslog.Handling.VIS)
         return svar
 
+    def _titel(self, skabelon: str) -> str:
+        return capfirst(skabelon % {"model": self.model._meta.verbose_name})
+
+    def history_view_title(self, request, obj):  # simple-history's title of the history list
+        return self._titel(_g("historik: %(model)s"))
+
+    def history_form_view_title(self, request, obj):  # … and of one historical version
+        return self._titel(_g("tidligere version: %(model)s"))
+
     def history_view(self, request, object_id, extra_context=None):
+        # Django's own history page (admin log) puts the object in its title: not here.
+        extra_context = {"title": self.history_view_title(request, None), **(extra_context or {})}
         svar = super().history_view(request, object_id, extra_context)
         if request.method == "GET" and svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)
@@ -111,6 +136,17 @@ for model in models.KODELISTER:
 @admin.register(models.Akasse)
 class AkasseAdmin(KodeAdmin):
     list_display = ("kode", "navn", "gyldig_fra", "gyldig_til", "endpoint_url")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "endpoint_url" in form.base_fields:
+            # The real folder (the admin shows help texts as HTML: no "<kode>" placeholder).
+            form.base_fields["endpoint_url"].help_text = format_html(
+                _g("Tom: indberetninger lægges i a-kassens drop-mappe, {mappe} under INDBERETNING_DIR ({rod})."),
+                mappe=obj.drop_mappe,
+                rod=settings.INDBERETNING_DIR,
+            )
+        return form
 
 
 @admin.register(models.Jobcenter)
@@ -159,7 +195,16 @@ class TilladtVisitationsgruppeAdmin(GyldighedAdmin):
 
 
 @admin.register(models.Bruger)
-class BrugerAdmin(UserAdmin):
+class BrugerAdmin(AdgangLogges, UserAdmin):
+    """A citizen's login shows the citizen it is linked to: opening it is logged at the
+    citizen (issue 19, finding 9). The list shows logins only (a citizen's is
+    ``borger-<id>``), so it is not."""
+
+    adgang_liste = False
+
+    def adgang_personer(self, obj):
+        return [obj.person_id] if obj.person_id else []
+
     list_display = ("username", "first_name", "last_name", "jobcenter", "is_staff")
     list_select_related = ("jobcenter",)
     list_filter = UserAdmin.list_filter + ("jobcenter",)
@@ -291,8 +336,13 @@ class PersonMarkeringAdmin(KunVisning, SimpleHistoryAdmin):
 
 
 @admin.register(models.Adgangslog)
-class AdgangslogAdmin(KunLaesning, admin.ModelAdmin):
-    """Read-only: the access log is append-only (a database trigger refuses the rest)."""
+class AdgangslogAdmin(KunLaesning, AdgangLogges, admin.ModelAdmin):
+    """Read-only: the access log is append-only (a database trigger refuses the rest). It
+    names citizens and what was done with their data, so reading it is logged too: the list
+    as search hits, one entry as a view (issue 19, finding 9)."""
+
+    def adgang_personer(self, obj):
+        return [obj.person_id]
 
     list_display = ("tidspunkt", "bruger", "person", "handling", "formaal")
     list_filter = (("tidspunkt", admin.DateFieldListFilter), "handling")

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -126,19 +127,52 @@ class Persongruppemarkering(Kode):
         verbose_name_plural = _("persongruppemarkeringer")
 
 
+# An a-kasse's code names its drop folder (``akasse-<code>/`` under INDBERETNING_DIR) and its
+# recipient key: capital letters A-Z and digits only, short (the codes in use, migration
+# 0002, are at most five characters: "3F", "HK", "METAL"), so no code can step out of the
+# drop folder (issue 19, finding 5). The database checks the same (migration 0014).
+AKASSE_KODE_MOENSTER = r"^[A-Z0-9]{1,10}$"
+valider_akasse_kode = RegexValidator(
+    r"\A[A-Z0-9]{1,10}\Z",
+    message=_(
+        "En a-kasses kode er 1-10 tegn: store bogstaver A-Z og cifre 0-9 (koden navngiver a-kassens drop-mappe)."
+    ),
+    code="akasse_kode",
+)
+
+
 class Akasse(Kode):
     """A recognised unemployment fund (STAR's UnemploymentFundCode) and where its reports go."""
 
+    kode = models.CharField(
+        _("kode"),
+        max_length=40,
+        unique=True,
+        validators=[valider_akasse_kode],
+        help_text=_("STARs kode for a-kassen, fx HK eller 3F: store bogstaver A-Z og cifre, højst 10 tegn."),
+    )
     endpoint_url = models.URLField(
         _("modtageradresse (HTTPS)"),
         blank=True,
-        help_text=_("Tom: indberetninger lægges i drop-mappen akasse-<kode>/."),
+        help_text=_("Tom: indberetninger lægges i a-kassens drop-mappe, akasse-KODE/ under INDBERETNING_DIR."),
     )
 
     class Meta(Kode.Meta):
         verbose_name = _("a-kasse")
         verbose_name_plural = _("a-kasser")
         ordering = ["navn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kode__regex=AKASSE_KODE_MOENSTER),
+                name="akasse_kode_mappenavn",
+                violation_error_message=valider_akasse_kode.message,
+            )
+        ]
+
+    @property
+    def drop_mappe(self) -> str:
+        """The folder its batches are put in when it has no endpoint: ``akasse-<code>/``."""
+        return f"akasse-{self.kode}/"
 
     def clean(self):
         super().clean()
@@ -565,4 +599,5 @@ class Adgangslog(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.tidspunkt:%Y-%m-%d %H:%M} {self.bruger} {self.get_handling_display()}"
+        # Danish time, as the admin shows the field itself (issue 20).
+        return f"{timezone.localtime(self.tidspunkt):%d.%m.%Y %H:%M} {self.bruger} {self.get_handling_display()}"

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,9 +64,13 @@ class Resultat:
 
 
 def formaal_for(bruger: Bruger) -> str:
-    """The purpose recorded with an access: what the user's role does with citizen data."""
+    """The purpose recorded with an access: what the user's role does with citizen data.
+    An administrator (who also holds the caseworker's permissions) administers the system,
+    on the start page too (issue 20)."""
     if bruger.person_id is not None:
         return _("Borgerens egen indsigt")
+    if bruger.is_superuser or bruger.has_perm("registrering.change_bruger"):
+        return _("Administration af systemet")
     if bruger.has_perm("registrering.se_historik") and not bruger.has_perm("registrering.add_samtale"):
         return _("Revision og tilsyn")
     return _("Sagsbehandling efter lov om en aktiv beskæftigelsesindsats")
@@ -108,34 +112,49 @@ def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: A
     a caseworker who tries numbers learns that a citizen exists (also in another jobcenter),
     and the auditor sees who asked (ASVS 7.1). The message names no jobcenter and shows
     nothing of the citizen; it says how to get the citizen moved.
+
+    Two creations of the same citizen at once both pass the first check; the database's
+    unique CPR number stops the second, which then gets the same refusal (and access-log
+    row) as if the citizen had been there first (issue 19, findings 6 and 7), not a 500.
     """
     if bruger.jobcenter_id is None:
         raise ValidationError(_("Din bruger er ikke knyttet til et jobcenter."))
+    _person_findes_afvis(cpr=cpr, bruger=bruger)
+    try:
+        return _person_opret(cpr=cpr, navn=navn, kontaktgruppe=kontaktgruppe, akasse=akasse, bruger=bruger)
+    except IntegrityError:
+        # Rolled back to _person_opret's savepoint; the other creation has committed.
+        _person_findes_afvis(cpr=cpr, bruger=bruger)
+        raise
+
+
+def _person_findes_afvis(*, cpr: str, bruger: Bruger) -> None:
+    """Refuse (and access-log) the creation of a citizen whose CPR number exists."""
     eksisterende = Person.objects.filter(cpr=cpr).values_list("pk", "jobcenter_id").first()
-    if eksisterende is not None:
-        pk, jobcenter_id = eksisterende
-        adgang_log(
-            bruger=bruger,
-            personer=[pk],
-            handling=Adgangslog.Handling.OPRET_AFVIST,
-            detaljer=_("CPR-nummeret findes allerede"),
-        )
-        if jobcenter_id == bruger.jobcenter_id:
-            raise ValidationError(
-                {"cpr": [_("Der findes allerede en borger med dette CPR-nummer. Søg borgeren frem i stedet.")]}
-            )
+    if eksisterende is None:
+        return
+    pk, jobcenter_id = eksisterende
+    adgang_log(
+        bruger=bruger,
+        personer=[pk],
+        handling=Adgangslog.Handling.OPRET_AFVIST,
+        detaljer=_("CPR-nummeret findes allerede"),
+    )
+    if jobcenter_id == bruger.jobcenter_id:
         raise ValidationError(
-            {
-                "cpr": [
-                    _(
-                        "Borgeren er allerede oprettet i et andet jobcenter. Bed en teamleder eller en administrator i "
-                        "borgerens jobcenter om at flytte borgeren til dit jobcenter med »Flyt borger«. Forsøget er "
-                        "skrevet i borgerens adgangslog."
-                    )
-                ]
-            }
+            {"cpr": [_("Der findes allerede en borger med dette CPR-nummer. Søg borgeren frem i stedet.")]}
         )
-    return _person_opret(cpr=cpr, navn=navn, kontaktgruppe=kontaktgruppe, akasse=akasse, bruger=bruger)
+    raise ValidationError(
+        {
+            "cpr": [
+                _(
+                    "Borgeren er allerede oprettet i et andet jobcenter. Bed en teamleder eller en administrator i "
+                    "borgerens jobcenter om at flytte borgeren til dit jobcenter med »Flyt borger«. Forsøget er "
+                    "skrevet i borgerens adgangslog."
+                )
+            ]
+        }
+    )
 
 
 @transaction.atomic

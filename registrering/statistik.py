@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext_lazy as _
 
+from .datofelt import DatoFelt
 from .models import Bruger, Jobcenter, Samtale, Samtaleform, Samtaletype, Visitation
 
 STANDARD_UGER = 12
@@ -191,10 +192,10 @@ class StatistikForm(forms.Form):
     """``fra``, ``til`` (ISO dates; default the last 12 weeks) and, for users who see every
     jobcenter, ``jobcenter`` (kommunekode; empty: all)."""
 
-    fra = forms.DateField(
+    fra = DatoFelt(
         label=_("Fra"), required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
     )
-    til = forms.DateField(
+    til = DatoFelt(
         label=_("Til"), required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
     )
     jobcenter = forms.ModelChoiceField(

@@ -18,12 +18,28 @@ def masker(tekst: str) -> str:
     return CPR_MOENSTER.sub(ERSTATNING, tekst)
 
 
+_FORMATERING = logging.Formatter()
+
+
 class UdenCpr(logging.Filter):
+    """The message, the traceback (with every chained exception: a database error's DETAIL
+    names the duplicate key) and the stack are masked. The traceback is formatted here,
+    once, into ``exc_text``, which every ``logging.Formatter`` prints as it is, and the
+    exception itself is dropped from the record, so no handler can format it again from
+    the original objects (issue 19, finding 6)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         besked = record.getMessage()
         if CPR_MOENSTER.search(besked):
             record.msg = masker(besked)
             record.args = None
+        if record.exc_info:
+            record.exc_text = record.exc_text or _FORMATERING.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = masker(record.exc_text)
+        if record.stack_info:
+            record.stack_info = masker(record.stack_info)
         return True
 
 

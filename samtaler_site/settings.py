@@ -53,8 +53,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
-    "axes",
-    "procrastinate.contrib.django",
+    # django-axes and procrastinate, with Danish names in the admin (samtaler_site/apps.py).
+    "samtaler_site.apps.AxesDansk",
+    "samtaler_site.apps.ProcrastinateDansk",
     "registrering",
     "indberetning",
     "identitet",
@@ -171,11 +172,15 @@ AUTHENTICATION_BACKENDS = [
     "identitet.backends.Kodeordspolitik",
     "registrering.auth.Brugerbackend",  # ModelBackend with fewer queries (registrering/auth.py)
 ]
-# Login throttling (samtaler_site/sikkerhed.py; docs/sikkerhed.md, "V2 Authentication"):
+# Login throttling (samtaler_site/sikkerhed.py; docs/sikkerhed.md, ASVS 2.2.1): growing delays, never a lockout
+# for everyone. Every counter uses the username as Django authenticates it (NFKC, stripped,
+# case-sensitive: sikkerhed.brugernavn_normaliseret, also axes' AXES_USERNAME_CALLABLE).
 # - 5 failed attempts for one username from one address lock that pair for 15 min (axes);
 # - beyond LOGIN_FRIE_FEJL_PR_IP failures from one address, or LOGIN_FRIE_FEJL_PR_BRUGER for
 #   one username from anywhere, within 15 min, each attempt waits 1, 2, 4 … seconds (at most
-#   LOGIN_MAKS_VENTETID) after the last failure: a slow-down, not a lockout.
+#   LOGIN_MAKS_VENTETID) after the last failure: a slow-down, not a lockout. The per-username
+#   delay does not hold back an address the user logged in from within
+#   LOGIN_KENDT_ADRESSE_DAGE days (their own address keeps working during an attack).
 # The client's address is REMOTE_ADDR, or X-Forwarded-For only when REMOTE_ADDR is one of
 # TRUSTED_PROXIES (addresses or networks, comma-separated; default: this machine, where
 # the documented TLS proxy runs in front of gunicorn's 127.0.0.1:8000).
@@ -186,6 +191,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "samtaler_site.sikkerhed.klient_ip"
+AXES_USERNAME_CALLABLE = "samtaler_site.sikkerhed.axes_brugernavn"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The failure log is append-only (issue 19; samtaler_site/append_only.py): axes must never
 # prune it per user (its default deletes beyond 1000 rows), which the app role may not do.
@@ -194,6 +200,7 @@ TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0
 LOGIN_FRIE_FEJL_PR_IP = int(os.environ.get("LOGIN_FRIE_FEJL_PR_IP", 20))
 LOGIN_FRIE_FEJL_PR_BRUGER = int(os.environ.get("LOGIN_FRIE_FEJL_PR_BRUGER", 10))
 LOGIN_MAKS_VENTETID = int(os.environ.get("LOGIN_MAKS_VENTETID", 60))
+LOGIN_KENDT_ADRESSE_DAGE = int(os.environ.get("LOGIN_KENDT_ADRESSE_DAGE", 30))
 # The lockout page is Danish and says how long to wait (status 429).
 AXES_LOCKOUT_CALLABLE = "samtaler_site.fejl.laast_ude"
 
@@ -277,6 +284,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Messages ("Borgeren Bente Borger er oprettet.") name citizens: kept in the server-side
+# session, never in a cookie the browser stores (issue 19, finding 11; ASVS 8.2.2).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day after login; then log in again (absolute)
 # ASVS 3.3.1: and after this many minutes without a request (samtaler_site/sikkerhed.py).
 SESSION_INAKTIV_MINUTTER = int(os.environ.get("SESSION_INAKTIV_MINUTTER", 30))
@@ -299,6 +310,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# The health status's details (backlog, warning codes) for monitoring: a long random value
+# sent as "Authorization: Bearer <token>"; empty (the default): only logged-in operators see
+# them (samtaler_site/sundhed.py). Anonymous callers always get the status only.
+SUNDHED_TOKEN = os.environ.get("SUNDHED_TOKEN", "")
 
 # Reporting (indberetning); see indberetning/ and docs/indberetning.md.
 INDBERETNING_DFDG_URL = os.environ.get("INDBERETNING_DFDG_URL", "")

@@ -6,13 +6,27 @@
   behind the proxy every client would share one address. django-axes uses it
   (``AXES_CLIENT_IP_CALLABLE``), so its per-user lockout (username *and* address) locks
   out the attacker's address, not the user everywhere.
-* :class:`LoginDroesling` — credential spraying (many usernames from one address) and
-  attacks on one account from many addresses are slowed down, not locked out: after
-  ``LOGIN_FRIE_FEJL_PR_IP`` failed logins from one address (``LOGIN_FRIE_FEJL_PR_BRUGER``
-  for one username, from anywhere) within ``AXES_COOLOFF_TIME``, each further attempt must
-  wait 1, 2, 4 … seconds (at most ``LOGIN_MAKS_VENTETID``) after the last failure; an
-  attempt too early gets 429 with ``Retry-After``. The failures are django-axes' own
-  failure log (``AccessFailureLog``), shared by every worker process.
+* :func:`brugernavn_normaliseret` — the username as Django authenticates it: the login
+  form's ``UsernameField`` (surrounding whitespace stripped, then Unicode NFKC) and the
+  backend's exact, case-sensitive match. ``offer2 `` and ``ｏffer2`` log in as ``offer2``, so
+  they are counted as ``offer2`` too, by this throttle and by django-axes
+  (``AXES_USERNAME_CALLABLE``); ``Offer2`` is another user (or none), as at login.
+* :class:`LoginDroesling` — growing delays, never a lockout for everyone (ASVS 2.2.1).
+  Failed logins are django-axes' failure log (``AccessFailureLog``, shared by every worker
+  process), counted within ``AXES_COOLOFF_TIME`` by three counters:
+
+  - per address (any username): beyond ``LOGIN_FRIE_FEJL_PR_IP`` failures, each attempt from
+    that address waits 1, 2, 4 … seconds after its last failure (credential spraying);
+  - per username *and* address: django-axes locks the pair after ``AXES_FAILURE_LIMIT``
+    failures (the attacker's address, not the user's);
+  - per username (any address): beyond ``LOGIN_FRIE_FEJL_PR_BRUGER`` failures, each attempt
+    waits 1, 2, 4 … seconds (at most ``LOGIN_MAKS_VENTETID``) after the last failure, so
+    guessing from many addresses stays slow (under 100 failures an hour) — except from an
+    address the user logged in from within ``LOGIN_KENDT_ADRESSE_DAGE`` days (axes'
+    ``AccessLog``): the user's own, clean address is not held back by failures elsewhere,
+    and keeps only its own two counters.
+
+  An attempt too early gets 429 with ``Retry-After``; it is not a failure and extends nothing.
 * :class:`SessionTidsgraenser` — a session ends after ``SESSION_INAKTIV_MINUTTER``
   without a request (idle timeout) and ``SESSION_COOKIE_AGE`` after login (absolute),
   whichever comes first. Django's session expiry alone slides with every save.
@@ -75,6 +89,31 @@ def klient_ip(request) -> str:
 # --- login throttling -------------------------------------------------------------------------
 
 
+@functools.cache
+def _brugernavnfelt():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.forms import UsernameField
+
+    model = get_user_model()
+    # The login form's field, with the length the form gives it (AuthenticationForm).
+    return UsernameField(max_length=model._meta.get_field(model.USERNAME_FIELD).max_length or 254)
+
+
+def brugernavn_normaliseret(raa) -> str:
+    """The name ``authenticate()`` looks up for what was typed (see the module's docstring)."""
+    if not isinstance(raa, str):
+        return ""
+    return _brugernavnfelt().to_python(raa)
+
+
+def axes_brugernavn(request, credentials=None) -> str:
+    """django-axes' ``AXES_USERNAME_CALLABLE``: its lockouts and logs count the same name."""
+    if credentials:
+        return brugernavn_normaliseret(credentials.get("username"))
+    data = getattr(request, "data", None) or getattr(request, "POST", {})
+    return brugernavn_normaliseret(data.get("username", ""))
+
+
 def ventetid(*, fejl: int, frie: int) -> float:
     """Seconds an attempt must wait after the last failure: 0 up to ``frie`` failures, then
     1, 2, 4 … capped at ``LOGIN_MAKS_VENTETID``."""
@@ -87,45 +126,58 @@ def _login_stier() -> set[str]:
     return {reverse("login"), reverse("admin:login")}
 
 
+def _tilbage(*, fejl: int, sidst, frie: int, nu) -> float:
+    if sidst is None:
+        return 0.0
+    return (sidst + datetime.timedelta(seconds=ventetid(fejl=fejl, frie=frie)) - nu).total_seconds()
+
+
+def kendt_adresse(*, brugernavn: str, ip: str, nu) -> bool:
+    """Has ``brugernavn`` logged in from ``ip`` within ``LOGIN_KENDT_ADRESSE_DAGE`` days?"""
+    from axes.models import AccessLog
+
+    siden = nu - datetime.timedelta(days=settings.LOGIN_KENDT_ADRESSE_DAGE)
+    return AccessLog.objects.filter(username=brugernavn, ip_address=ip, attempt_time__gte=siden).exists()
+
+
+def login_ventetid(*, ip: str, brugernavn: str) -> float:
+    """Seconds the next login attempt from ``ip`` for ``brugernavn`` (normalised) must wait."""
+    from axes.models import AccessFailureLog
+
+    nu = timezone.now()
+    vindue = nu - settings.AXES_COOLOFF_TIME
+    # One query on axes' indexes (address, username) for both counters.
+    tal = AccessFailureLog.objects.filter(
+        Q(ip_address=ip) | Q(username=brugernavn), attempt_time__gte=vindue
+    ).aggregate(
+        ip_fejl=Count("id", filter=Q(ip_address=ip)),
+        ip_sidst=Max("attempt_time", filter=Q(ip_address=ip)),
+        bruger_fejl=Count("id", filter=Q(username=brugernavn)),
+        bruger_sidst=Max("attempt_time", filter=Q(username=brugernavn)),
+    )
+    vent = _tilbage(fejl=tal["ip_fejl"], sidst=tal["ip_sidst"], frie=settings.LOGIN_FRIE_FEJL_PR_IP, nu=nu)
+    bruger = _tilbage(
+        fejl=tal["bruger_fejl"], sidst=tal["bruger_sidst"], frie=settings.LOGIN_FRIE_FEJL_PR_BRUGER, nu=nu
+    )
+    if bruger > vent and not kendt_adresse(brugernavn=brugernavn, ip=ip, nu=nu):
+        vent = bruger
+    return max(vent, 0.0)
+
+
 class LoginDroesling:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.method == "POST" and settings.AXES_ENABLED and request.path in _login_stier():
-            vent = self._vent(request)
+            vent = login_ventetid(
+                ip=klient_ip(request), brugernavn=brugernavn_normaliseret(request.POST.get("username", ""))
+            )
             if vent > 0:
                 svar = render(request, "registration/login_vent.html", {"sekunder": math.ceil(vent)}, status=429)
                 svar["Retry-After"] = str(math.ceil(vent))
                 return svar
         return self.get_response(request)
-
-    def _vent(self, request) -> float:
-        from axes.models import AccessFailureLog
-
-        ip = klient_ip(request)
-        brugernavn = request.POST.get("username", "")
-        nu = timezone.now()
-        vindue = nu - settings.AXES_COOLOFF_TIME
-        # One query on axes' indexes (address, username) for both limits.
-        tal = AccessFailureLog.objects.filter(
-            Q(ip_address=ip) | Q(username=brugernavn), attempt_time__gte=vindue
-        ).aggregate(
-            ip_fejl=Count("id", filter=Q(ip_address=ip)),
-            ip_sidst=Max("attempt_time", filter=Q(ip_address=ip)),
-            bruger_fejl=Count("id", filter=Q(username=brugernavn)),
-            bruger_sidst=Max("attempt_time", filter=Q(username=brugernavn)),
-        )
-        vent = 0.0
-        for fejl, sidst, frie in (
-            (tal["ip_fejl"], tal["ip_sidst"], settings.LOGIN_FRIE_FEJL_PR_IP),
-            (tal["bruger_fejl"], tal["bruger_sidst"], settings.LOGIN_FRIE_FEJL_PR_BRUGER),
-        ):
-            if sidst is None:
-                continue
-            tilbage = (sidst + datetime.timedelta(seconds=ventetid(fejl=fejl, frie=frie)) - nu).total_seconds()
-            vent = max(vent, tilbage)
-        return vent
 
 
 # --- sessions and caching ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ UGYLDIGE_OVERALT = {
 # Wrong for the fields they aim at (dates, codes, ids); a text field may take them.
 FORKERTE = {
     "umulig_dato": "2026-02-30",
+    "dato_ved_kalenderens_ende": "9999-12-31",  # issue 19, finding 7: date arithmetic overflowed
     "ødelagt_uuid": "00000000-0000-0000-0000-00000000000g",
     "stort_tal": "9" * 40,
     "fuldbredde_cifre": "０１０１８０１２３４",
@@ -166,3 +167,58 @@ def test_umulig_dato_i_registreringen_giver_dansk_fejl_ved_feltet(klient, jobcen
         assert svar.status_code == 200
         assert svar.context["form"].errors["dato"] == ["Indtast en gyldig dato."]
     assert not Samtale.objects.exists()
+
+
+# --- issue 19, finding 7: dates outside the calendar a person means --------------------------
+
+YDERDATO_FEJL = "Skriv en dato mellem 01.01.1900 og 31.12.2099."
+
+
+@pytest.mark.parametrize(
+    "fra,til", [("9999-12-20", "9999-12-31"), ("0001-01-01", "0001-01-07"), ("2025-01-01", "9999-12-31")]
+)
+def test_statistik_med_dato_uden_for_kalenderen_giver_dansk_fejl_ved_feltet(client, jobcenter, fra, til):
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    svar = client.get(reverse("registrering:statistik"), {"fra": fra, "til": til})
+    assert svar.status_code == 200
+    fejl = svar.context["form"].errors
+    assert YDERDATO_FEJL in fejl.get("fra", []) + fejl.get("til", [])
+    assert YDERDATO_FEJL in svar.content.decode()
+    assert client.get(reverse("registrering:statistik"), {"fra": fra, "til": til, "format": "csv"}).status_code < 500
+
+
+@pytest.mark.parametrize("dato", ["9999-12-31", "31.12.9999", "0001-01-01", "1899-12-31", "2100-01-01"])
+def test_datoer_uden_for_kalenderen_er_danske_feltfejl_overalt(client, klient, jobcenter, sagsbehandler, dato):
+    person = factories.person(jc=jobcenter)
+    samtale = factories.registrer(person, sagsbehandler).samtale
+    for adresse, data, felt in (
+        (
+            reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}),
+            {**factories.formular(), "dato": dato},
+            "dato",
+        ),
+        (
+            reverse("registrering:samtale-ret", kwargs={"pk": samtale.pk}),
+            {**factories.formular(), "dato": dato, "begrundelse": "Ret dato", "sekvens": samtale.sekvens},
+            "dato",
+        ),
+        (
+            reverse("registrering:person-ret", kwargs={"pk": person.pk}),
+            {"kontaktgruppe": "2", "akasse": "", "gyldig_fra": dato, "begrundelse": "Skift"},
+            "gyldig_fra",
+        ),
+    ):
+        svar = klient.post(adresse, data)
+        assert svar.status_code == 200, adresse
+        assert svar.context["form"].errors[felt] == [YDERDATO_FEJL], adresse
+    client.force_login(factories.bruger("revisor", rolle="revisor"))
+    svar = client.get(reverse("registrering:person-historik", kwargs={"pk": person.pk}), {"dato": dato})
+    assert svar.status_code == 200 and svar.context["dato_form"].errors["dato"] == [YDERDATO_FEJL]
+    assert Samtale.objects.count() == 1 and Samtale.objects.get().sekvens == 1
+
+
+def test_datofelterne_siger_kalenderens_graenser_til_browseren(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    html = klient.get(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})).content.decode()
+    felt = re.search(r'<input[^>]*name="dato"[^>]*>', html).group(0)
+    assert 'min="1900-01-01"' in felt and 'max="2099-12-31"' in felt

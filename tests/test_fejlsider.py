@@ -187,8 +187,34 @@ def test_uden_debug_1_stopper_manglende_secret_key_start_med_klar_besked():
 # --- health endpoint ---------------------------------------------------------------------
 
 
-def test_sundhed_svarer_uden_login_med_indberetningens_efterslaeb(client, sagsbehandler, jobcenter):
-    svar = client.get(reverse("sundhed"))
+TOKEN = "overvaagning-" + "t" * 40
+
+
+def test_sundhed_svarer_anonyme_kun_med_status(client, sagsbehandler, jobcenter, settings):
+    """Issue 19, finding 12: a load balancer (anyone) learns that the node is up, nothing
+    about the backlog or the warnings."""
+    settings.SUNDHED_TOKEN = TOKEN
+    person = factories.person(kontaktgruppe="1", jc=jobcenter, akasse="HK")
+    services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=factories.igaar()),
+        bruger=sagsbehandler,
+        tidspunkt=timezone.now() - datetime.timedelta(minutes=60),
+    )
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer forkert"}, {"HTTP_AUTHORIZATION": TOKEN}):
+        svar = client.get(reverse("sundhed"), **headers)
+        assert svar.status_code == 200 and svar["Content-Type"] == "application/json"
+        assert json.loads(svar.content) == {"status": "ok"}
+        assert "no-cache" in svar["Cache-Control"]
+    # A caseworker is no operator.
+    client.force_login(sagsbehandler)
+    assert json.loads(client.get(reverse("sundhed")).content) == {"status": "ok"}
+
+
+def test_sundhed_med_token_viser_indberetningens_efterslaeb(client, sagsbehandler, jobcenter, settings):
+    settings.SUNDHED_TOKEN = TOKEN
+    token = {"HTTP_AUTHORIZATION": f"Bearer {TOKEN}"}
+    svar = client.get(reverse("sundhed"), **token)
     assert svar.status_code == 200 and svar["Content-Type"] == "application/json"
     krop = json.loads(svar.content)
     assert krop["status"] == "ok" and krop["database"] == "ok"
@@ -196,15 +222,19 @@ def test_sundhed_svarer_uden_login_med_indberetningens_efterslaeb(client, sagsbe
     assert "venter" not in krop["indberetning"]["advarsler"]
     person = factories.person(kontaktgruppe="1", jc=jobcenter, akasse="HK")
     services.samtale_registrer(person=person, data=factories.data(), bruger=sagsbehandler)
-    krop = json.loads(client.get(reverse("sundhed")).content)
+    krop = json.loads(client.get(reverse("sundhed"), **token).content)
     assert krop["indberetning"]["afventende"] == 2  # DFDG and the a-kasse
     assert krop["indberetning"]["aeldste_sekunder"] >= 0
     assert person.cpr not in svar.content.decode() and "no-cache" in svar["Cache-Control"]
+    # Without a configured token, no bearer value opens the details.
+    settings.SUNDHED_TOKEN = ""
+    assert json.loads(client.get(reverse("sundhed"), HTTP_AUTHORIZATION="Bearer ").content) == {"status": "ok"}
 
 
 def test_sundhed_viser_indberetningens_advarsler_uden_personoplysninger(client, sagsbehandler, jobcenter, settings):
     """Issue 12: a stalled queue shows in the health status too (codes only, still 200)."""
     settings.INDBERETNING_ALARM_MINUTTER = 15
+    settings.SUNDHED_TOKEN = TOKEN
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Stine Stilstand")
     services.samtale_registrer(
         person=person,
@@ -212,8 +242,27 @@ def test_sundhed_viser_indberetningens_advarsler_uden_personoplysninger(client, 
         bruger=sagsbehandler,
         tidspunkt=timezone.now() - datetime.timedelta(minutes=16),
     )
-    svar = client.get(reverse("sundhed"))
+    svar = client.get(reverse("sundhed"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     krop = json.loads(svar.content)
     assert svar.status_code == 200
     assert "venter" in krop["indberetning"]["advarsler"]
     assert person.cpr not in svar.content.decode() and person.navn not in svar.content.decode()
+
+
+def test_sundhed_for_en_teamleder_taeller_kun_eget_jobcenter(client, jobcenter, andet_jobcenter, settings):
+    settings.INDBERETNING_ALARM_MINUTTER = 15
+    odense = factories.bruger("sb-odense", jc=andet_jobcenter)
+    services.samtale_registrer(
+        person=factories.person(kontaktgruppe="2", jc=andet_jobcenter),
+        data=factories.data(dato=factories.igaar()),
+        bruger=odense,
+        tidspunkt=timezone.now() - datetime.timedelta(minutes=30),
+    )
+    client.force_login(factories.bruger("tl", rolle="teamleder", jc=jobcenter))
+    krop = json.loads(client.get(reverse("sundhed")).content)
+    assert krop["indberetning"]["afventende"] == 0 and "venter" not in krop["indberetning"]["advarsler"]
+    client.force_login(factories.bruger("tl-odense", rolle="teamleder", jc=andet_jobcenter))
+    krop = json.loads(client.get(reverse("sundhed")).content)
+    assert krop["indberetning"]["afventende"] == 1 and "venter" in krop["indberetning"]["advarsler"]
+    client.force_login(factories.bruger("adm", rolle="administrator", is_staff=True))
+    assert json.loads(client.get(reverse("sundhed")).content)["indberetning"]["afventende"] == 1

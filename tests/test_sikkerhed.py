@@ -1,5 +1,7 @@
 """Hardening: check --deploy, argon2, login throttling, CSP without inline scripts, sessions."""
 
+import datetime
+import logging
 import os
 import re
 import subprocess
@@ -121,26 +123,35 @@ def login(client, brugernavn, kodeord="forkert", *, ip="203.0.113.5", **meta):
     return client.post(reverse("login"), {"username": brugernavn, "password": kodeord}, REMOTE_ADDR=ip, **meta)
 
 
+class Klokke:
+    """The clock the throttle and django-axes read, moved forward by the test: time passes
+    without sleeping and without rewriting axes' (append-only) failure log."""
+
+    def __init__(self, monkeypatch):
+        import axes.attempts
+        import axes.handlers.proxy
+        from django.utils import timezone
+
+        self.forskel = datetime.timedelta(0)
+        aegte = timezone.now
+
+        def nu():
+            return aegte() + self.forskel
+
+        self.nu = nu
+        for modul in (timezone, axes.attempts, axes.handlers.proxy):
+            monkeypatch.setattr(modul, "now", nu)
+
+    def frem(self, sekunder: float) -> None:
+        self.forskel += datetime.timedelta(seconds=sekunder)
+
+
 @pytest.fixture
-def tilbage_i_tid(monkeypatch):
-    """As if the failures so far happened ``sekunder`` earlier (the slow-down counts from the
-    last one): the clock moves on. (The failure log itself is append-only: issue 19.)"""
-    import datetime
-
-    from django.utils import timezone
-
-    aegte_nu = timezone.now
-    forskydning = datetime.timedelta(0)
-    monkeypatch.setattr(timezone, "now", lambda: aegte_nu() + forskydning)
-
-    def frem(sekunder):
-        nonlocal forskydning
-        forskydning += datetime.timedelta(seconds=sekunder)
-
-    return frem
+def klokke(monkeypatch):
+    return Klokke(monkeypatch)
 
 
-def test_credential_spraying_fra_en_adresse_bremses(client, settings, jobcenter, tilbage_i_tid):
+def test_credential_spraying_fra_en_adresse_bremses(client, settings, jobcenter, klokke):
     """30 usernames from one address: after LOGIN_FRIE_FEJL_PR_IP failures each attempt must
     wait longer (1, 2, 4 … s); other addresses are not affected, and it is a delay, not a lockout."""
     factories.bruger("sara", jc=jobcenter)
@@ -153,21 +164,21 @@ def test_credential_spraying_fra_en_adresse_bremses(client, settings, jobcenter,
     assert login(client, "sara", "hemmeligt-kodeord", ip="198.51.100.9").status_code == 302
     client.logout()
     # After the wait the next attempt is tried (a failure again), and the wait doubles.
-    tilbage_i_tid(1.5)
+    klokke.frem(1.5)
     assert login(client, "bruger32").status_code == 200
     assert login(client, "bruger33")["Retry-After"] == "2"
-    tilbage_i_tid(2.5)
+    klokke.frem(2.5)
     assert login(client, "sara", "hemmeligt-kodeord").status_code == 302
 
 
-def test_en_bruger_angrebet_fra_mange_adresser_bremses(client, jobcenter, tilbage_i_tid):
+def test_en_bruger_angrebet_fra_mange_adresser_bremses(client, jobcenter, klokke):
     """Per username too, across addresses (axes' lockout is per username *and* address)."""
     factories.bruger("sara", jc=jobcenter)
     for i in range(10):
         assert login(client, "sara", ip=f"203.0.113.{i + 10}").status_code == 200
     svar = login(client, "sara", ip="203.0.113.99")
     assert svar.status_code == 429 and svar["Retry-After"] == "1"
-    tilbage_i_tid(1.5)
+    klokke.frem(1.5)
     assert login(client, "sara", "hemmeligt-kodeord", ip="203.0.113.100").status_code == 302
 
 
@@ -185,6 +196,86 @@ def test_bag_proxyen_laaser_en_angriber_ikke_brugeren_ude_for_alle(client, setti
     from axes.models import AccessAttempt
 
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+
+
+# --- issue 19, findings 3 and 4: the name Django logs in, and no lockout for everyone --------
+
+RIGTIGT = "hemmeligt-kodeord"
+
+
+def test_throttlingen_normaliserer_brugernavnet_som_login_goer(client, jobcenter, klokke):
+    """Finding 3: ``sara `` and ``ｓａｒａ`` (fullwidth) log in as ``sara``, so failures sent
+    under those names count against ``sara``, and attempts under them are slowed with her."""
+    from axes.models import AccessFailureLog
+
+    factories.bruger("sara", jc=jobcenter)
+    for i, variant in enumerate(["sara ", " sara", "ｓａｒａ", "\tsara"]):
+        assert login(client, variant, RIGTIGT, ip=f"192.0.2.{i + 1}").status_code == 302, repr(variant)
+        client.logout()
+    klokke.frem(24 * 3600)
+    for i in range(10):
+        assert login(client, "sara", ip=f"203.0.113.{i + 10}").status_code == 200
+    # The eleventh failure for her, under another spelling and from a new address, must wait.
+    for variant in ("sara ", "ｓａｒａ", "ｓara\n"):
+        svar = login(client, variant, ip="198.51.100.77")
+        assert svar.status_code == 429 and svar["Retry-After"] == "1", repr(variant)
+    # Failures sent under the variants are counted (and logged) as hers.
+    klokke.frem(2)
+    assert login(client, "ｓａｒａ ", ip="198.51.100.78").status_code == 200
+    assert set(AccessFailureLog.objects.values_list("username", flat=True)) == {"sara"}
+    assert login(client, "sara", ip="198.51.100.79")["Retry-After"] == "2"
+
+
+def test_store_bogstaver_er_en_anden_bruger_som_ved_login(client, jobcenter, klokke):
+    """Django's login is case-sensitive (``SARA`` is not ``sara``), and so is the throttle:
+    failures for ``SARA`` do not slow ``sara``."""
+    factories.bruger("sara", jc=jobcenter)
+    assert login(client, "SARA", RIGTIGT, ip="192.0.2.1").status_code == 200
+    for i in range(12):
+        login(client, "SARA", ip=f"203.0.113.{i + 10}")
+    assert login(client, "sara", RIGTIGT, ip="198.51.100.9").status_code == 302
+
+
+def test_et_angreb_fra_mange_adresser_holder_ikke_brugeren_ude_fra_sin_egen_adresse(client, jobcenter, klokke):
+    """Finding 4: one failure a minute from ever new addresses kept the real user at 429 on
+    every attempt with the right password. Now her own address (she logged in from it
+    recently) lets her in at once, while guessing from other addresses stays slowed."""
+    factories.bruger("sara", jc=jobcenter)
+    kontor = "192.0.2.50"
+    assert login(client, "sara", RIGTIGT, ip=kontor).status_code == 302
+    client.logout()
+    klokke.frem(24 * 3600)
+    for minut in range(30):
+        login(client, "sara", ip=f"203.0.113.{minut + 100}")  # the attacker, once a minute
+        if minut >= 15:
+            # Right after an attacker's failure: Sara at her office logs in.
+            assert login(client, "sara", RIGTIGT, ip=kontor).status_code == 302, minut
+            client.logout()
+        klokke.frem(60)
+    # Guessing from a new address is slowed: a delay with Retry-After, never more than the cap.
+    login(client, "sara", ip="203.0.113.200")
+    svar = login(client, "sara", RIGTIGT, ip="198.51.100.20")
+    assert svar.status_code == 429 and 1 <= int(svar["Retry-After"]) <= 60
+    # A delay, not a lockout: after it, the right password from that new address works.
+    klokke.frem(int(svar["Retry-After"]))
+    assert login(client, "sara", RIGTIGT, ip="198.51.100.20").status_code == 302
+
+
+def test_hoejst_100_fejlede_forsoeg_i_timen_paa_en_konto_fra_mange_adresser(client, jobcenter, klokke):
+    """ASVS 2.2.1: no more than 100 failed attempts per hour on one account. An attacker with
+    a new address for every attempt tries again the moment the delay allows it."""
+    factories.bruger("sara", jc=jobcenter)
+    start = klokke.nu()
+    fejl = forsoeg = 0
+    while klokke.nu() - start < datetime.timedelta(hours=1):
+        forsoeg += 1
+        svar = login(client, "sara", ip=f"10.{forsoeg // 65536 % 256}.{forsoeg // 256 % 256}.{forsoeg % 256}")
+        if svar.status_code == 429:
+            klokke.frem(int(svar["Retry-After"]))
+        else:
+            assert svar.status_code == 200
+            fejl += 1
+    assert 10 < fejl <= 100, fejl
 
 
 def test_x_forwarded_for_tales_kun_fra_den_betroede_proxy(rf, settings):
@@ -428,3 +519,59 @@ def test_gunicorns_adgangslog_har_ingen_forespoergselsstreng():
     (linje,) = linjer
     assert '"GET /borgere/" 200 1234' in linje
     assert "Tove" not in linje and "q=" not in linje
+
+
+# --- issue 19, finding 6: tracebacks are masked like messages ---------------------------------
+
+
+def _log_fejl_med_cpr(logger_navn: str) -> logging.LogRecord:
+    """A database error as psycopg words it (the CPR number in its DETAIL), raised again from
+    a wrapper that names it too, logged with its traceback as Django logs a 500."""
+    log = logging.getLogger(logger_navn)
+    optaget = []
+    handler = logging.Handler()
+    handler.emit = optaget.append
+    log.addHandler(handler)
+    try:
+        try:
+            raise ValueError(
+                "duplicate key value violates unique constraint\nDETAIL:  Key (cpr)=(0101901234) already exists."
+            )
+        except ValueError as e:
+            raise RuntimeError("Oprettelse af 010190-1234 fejlede") from e
+    except RuntimeError:
+        log.exception("Internal Server Error: /borgere/ny/")
+    finally:
+        log.removeHandler(handler)
+    (record,) = optaget
+    return record
+
+
+@pytest.mark.parametrize("logger_navn", ["django.request", "registrering", "psycopg"])
+def test_tracebacks_i_loggen_viser_intet_cpr_nummer(logger_navn):
+    from django.conf import settings
+
+    record = _log_fejl_med_cpr(logger_navn)
+    # What the project's console handler writes: its filters, then its formatter.
+    konsol = next(h for h in logging.getLogger().handlers if any(type(f).__name__ == "UdenCpr" for f in h.filters))
+    assert konsol.filter(record)
+    tekst = konsol.format(record) + logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]).format(record)
+    assert "0101901234" not in tekst and "010190-1234" not in tekst
+    assert "[cpr fjernet]" in tekst and "ValueError" in tekst and "RuntimeError" in tekst and "Traceback" in tekst
+
+
+# --- issue 19, finding 11: messages that name a citizen stay on the server --------------------
+
+
+def test_beskeder_med_borgerens_navn_gemmes_i_sessionen_ikke_i_en_cookie(klient, jobcenter):
+    svar = klient.post(
+        reverse("registrering:person-opret"),
+        {"cpr": factories.cpr(), "navn": "Cookie Carlsen", "kontaktgruppe": "2", "akasse": ""},
+    )
+    assert svar.status_code == 302
+    assert "messages" not in svar.cookies
+    assert all("Carlsen" not in morsel.value for morsel in svar.cookies.values())
+    assert all("Carlsen" not in morsel.value for morsel in klient.cookies.values())
+    side = klient.get(svar["Location"])
+    assert "Borgeren Cookie Carlsen er oprettet." in side.content.decode()
+    assert "messages" not in side.cookies

@@ -519,3 +519,46 @@ def test_borgerens_side_escaper_det_indtastede(klient, jobcenter, sagsbehandler)
         )
         assert "&amp;amp;" not in html  # not escaped twice
         assert '<article class="list-group-item' in html  # and the row's own markup is markup
+
+
+# --- issue 19, finding 8: a formset count above the maximum costs nothing ---------------------
+
+
+@pytest.mark.parametrize("antal", ["31", "5000", "9" * 30])
+def test_flere_deltagere_end_tilladt_afvises_foer_nogen_formular_bygges(klient, jobcenter, antal):
+    person = factories.person(jc=jobcenter)
+    adresse = reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk})
+    svar = klient.post(adresse, {**factories.formular(), "deltagere-TOTAL_FORMS": antal})
+    assert svar.status_code == 200
+    assert svar.context["formset"].forms == []  # not one participant form was built
+    html = svar.content.decode()
+    assert "Der kan højst være 30 deltagere i en samtale." in html
+    assert len(svar.content) < 200_000 and 'name="deltagere-0-navn"' not in html
+    assert not Samtale.objects.exists()
+
+
+def test_deltagerraekker_ud_over_graensen_uden_managementfelter_afvises_ogsaa(klient, jobcenter):
+    """An integrator's post without Django's management fields: a row numbered above the
+    maximum is refused with the rest, not silently left out."""
+    person = factories.person(jc=jobcenter)
+    data = {k: v for k, v in factories.formular().items() if not k.startswith("deltagere-")}
+    data.update({"deltagere-30-navn": "Række 31", "deltagere-30-rolle": "mentor", "deltagere-30-deltagelsesform": "1"})
+    svar = klient.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), data)
+    assert svar.status_code == 200 and "Der kan højst være 30 deltagere i en samtale." in svar.content.decode()
+    assert not Samtale.objects.exists()
+
+
+def test_30_deltagere_er_tilladt(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    data = {**factories.formular(), "deltagere-TOTAL_FORMS": "30"}
+    for i in range(30):
+        data.update(
+            {
+                f"deltagere-{i}-navn": f"Deltager {i}",
+                f"deltagere-{i}-rolle": "mentor",
+                f"deltagere-{i}-deltagelsesform": "1",
+            }
+        )
+    svar = klient.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), data)
+    assert svar.status_code == 302
+    assert Samtale.objects.get().deltagere.count() == 30

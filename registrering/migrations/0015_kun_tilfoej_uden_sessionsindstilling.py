@@ -27,7 +27,7 @@ $$ LANGUAGE plpgsql;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrering", "0013_forside_og_soegning"),
+        ("registrering", "0014_akasse_kode_mappenavn"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 

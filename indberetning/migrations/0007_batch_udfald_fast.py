@@ -156,8 +156,8 @@ def tilbage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indberetning", "0005_opdeling_og_erstatning"),
-        ("registrering", "0014_kun_tilfoej_uden_sessionsindstilling"),  # samtaler_er_ejer()
+        ("indberetning", "0006_forsendelse_navn_og_kvitteringer_uden_cpr"),
+        ("registrering", "0015_kun_tilfoej_uden_sessionsindstilling"),  # samtaler_er_ejer()
     ]
 
     operations = [migrations.RunPython(frem, tilbage)]
