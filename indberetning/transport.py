@@ -9,7 +9,8 @@ Two kinds, chosen per recipient by :func:`adresse_for`:
   connection: try again later with the same id.
 * A drop folder, ``INDBERETNING_DIR/<recipient>/<batchId>.xml``: written to a hidden
   temporary name in the same folder, flushed to disk and renamed with ``os.replace``, so a
-  reader never sees half a file. A resend writes the same bytes to the same name.
+  reader never sees half a file. A resend writes the same bytes to the same name. The
+  result is ``AFLEVERET``, never ``KVITTERET``: nobody has acknowledged the file.
 
 Nothing here logs the document or the receiver's answer (either may hold a CPR number).
 """
@@ -31,7 +32,8 @@ from django.conf import settings
 
 from .models import DFDG
 
-KVITTERET = "kvitteret"
+KVITTERET = "kvitteret"  # the receiver's receipt (HTTP 2xx, or 412: it already has the id)
+AFLEVERET = "afleveret"  # written whole to a drop folder: no receipt, nobody has answered
 AFVIST = "afvist"
 PROEV_IGEN = "proev_igen"
 
@@ -52,7 +54,7 @@ class Adresse:
 
 @dataclass(frozen=True)
 class Udfald:
-    resultat: str  # KVITTERET, AFVIST or PROEV_IGEN
+    resultat: str  # KVITTERET, AFLEVERET, AFVIST or PROEV_IGEN
     besked: str = ""
     kvittering: str = ""
     http_status: int | None = None
@@ -201,7 +203,8 @@ def mappe_send(*, mappe: Path, batch_id, dokument: bytes) -> Udfald:
     except OSError as e:
         return Udfald(PROEV_IGEN, besked=f"Kunne ikke skrive i drop-mappen: {e.strerror or e}")
     sha = hashlib.sha256(dokument).hexdigest()
-    return Udfald(KVITTERET, besked="Lagt i drop-mappen.", kvittering=f"{endelig} sha256={sha}")
+    # Not a receipt: the file is there, and that is all this system knows.
+    return Udfald(AFLEVERET, besked=f"Lagt i drop-mappen som {endelig} (sha256={sha}); ingen kvittering.")
 
 
 def _fsync_mappe(mappe: Path) -> None:
