@@ -276,6 +276,21 @@ class Bruger(AbstractUser):
 CPR_TI_CIFRE = re.compile(r"[0-9]{10}")
 
 
+# What may stand between the digits of a CPR number as people type and paste it: ASCII
+# white space, a full stop, and every dash a keyboard or a word processor makes (hyphen,
+# non-breaking hyphen, figure dash, en and em dash, minus sign). Not a no-break space or
+# any other Unicode "space": see tests/registrering/test_cpr.py. The same set for creating
+# a citizen and for searching (forms.cpr_normaliser, selectors.soegning_fortolk).
+CPR_SKILLETEGN = " \t\n\r\f\v.-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_CPR_SKILLETEGN = re.compile(f"[{re.escape(CPR_SKILLETEGN)}]")
+
+
+def cpr_uden_skilletegn(tekst: str) -> str:
+    """``tekst`` without the separators a CPR number may be typed with (:data:`CPR_SKILLETEGN`);
+    any other character, a Unicode digit included, is left for the validator to refuse."""
+    return _CPR_SKILLETEGN.sub("", tekst or "")
+
+
 def valider_cpr(vaerdi: str) -> None:
     """The stored CPR number: ten ASCII digits with a real birth date (no modulus 11:
     numbers failing it have been issued since 2007). Forms normalise first

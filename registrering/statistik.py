@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .models import Bruger, Jobcenter, Samtale, Samtaleform, Samtaletype, Visitation
@@ -252,6 +253,16 @@ class StatistikForm(forms.Form):
         if not self.vaelg_jobcenter:
             return self.bruger.jobcenter
         return self.cleaned_data.get("jobcenter") if self.is_valid() else None
+
+    def csv_query(self, *, fra: datetime.date, til: datetime.date, jobcenter: Jobcenter | None) -> str:
+        """The CSV link's query: the period and jobcenter the page shows (the default when
+        the input was refused), so the download is what the person sees."""
+        q = QueryDict(mutable=True)
+        q.update({"fra": fra.isoformat(), "til": til.isoformat()})
+        if self.vaelg_jobcenter and jobcenter is not None:
+            q["jobcenter"] = jobcenter.kode
+        q["format"] = "csv"
+        return q.urlencode()
 
     def periode(self) -> tuple[datetime.date, datetime.date]:
         """The period asked for, or the default when the input is refused."""
