@@ -171,7 +171,7 @@ class SamtaleForm(forms.Form):
         help_text=_("Registreres som persongruppemarkeringen »Tidlig opfølgning - fast track« (§ 28 stk. 3)."),
     )
     cv_ikke_fyldestgoerende = forms.BooleanField(
-        label=_("Cv-oplysningerne er ikke længere fyldestgørende"),
+        label=_("CV-oplysningerne er ikke længere fyldestgørende"),
         required=False,
         help_text=_("Jobcentrets vurdering (§ 28 stk. 4)."),
     )

@@ -193,7 +193,7 @@ class KontaktgruppeRegel(Gyldighed):
     """Which § 28 parts apply to a kontaktgruppe in a period (stk. 4 and 5)."""
 
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="regler")
-    cv_vurdering = models.BooleanField(_("cv-vurdering (stk. 4)"), default=False)
+    cv_vurdering = models.BooleanField(_("CV-vurdering (stk. 4)"), default=False)
     akasse_videregivelse = models.BooleanField(_("videregives til a-kassen (stk. 5)"), default=False)
 
     class Meta:
@@ -416,7 +416,7 @@ class Samtale(models.Model):
     )
     praktiske_aftaler = models.TextField(_("praktiske aftaler"), blank=True)
     tidlig_opfoelgning = models.BooleanField(_("borgeren anmoder om tidlig opfølgning"), default=False)
-    cv_ikke_fyldestgoerende = models.BooleanField(_("cv er ikke længere fyldestgørende"), default=False)
+    cv_ikke_fyldestgoerende = models.BooleanField(_("CV er ikke længere fyldestgørende"), default=False)
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="+")
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)

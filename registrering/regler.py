@@ -278,7 +278,7 @@ def valider_samtale(
 
     if data.cv_ikke_fyldestgoerende and not regler.cv_vurdering:
         tilfoej(
-            "cv_ikke_fyldestgoerende", _("Cv-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4).")
+            "cv_ikke_fyldestgoerende", _("CV-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4).")
         )
 
     if data.samtaletype is not None:

@@ -4,13 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from samtaler_site import fejl, sundhed
-from samtaler_site.login import LoginFormular
+from samtaler_site.login import LoginFormular, LogUd
 
 urlpatterns = [
     # Only login and logout from django.contrib.auth: password reset and change pages are
     # not exposed (no e-mail is configured; administrators set passwords in the admin).
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginFormular), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A GET answers a Danish page with a button that logs out (a POST); see login.py.
+    path("accounts/logout/", LogUd.as_view(), name="logout"),
     # The admin's own password change is not exposed either (ASVS 2.1: passwords are set by
     # an administrator in the user admin); it answers 404 and its link is gone
     # (templates/admin/base_site.html).
