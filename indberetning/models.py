@@ -57,8 +57,8 @@ class Batch(models.Model):
     recognised by the receiver (HTTP 412) and never becomes a second delivery."""
 
     class Status(models.TextChoices):
-        KLAR = "klar", _("klar")
-        SENDES = "sendes", _("sendes")
+        KLAR = "klar", _("venter på afsendelse")
+        SENDES = "sendes", _("sendes nu")
         # The receiver answered with a receipt (HTTP 2xx, or 412 for an id it already has).
         KVITTERET = "kvitteret", _("kvitteret")
         # Written whole to the recipient's drop folder: delivered as far as this system can

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='batch',
             name='status',
-            field=models.CharField(choices=[('klar', 'klar'), ('sendes', 'sendes'), ('kvitteret', 'kvitteret'), ('afleveret', 'lagt i drop-mappen'), ('afvist', 'afvist'), ('fejlet', 'fejlet'), ('opdelt', 'delt op'), ('erstattet', 'erstattet af rettelse')], default='klar', max_length=12, verbose_name='status'),
+            field=models.CharField(choices=[('klar', 'venter på afsendelse'), ('sendes', 'sendes nu'), ('kvitteret', 'kvitteret'), ('afleveret', 'lagt i drop-mappen'), ('afvist', 'afvist'), ('fejlet', 'fejlet'), ('opdelt', 'delt op'), ('erstattet', 'erstattet af rettelse')], default='klar', max_length=12, verbose_name='status'),
         ),
         migrations.RunSQL(FREM, TILBAGE),
     ]
