@@ -29,7 +29,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from indberetning.koersel import koersel_synkron
 from indberetning.models import Batch
 from registrering import services
-from registrering.models import Bruger, Kontaktgruppe, Person
+from registrering.models import Bruger, Jobcenter, Kontaktgruppe, Person
 from tests import factories
 from tests.browser.hjaelpere import detalje_url, log_ind, opret_url
 
@@ -415,7 +415,9 @@ def test_borgerens_side_siger_hvad_der_er_sket_med_indberetningen(context: Brows
     _skud(page, f"mine-samtaler-{bredde}")
 
 
-def test_teamlederens_menu_staar_paa_en_linje_ved_1280_px(context: BrowserContext, live_server, verden):
+def test_teamlederens_menu_staar_paa_en_linje_ved_1280_px(context: BrowserContext, live_server, verden, jobcenter):
+    # The demo's names, with which "Find borger" and "Log ud" broke over two lines.
+    Jobcenter.objects.filter(pk=jobcenter.pk).update(navn="Jobcenter Aarhus (demo)")
     page, vagt = _side(context, verden[0]["teamleder"], live_server, 1280)
     page.goto(reverse("registrering:forside"))
     # Each item's text in line boxes: one line each, "Find borger" not "Find / borger".
