@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import klienter, services
 from .afvisning import Afvisning
@@ -73,8 +73,12 @@ def retur(request: HttpRequest, udbyder: str) -> HttpResponse:
     return redirect(naeste or settings.LOGIN_REDIRECT_URL)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def log_ud(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        # A bookmark or a typed address (issue 20): nothing happens on a GET; the Danish
+        # page asks, and its button logs out with a POST.
+        return render(request, "registration/log_ud.html", {"logget_ind": request.user.is_authenticated})
     oidc = request.session.get(SESSION_OIDC)
     logout(request)
     tilbage = request.build_absolute_uri(reverse("identitet:logget-ud"))

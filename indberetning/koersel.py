@@ -119,6 +119,8 @@ def koersel_synkron(
                 koersel.sendinger += 1
                 if udfald.resultat == transport.KVITTERET:
                     koersel.kvitteret += 1
+                elif udfald.resultat == transport.AFLEVERET:
+                    koersel.afleveret += 1
                 elif udfald.resultat == OPDELT:
                     koersel.opdelt += 1
                 else:

@@ -197,6 +197,8 @@ def _udfald_gem(
         felter["dokument_bytes"] = stoerrelse
     if udfald.resultat == transport.KVITTERET:
         felter.update(status=Batch.Status.KVITTERET, kvittering=udfald.kvittering, kvitteret=nu)
+    elif udfald.resultat == transport.AFLEVERET:
+        felter["status"] = Batch.Status.AFLEVERET
     elif udfald.resultat == transport.AFVIST:
         # Not the receiver's answer (held back before sending): ``fejlet``.
         felter["status"] = Batch.Status.FEJLET if fejlet or udfald.http_status is None else Batch.Status.AFVIST

@@ -57,9 +57,13 @@ class Batch(models.Model):
     recognised by the receiver (HTTP 412) and never becomes a second delivery."""
 
     class Status(models.TextChoices):
-        KLAR = "klar", _("klar")
-        SENDES = "sendes", _("sendes")
+        KLAR = "klar", _("venter på afsendelse")
+        SENDES = "sendes", _("sendes nu")
+        # The receiver answered with a receipt (HTTP 2xx, or 412 for an id it already has).
         KVITTERET = "kvitteret", _("kvitteret")
+        # Written whole to the recipient's drop folder: delivered as far as this system can
+        # tell, but nobody has acknowledged it, so it is never called received.
+        AFLEVERET = "afleveret", _("lagt i drop-mappen")
         AFVIST = "afvist", _("afvist")
         FEJLET = "fejlet", _("fejlet")
         # A refused batch of several events whose events went on in smaller batches
@@ -219,6 +223,7 @@ class Koersel(models.Model):
     haendelser_batchet = models.PositiveIntegerField(_("hændelser lagt i batches"), default=0)
     sendinger = models.PositiveIntegerField(_("batches sat til afsendelse"), default=0)
     kvitteret = models.PositiveIntegerField(_("kvitteret"), default=0)
+    afleveret = models.PositiveIntegerField(_("lagt i drop-mappen"), default=0)
     afvist = models.PositiveIntegerField(_("afvist"), default=0)
     fejlet = models.PositiveIntegerField(_("fejlet"), default=0)
     opdelt = models.PositiveIntegerField(_("delt op"), default=0)
@@ -245,7 +250,9 @@ class Koersel(models.Model):
         if self.sendinger:
             dele.append(_("%(n)s forsendelser sat til afsendelse") % {"n": self.sendinger})
         if self.kvitteret:
-            dele.append(_("%(n)s modtaget") % {"n": self.kvitteret})
+            dele.append(_("%(n)s modtaget (kvitteret)") % {"n": self.kvitteret})
+        if self.afleveret:
+            dele.append(_("%(n)s lagt i drop-mappen") % {"n": self.afleveret})
         if self.opdelt:
             dele.append(_("%(n)s afviste forsendelser delt op for at finde den afviste samtale") % {"n": self.opdelt})
         if self.afvist:

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 
 from . import conf
-from .models import ADGANG_NAEGTET, DFDG, Batch, Haendelse, Koersel, modtager_navn
+from .models import ADGANG_NAEGTET, DFDG, Batch, Haendelse, Handling, Koersel, modtager_navn
 
 ALLE = None
 
@@ -77,7 +77,8 @@ def alarm_minutter() -> float:
 
 # The batch states the recipients table counts, with the words the page uses for them.
 VIST_STATUS = [
-    (Batch.Status.KVITTERET, _l("Modtaget")),
+    (Batch.Status.KVITTERET, _l("Modtaget (kvitteret)")),
+    (Batch.Status.AFLEVERET, _l("Lagt i drop-mappen")),
     (Batch.Status.AFVIST, _l("Afvist")),
     (Batch.Status.FEJLET, _l("Ikke leveret")),
     (Batch.Status.KLAR, _l("Venter på afsendelse/nyt forsøg")),
@@ -142,14 +143,30 @@ def modtagere_oversigt(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime
                 "alder": (nu - a["aeldste"]) if a else None,
                 "alder_tekst": alder_tekst(nu - a["aeldste"]) if a else "",
                 "status": [pr_status.get(modtager, {}).get(s, 0) for s, _navn in VIST_STATUS],
+                "status_navne": [(pr_status.get(modtager, {}).get(s, 0), navn) for s, navn in VIST_STATUS],
             }
         )
     return raekker
 
 
+def _antal_handling(handling: str) -> Coalesce:
+    """How many of the batch's events are of one kind (opret, ret, annuller)."""
+    return Coalesce(
+        Subquery(
+            Haendelse.objects.filter(batch=OuterRef("pk"), handling=handling)
+            .order_by()
+            .values("batch")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
 def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batch]:
     """Each batch with its (first) event's conversation and citizen, for a link when the
-    batch holds one event, and whether it holds another jobcenter's events.
+    batch holds one event (and whether that conversation is cancelled, so nobody is sent to
+    correct it), and whether it holds another jobcenter's events.
 
     ``antal_vist`` is what the page counts: every event for an administrator, the team
     lead's own jobcenter's for a team lead, whose first own event is the one linked: a
@@ -161,6 +178,8 @@ def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batc
         person_id=Subquery(foerste.values("samtale__person_id")[:1]),
         samtale_dato=Subquery(foerste.values("samtale__dato")[:1]),
         samtaletype_navn=Subquery(foerste.values("samtale__samtaletype__navn")[:1]),
+        samtale_annulleret=Subquery(foerste.values("samtale__annulleret")[:1]),
+        **{f"antal_{h}": _antal_handling(h) for h in Handling.values},
     )
     if jobcenter_id is ALLE:
         return qs.annotate(antal_vist=F("antal"))
@@ -173,18 +192,44 @@ def _med_samtale(qs: QuerySet[Batch], jobcenter_id: int | None) -> QuerySet[Batc
     )
 
 
+# What a batch carries, in the words of the operations page (registration, correction,
+# cancellation: DFDG's opret, ret and annuller).
+_HANDLING_ORD = {
+    Handling.OPRET: lambda n: ngettext("%(n)s registrering", "%(n)s registreringer", n) % {"n": n},
+    Handling.RET: lambda n: ngettext("%(n)s rettelse", "%(n)s rettelser", n) % {"n": n},
+    Handling.ANNULLER: lambda n: ngettext("%(n)s annullering", "%(n)s annulleringer", n) % {"n": n},
+}
+_HANDLING_EN = {
+    Handling.OPRET: _l("Registrering"),
+    Handling.RET: _l("Rettelse"),
+    Handling.ANNULLER: _l("Annullering"),
+}
+
+
+def _med_handlinger(batches: list[Batch]) -> list[Batch]:
+    """Set ``handlinger`` on each batch of :func:`_med_samtale`: what it reports, in words
+    ("Rettelse" for one event; "2 registreringer, 1 annullering" for several)."""
+    for b in batches:
+        pr = {h: getattr(b, f"antal_{h}", 0) for h in Handling.values}
+        if sum(pr.values()) == 1:
+            b.handlinger = str(next(_HANDLING_EN[h] for h, n in pr.items() if n))
+        else:
+            b.handlinger = ", ".join(_HANDLING_ORD[h](n) for h, n in pr.items() if n)
+    return batches
+
+
 def batches_til_opfoelgning(*, jobcenter_id: int | None = ALLE, graense: int = 200) -> list[Batch]:
     """Refused and failed batches (someone must act) and batches waiting for a retry."""
     qs = Batch.objects.filter(
         Q(status__in=Batch.KRAEVER_HANDLING) | Q(status__in=[Batch.Status.KLAR, Batch.Status.SENDES], forsoeg__gt=0)
     )
     qs = _med_samtale(_batches_i_omfang(qs, jobcenter_id), jobcenter_id).order_by("oprettet")[:graense]
-    return list(qs)
+    return _med_handlinger(list(qs))
 
 
 def batches_seneste(*, jobcenter_id: int | None = ALLE, graense: int = 25) -> list[Batch]:
     qs = _batches_i_omfang(Batch.objects.exclude(status=Batch.Status.OPDELT), jobcenter_id)
-    return list(_med_samtale(qs, jobcenter_id).order_by("-oprettet")[:graense])
+    return _med_handlinger(list(_med_samtale(qs, jobcenter_id).order_by("-oprettet")[:graense]))
 
 
 def batch_i_omfang(*, pk, jobcenter_id: int | None) -> QuerySet[Batch]:
@@ -193,8 +238,9 @@ def batch_i_omfang(*, pk, jobcenter_id: int | None) -> QuerySet[Batch]:
 
 
 def batch_haendelser(*, batch: Batch, jobcenter_id: int | None, graense: int = 1000) -> list[dict]:
-    """The batch's events in the scope, with their conversation and citizen (for links)."""
-    return list(
+    """The batch's events in the scope, with their conversation and citizen (for links) and
+    what each reports in words (``handling_tekst``: registrering, rettelse, annullering)."""
+    raekker = list(
         Haendelse.objects.filter(_egne(jobcenter_id), batch=batch)
         .order_by("registreret", "id")
         .values(
@@ -208,6 +254,9 @@ def batch_haendelser(*, batch: Batch, jobcenter_id: int | None, graense: int = 1
             samtaletype_navn=F("samtale__samtaletype__navn"),
         )[:graense]
     )
+    for r in raekker:
+        r["handling_tekst"] = str(_HANDLING_EN.get(r["handling"], r["handling"]))
+    return raekker
 
 
 def batch_dele(*, batch: Batch) -> list[Batch]:
@@ -354,14 +403,35 @@ def advarsler(*, jobcenter_id: int | None = ALLE, nu: datetime.datetime | None =
 # --- the citizen's page -------------------------------------------------------------------
 
 # Reporting states of a conversation, worst first: the row shows the worst across its
-# recipients (CONTRACT.md).
+# recipients (CONTRACT.md, ``data-indberetning``). Each is derived from what happened to
+# the batch that holds the recipient's newest event, never from hope:
+#   afventer   — not sent yet: no batch yet, a batch waiting for its turn, or a retry
+#                scheduled after the receiver did not answer (5xx, timeout);
+#   sendt      — out of our hands without a receipt: a request under way, or a file put
+#                in a drop folder (nobody acknowledges a file);
+#   kvitteret  — the receiver's receipt (HTTP 2xx, or 412 for an id it already holds);
+#   afvist     — refused by the receiver, or given up/held back: someone must act.
 AFVIST, AFVENTER, SENDT, KVITTERET = "afvist", "afventer", "sendt", "kvitteret"
 RANG = {AFVIST: 0, AFVENTER: 1, SENDT: 2, KVITTERET: 3}
-TILSTAND_TEKST = {
-    AFVIST: _("afvist"),
-    AFVENTER: _("venter på afsendelse"),
-    SENDT: _("sendt, venter på svar"),
-    KVITTERET: _("modtaget"),
+# The word a person reads first for each state: the words and ``data-indberetning`` say
+# the same thing (tests/indberetning/test_tilstand.py).
+TILSTAND_ORD = {AFVIST: _l("afvist"), AFVENTER: _l("afventer"), SENDT: _l("sendt"), KVITTERET: _l("kvitteret")}
+
+# Every batch status, and what it means for the conversation (state, and what happened in
+# words). A status missing here is a test failure, not a guess.
+_IKKE_I_BATCH = None
+STATUS_TILSTAND = {
+    _IKKE_I_BATCH: (AFVENTER, _l("venter på afsendelse")),
+    Batch.Status.KLAR: (AFVENTER, _l("venter på afsendelse")),
+    Batch.Status.SENDES: (SENDT, _l("sendes nu, venter på modtagerens svar")),
+    Batch.Status.AFLEVERET: (SENDT, _l("lagt i drop-mappen, ingen kvittering")),
+    Batch.Status.KVITTERET: (KVITTERET, _l("modtaget, modtageren har kvitteret")),
+    Batch.Status.AFVIST: (AFVIST, _l("modtageren har afvist den")),
+    Batch.Status.FEJLET: (AFVIST, _l("ikke leveret")),
+    # Neither holds a conversation's newest event (a split batch holds no events; a
+    # superseded event is older than its correction), but if one did, nothing is delivered.
+    Batch.Status.OPDELT: (AFVENTER, _l("venter på afsendelse")),
+    Batch.Status.ERSTATTET: (AFVENTER, _l("venter på afsendelse")),
 }
 
 
@@ -371,10 +441,11 @@ def samtale_tilstand_sql() -> str:
     conversation on the events' (samtale, modtager, sekvens) constraint. A constant: no value
     of any request or row is ever put into it."""
     return """(
-        SELECT COALESCE(json_agg(json_build_array(t.modtager, t.status, t.forsoeg, t.batch_id, t.besked) ORDER BY t.modtager), '[]')
+        SELECT COALESCE(json_agg(json_build_array(t.modtager, t.status, t.forsoeg, t.batch_id, t.besked, t.naeste) ORDER BY t.modtager), '[]')
         FROM (
             SELECT DISTINCT ON (h.modtager) h.modtager, b.status, b.forsoeg, b.id AS batch_id,
-                   CASE WHEN b.status IN ('afvist', 'fejlet') THEN left(b.sidste_besked, 1000) END AS besked
+                   CASE WHEN b.status IN ('afvist', 'fejlet') THEN left(b.sidste_besked, 1000) END AS besked,
+                   CASE WHEN b.status = 'klar' AND b.forsoeg > 0 THEN b.naeste_forsoeg END AS naeste
             FROM indberetning_haendelse h LEFT JOIN indberetning_batch b ON b.id = h.batch_id
             WHERE h.samtale_id = "registrering_samtale"."id"
             ORDER BY h.modtager, h.sekvens DESC
@@ -382,14 +453,19 @@ def samtale_tilstand_sql() -> str:
     )"""
 
 
-def _tilstand(status: str | None, forsoeg: int | None) -> str:
-    if status in Batch.KRAEVER_HANDLING:
-        return AFVIST
-    if status == Batch.Status.KVITTERET:
-        return KVITTERET
-    if status == Batch.Status.SENDES or (status == Batch.Status.KLAR and forsoeg):
-        return SENDT
-    return AFVENTER
+def tilstand(status: str | None, forsoeg: int | None = 0, naeste: datetime.datetime | None = None) -> tuple[str, str]:
+    """``(state, words)`` for the batch status of a recipient's newest event (``None``: not
+    in a batch yet). The words start with the state's own word (:data:`TILSTAND_ORD`)."""
+    navn, hvad = STATUS_TILSTAND[status]
+    if status == Batch.Status.KLAR and forsoeg:
+        # A retry is scheduled: the receiver did not answer (5xx, timeout, no connection).
+        hvad = (
+            _("modtageren svarede ikke; prøves igen %(tid)s")
+            % {"tid": timezone.localtime(naeste).strftime("%d.%m.%Y kl. %H:%M")}
+            if naeste
+            else _("modtageren svarede ikke; prøves igen")
+        )
+    return navn, f"{TILSTAND_ORD[navn]} ({hvad})"
 
 
 def samtale_tilstand(raa) -> dict:
@@ -400,19 +476,13 @@ def samtale_tilstand(raa) -> dict:
     if isinstance(raa, str):
         raa = json.loads(raa)
     modtagere = []
-    for modtager, status, forsoeg, _batch_id, besked in raa or []:
-        tilstand = _tilstand(status, forsoeg)
-        modtagere.append(
-            {
-                "navn": modtager_navn(modtager),
-                "tilstand": tilstand,
-                "tekst": TILSTAND_TEKST[tilstand],
-                "besked": besked or "",
-            }
-        )
+    for modtager, status, forsoeg, _batch_id, besked, naeste in raa or []:
+        naeste_tid = datetime.datetime.fromisoformat(naeste) if naeste else None
+        navn, tekst = tilstand(status, forsoeg, naeste_tid)
+        modtagere.append({"navn": modtager_navn(modtager), "tilstand": navn, "tekst": tekst, "besked": besked or ""})
     modtagere.sort(key=lambda m: (m["navn"] != modtager_navn(DFDG), m["navn"]))
     vaerst = min((m["tilstand"] for m in modtagere), key=RANG.__getitem__, default="")
-    key = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b in raa or [])
+    key = "|".join(f"{m}:{s}:{f}:{b}" for m, s, f, b, _b, _n in raa or [])
     key = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16] if key else "-"
     return {"indberetning": vaerst, "indberetning_modtagere": modtagere, "indberetning_noegle": key}
 

@@ -13,6 +13,7 @@ Two kinds, chosen per recipient by :func:`adresse_for`:
   path is resolved (``..``, symbolic links) and must be a file in a folder directly under
   ``INDBERETNING_DIR`` before anything is written; otherwise nothing is written and the
   batch waits for an operator (issue 19, finding 5: the files hold CPR numbers).
+  The result is ``AFLEVERET``, never ``KVITTERET``: nobody has acknowledged the file.
 
 Nothing here logs the document or the receiver's answer (either may hold a CPR number).
 """
@@ -34,7 +35,8 @@ from django.conf import settings
 
 from .models import DFDG
 
-KVITTERET = "kvitteret"
+KVITTERET = "kvitteret"  # the receiver's receipt (HTTP 2xx, or 412: it already has the id)
+AFLEVERET = "afleveret"  # written whole to a drop folder: no receipt, nobody has answered
 AFVIST = "afvist"
 PROEV_IGEN = "proev_igen"
 
@@ -55,7 +57,7 @@ class Adresse:
 
 @dataclass(frozen=True)
 class Udfald:
-    resultat: str  # KVITTERET, AFVIST or PROEV_IGEN
+    resultat: str  # KVITTERET, AFLEVERET, AFVIST or PROEV_IGEN
     besked: str = ""
     kvittering: str = ""
     http_status: int | None = None
@@ -225,7 +227,8 @@ def mappe_send(*, mappe: Path, batch_id, dokument: bytes) -> Udfald:
     except OSError as e:
         return Udfald(PROEV_IGEN, besked=f"Kunne ikke skrive i drop-mappen: {e.strerror or e}")
     sha = hashlib.sha256(dokument).hexdigest()
-    return Udfald(KVITTERET, besked="Lagt i drop-mappen.", kvittering=f"{endelig} sha256={sha}")
+    # Not a receipt: the file is there, and that is all this system knows.
+    return Udfald(AFLEVERET, besked=f"Lagt i drop-mappen som {endelig} (sha256={sha}); ingen kvittering.")
 
 
 def _fsync_mappe(mappe: Path) -> None:

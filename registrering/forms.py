@@ -28,6 +28,7 @@ from .models import (
     Samtaletype,
     SamtaletypeRegel,
     Visitationsgruppe,
+    cpr_uden_skilletegn,
     valider_cpr,
 )
 from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
@@ -87,16 +88,19 @@ class KodeValg(forms.ModelChoiceField):
 
 
 def cpr_normaliser(vaerdi: str) -> str:
-    """§ 28 nr. 1: ten ASCII digits once spaces and hyphens are taken out, with a real birth
-    date (``models.valider_cpr``). A fullwidth or Arabic-Indic digit is refused, not
-    converted: the number is typed again from the source."""
-    tal = "".join(ch for ch in (vaerdi or "") if ch not in " -")
+    """§ 28 nr. 1: ten ASCII digits once spaces, full stops and dashes are taken out (the
+    separators search accepts too, ``models.CPR_SKILLETEGN``), with a real birth date
+    (``models.valider_cpr``). A fullwidth or Arabic-Indic digit is refused, not converted:
+    the number is typed again from the source."""
+    tal = cpr_uden_skilletegn(vaerdi)
     valider_cpr(tal)
     return tal
 
 
 class PersonForm(forms.Form):
-    cpr = forms.CharField(label=_("CPR-nummer"), max_length=11, help_text=_("10 cifre, med eller uden bindestreg."))
+    # No max_length: the browser would cut "13 03 95 43 21" to eleven characters and the
+    # form would then refuse what it cut (issue 20). The validator bounds it.
+    cpr = forms.CharField(label=_("CPR-nummer"), help_text=_("10 cifre, med eller uden bindestreg eller mellemrum."))
     navn = forms.CharField(label=_("Navn"), max_length=200)
     kontaktgruppe = KodeValg(
         Kontaktgruppe.objects.none(), label=_("Kontaktgruppe"), empty_label=_("Vælg kontaktgruppe")
@@ -169,7 +173,7 @@ class SamtaleForm(forms.Form):
         help_text=_("Registreres som persongruppemarkeringen »Tidlig opfølgning - fast track« (§ 28 stk. 3)."),
     )
     cv_ikke_fyldestgoerende = forms.BooleanField(
-        label=_("Cv-oplysningerne er ikke længere fyldestgørende"),
+        label=_("CV-oplysningerne er ikke længere fyldestgørende"),
         required=False,
         help_text=_("Jobcentrets vurdering (§ 28 stk. 4)."),
     )

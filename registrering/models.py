@@ -227,7 +227,7 @@ class KontaktgruppeRegel(Gyldighed):
     """Which § 28 parts apply to a kontaktgruppe in a period (stk. 4 and 5)."""
 
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="regler")
-    cv_vurdering = models.BooleanField(_("cv-vurdering (stk. 4)"), default=False)
+    cv_vurdering = models.BooleanField(_("CV-vurdering (stk. 4)"), default=False)
     akasse_videregivelse = models.BooleanField(_("videregives til a-kassen (stk. 5)"), default=False)
 
     class Meta:
@@ -308,6 +308,21 @@ class Bruger(AbstractUser):
 # § 28 nr. 1 and the receivers' schema (``[0-9]{10}``): exactly ten ASCII digits. Not ``\d``
 # or ``str.isdigit()``, which accept every Unicode digit (fullwidth, Arabic-Indic, …).
 CPR_TI_CIFRE = re.compile(r"[0-9]{10}")
+
+
+# What may stand between the digits of a CPR number as people type and paste it: ASCII
+# white space, a full stop, and every dash a keyboard or a word processor makes (hyphen,
+# non-breaking hyphen, figure dash, en and em dash, minus sign). Not a no-break space or
+# any other Unicode "space": see tests/registrering/test_cpr.py. The same set for creating
+# a citizen and for searching (forms.cpr_normaliser, selectors.soegning_fortolk).
+CPR_SKILLETEGN = " \t\n\r\f\v.-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_CPR_SKILLETEGN = re.compile(f"[{re.escape(CPR_SKILLETEGN)}]")
+
+
+def cpr_uden_skilletegn(tekst: str) -> str:
+    """``tekst`` without the separators a CPR number may be typed with (:data:`CPR_SKILLETEGN`);
+    any other character, a Unicode digit included, is left for the validator to refuse."""
+    return _CPR_SKILLETEGN.sub("", tekst or "")
 
 
 def valider_cpr(vaerdi: str) -> None:
@@ -435,7 +450,7 @@ class Samtale(models.Model):
     )
     praktiske_aftaler = models.TextField(_("praktiske aftaler"), blank=True)
     tidlig_opfoelgning = models.BooleanField(_("borgeren anmoder om tidlig opfølgning"), default=False)
-    cv_ikke_fyldestgoerende = models.BooleanField(_("cv er ikke længere fyldestgørende"), default=False)
+    cv_ikke_fyldestgoerende = models.BooleanField(_("CV er ikke længere fyldestgørende"), default=False)
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="+")
     kontaktgruppe = models.ForeignKey(Kontaktgruppe, on_delete=models.PROTECT, related_name="+")
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)

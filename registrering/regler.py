@@ -207,6 +207,18 @@ def valider_samtale(
     idag = dansk_dato(timezone.now())
     if data.dato > idag:
         tilfoej("dato", _("Datoen ligger i fremtiden. Kun afholdte samtaler registreres (§ 28 nr. 2)."))
+    if not kodecache.gyldige(Samtaletype, data.dato):
+        # A date before every samtaletype (01.01.1899, a slip of the year): the date is what
+        # is wrong, not the type, the form or the agreement, which all follow from it.
+        foerste = min((t.gyldig_fra for t in kodecache.alle(Samtaletype).values()), default=None)
+        tilfoej(
+            "dato",
+            _(
+                "Der kan ikke registreres samtaler med datoen %(dato)s: samtaletyperne gælder fra %(fra)s. Tjek årstallet."
+            )
+            % {"dato": data.dato.strftime("%d.%m.%Y"), "fra": foerste.strftime("%d.%m.%Y") if foerste else "—"},
+        )
+        return fejl
 
     if data.samtaletype is not None and not regler.samtaletype_tilladt:
         tilfoej(
@@ -266,7 +278,7 @@ def valider_samtale(
 
     if data.cv_ikke_fyldestgoerende and not regler.cv_vurdering:
         tilfoej(
-            "cv_ikke_fyldestgoerende", _("Cv-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4).")
+            "cv_ikke_fyldestgoerende", _("CV-vurderingen registreres kun for borgere i kontaktgruppe 1 (§ 28 stk. 4).")
         )
 
     if data.samtaletype is not None:

@@ -14,12 +14,23 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
+from .models import (
+    CPR_SKILLETEGN,
+    Deltager,
+    Person,
+    PersonMarkering,
+    PersonPeriode,
+    Samtale,
+    SamtaletypeRegel,
+    Visitation,
+    cpr_uden_skilletegn,
+)
 from .regler import DANSK_TID, aftaletyper, kontaktgruppe_regler
 
-# What a search for a number may look like: digits with spaces, hyphens or dots between them.
+# What a search for a number may look like: digits with the separators a CPR number may be
+# typed with (spaces, full stops, any dash: models.CPR_SKILLETEGN, as person-opret takes it).
 # ASCII digits only ([0-9], not \d): a fullwidth or Arabic-Indic "CPR number" finds nobody.
-TAL_SOEG = re.compile(r"^[0-9\s.\-]+$")
+TAL_SOEG = re.compile(f"^[0-9{re.escape(CPR_SKILLETEGN)}]+$")
 # A word of a name as PostgreSQL's text search parser splits it (letters and digits; a
 # hyphen, an apostrophe or a space separates words).
 NAVNEORD = re.compile(r"[^\W_]+")
@@ -72,14 +83,15 @@ class Soegning:
 
 
 def soegning_fortolk(q: str) -> Soegning | None:
-    """A whole CPR number with or without a space or hyphen (``0101801234``, ``010180-1234``,
-    ``010180 1234``); a birth date ``DDMMÅÅ`` (or ``DD.MM.ÅÅ``, ``DDMMÅÅÅÅ``); otherwise
-    words of a name, in any order, each the start of a word of the name."""
+    """A whole CPR number with or without spaces, hyphens or other dashes (``0101801234``,
+    ``010180-1234``, ``010180–1234``, ``01 01 80 12 34``); a birth date ``DDMMÅÅ`` (or
+    ``DD.MM.ÅÅ``, ``DDMMÅÅÅÅ``); otherwise words of a name, in any order, each the start of
+    a word of the name."""
     q = (q or "").strip()
     if not q:
         return None
     if TAL_SOEG.match(q):
-        cifre = re.sub(r"[^0-9]", "", q)
+        cifre = cpr_uden_skilletegn(q)
         if len(cifre) == 10:
             return Soegning("cpr", cifre)
         if len(cifre) == 8:  # DDMMÅÅÅÅ: the CPR number holds the year's last two digits
@@ -432,12 +444,13 @@ def aftaler_og_cv(
 
 
 def samtale_raekker_udfyld(raekker: list[dict]) -> None:
-    """Add ``registreret_af`` (a name), ``deltagere`` and ``visitationer`` to rows of
-    :func:`samtale_raekker`: two queries, whatever the number of rows."""
+    """Add ``registreret_af`` (a name), ``deltagere``, ``visitationer``, the latest
+    correction (``rettelse``) and who cancelled (``annulleret_af``) to rows of
+    :func:`samtale_raekker`: at most four queries, whatever the number of rows."""
     efter_pk = {r["pk"]: r for r in raekker}
     for r in raekker:
         _registreret_af(r)
-        r["deltagere"], r["visitationer"], r["rettelse"] = [], [], None
+        r["deltagere"], r["visitationer"], r["rettelse"], r["annulleret_af"] = [], [], None, ""
     rettede = [r["pk"] for r in raekker if r["rettet"]]
     if rettede:
         # Who corrected it, when and why: the latest correction's history row (a later
@@ -461,6 +474,22 @@ def samtale_raekker_udfyld(raekker: list[dict]) -> None:
                 "tidspunkt": h["history_date"],
                 "begrundelse": h["history_change_reason"] or "",
             }
+    annullerede = [r["pk"] for r in raekker if r["annulleret"]]
+    if annullerede:
+        # Who cancelled it: the history row that set ``annulleret`` (the first that has it).
+        for h in (
+            Samtale.history.filter(id__in=annullerede, annulleret__isnull=False)
+            .order_by("id", "history_date", "history_id")
+            .distinct("id")
+            .values(
+                "id",
+                af_fornavn=F("history_user__first_name"),
+                af_efternavn=F("history_user__last_name"),
+                af_brugernavn=F("history_user__username"),
+            )
+        ):
+            _registreret_af(h)
+            efter_pk[h["id"]]["annulleret_af"] = h["registreret_af"] or ""
     if efter_pk:
         for d in (
             Deltager.objects.filter(samtale_id__in=efter_pk, aktiv=True)
@@ -659,7 +688,9 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
         ),
         (
             Deltager.history.filter(samtale_id__in=list(samtaler)),
-            lambda r: str(_("Deltager ved %(s)s")) % {"s": samtaler.get(r.samtale_id, r.samtale_id)},
+            lambda r: (
+                str(_("Deltager %(navn)s ved %(s)s")) % {"navn": r.navn, "s": samtaler.get(r.samtale_id, r.samtale_id)}
+            ),
         ),
         (Visitation.history.filter(person_id=person.pk), lambda r: str(_("Visitation"))),
         (PersonMarkering.history.filter(person_id=person.pk), lambda r: str(_("Persongruppemarkering"))),
@@ -678,6 +709,11 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
             aendringer = []
             for f in felter:
                 ny = getattr(r, f.attname)
+                if r.history_type == "-":
+                    # A deletion's row holds the values that went: each shown as removed.
+                    if not (ny is None or ny == "" or ny is False):
+                        aendringer.append(Aendring(str(f.verbose_name), _vis(ny, f, navne), "—"))
+                    continue
                 gammel = getattr(foer, f.attname) if foer is not None else None
                 if foer is None and (ny is None or ny == "" or ny is False):
                     continue

@@ -9,17 +9,23 @@ conversations are read once, by an index range scan on (jobcenter, dato)
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django import forms
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .datofelt import DatoFelt
 from .models import Bruger, Jobcenter, Samtale, Samtaleform, Samtaletype, Visitation
 
 STANDARD_UGER = 12
+# How wide a week label ("37/2026") is in the chart's units: at font size 10, and at the
+# larger size a phone's stylesheet gives it (static/css/app.css, .uge-etiket).
+ETIKET_BREDDE = 42
+ETIKET_BREDDE_SMAL = 76
 
 
 @dataclass
@@ -154,12 +160,20 @@ def statistik(
 
 
 def soejler(uger: list[dict], *, bredde: int = 640, hoejde: int = 220) -> dict:
-    """Geometry of the per-week bar chart (server-rendered SVG, no script, no inline style)."""
-    venstre, bund, top = 40, 30, 10
+    """Geometry of the per-week bar chart (server-rendered SVG, no script, no inline style).
+    The template writes every coordinate through ``maskintal`` (never a Danish decimal
+    comma). Week labels are thinned out so that they never overlap: every ``n``-th week
+    carries its label, where ``n`` weeks are as wide as one label; on a phone, where the
+    chart is drawn at about half size and the labels larger, the ``kun_bred`` ones are
+    hidden too."""
+    # Room at the right for half of the last week's label.
+    venstre, hoejre, bund, top = 40, ETIKET_BREDDE_SMAL // 2, 30, 10
     maks = max((u["antal"] for u in uger), default=0) or 1
-    plads = (bredde - venstre - 10) / max(len(uger), 1)
+    plads = (bredde - venstre - hoejre) / max(len(uger), 1)
     stolpe = max(plads * 0.7, 2)
     hoejde_plot = hoejde - bund - top
+    hver = max(1, math.ceil(ETIKET_BREDDE / plads))
+    hver_smal = max(1, math.ceil(ETIKET_BREDDE_SMAL / plads / hver)) * hver
     resultat = []
     for i, u in enumerate(uger):
         h = hoejde_plot * u["antal"] / maks
@@ -172,6 +186,9 @@ def soejler(uger: list[dict], *, bredde: int = 640, hoejde: int = 220) -> dict:
                 "b": round(stolpe, 1),
                 "h": round(h, 1),
                 "tx": round(x + stolpe / 2, 1),
+                "vis_etiket": i % hver == 0,
+                # A phone shows the labels larger, so fewer of them.
+                "kun_bred": i % hver_smal != 0,
             }
         )
     return {
@@ -182,6 +199,9 @@ def soejler(uger: list[dict], *, bredde: int = 640, hoejde: int = 220) -> dict:
         "bund_y": top + hoejde_plot,
         "venstre": venstre,
         "top": top,
+        "etiket_x": venstre - 4,
+        "maks_y": top + 8,
+        "uge_y": top + hoejde_plot + 16,
     }
 
 
@@ -234,6 +254,16 @@ class StatistikForm(forms.Form):
         if not self.vaelg_jobcenter:
             return self.bruger.jobcenter
         return self.cleaned_data.get("jobcenter") if self.is_valid() else None
+
+    def csv_query(self, *, fra: datetime.date, til: datetime.date, jobcenter: Jobcenter | None) -> str:
+        """The CSV link's query: the period and jobcenter the page shows (the default when
+        the input was refused), so the download is what the person sees."""
+        q = QueryDict(mutable=True)
+        q.update({"fra": fra.isoformat(), "til": til.isoformat()})
+        if self.vaelg_jobcenter and jobcenter is not None:
+            q["jobcenter"] = jobcenter.kode
+        q["format"] = "csv"
+        return q.urlencode()
 
     def periode(self) -> tuple[datetime.date, datetime.date]:
         """The period asked for, or the default when the input is refused."""

@@ -438,33 +438,22 @@ def mine_samtaler(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def statistik(request: HttpRequest) -> HttpResponse:
     """The team lead's statistics for their own jobcenter; auditors and administrators may
-    choose one (or all). Counts only, no citizen: nothing for the access log."""
+    choose one (or all). Counts only, no citizen: nothing for the access log. A CSV asked
+    for with a period the form refuses is refused too (400, the page with the error at the
+    field), never the default period's figures under the asked-for name."""
     form = statistikmodul.StatistikForm(request.GET or None, bruger=request.user, idag=selectors.idag())
     if not form.vaelg_jobcenter and request.user.jobcenter_id is None:
         raise PermissionDenied
     fra, til = form.periode()
     valgt = form.jobcenter_valgt()
     s = statistikmodul.statistik(jobcenter_id=valgt.pk if valgt else None, fra=fra, til=til)
-    if request.GET.get("format") == "csv":
+    csv = request.GET.get("format") == "csv"
+    if csv and not (form.is_bound and form.errors):
         return excel_csv_response(
             filename=f"samtaler-pr-samtaletype-{fra:%Y%m%d}-{til:%Y%m%d}.csv",
             header=["samtaletype", "navn", "antal"],
             rows=[(t["kode"], t["navn"], t["antal"]) for t in s.pr_type],
         )
-    return render(
-        request,
-        "registrering/statistik.html",
-        {
-            "form": form,
-            "s": s,
-            "jobcenter": valgt,
-            "diagram": statistikmodul.soejler(s.uger),
-            "csv_query": _med_format_csv(request),
-        },
-    )
-
-
-def _med_format_csv(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q["format"] = "csv"
-    return q.urlencode()
+    context = {"form": form, "s": s, "jobcenter": valgt, "diagram": statistikmodul.soejler(s.uger)}
+    context["csv_query"] = form.csv_query(fra=fra, til=til, jobcenter=valgt)
+    return render(request, "registrering/statistik.html", context, status=400 if csv else 200)

@@ -4,7 +4,8 @@ everything else; docs/arkitektur.md ("Hot rows are plain dicts") says why.
 
 What a fragment may use: ``_()`` (Django's gettext, so ``makemessages`` finds the strings)
 and the filters ``dato`` (d.m.Y), ``tidspunkt`` (d.m.Y H:i in the current time zone, as
-Django's ``date`` filter shows a datetime) and ``iso`` (Y-m-d). URLs come from the view.
+Django's ``date`` filter shows a datetime), ``iso`` (Y-m-d) and ``maskintal`` (a number for
+an attribute, never localised). URLs come from the view.
 Autoescaping is always on, and the output is ``Markup``, which Django's templates do not
 escape again.
 """
@@ -17,6 +18,8 @@ from django.template import engines
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
+
+from samtaler_site.maskintal import maskintal
 
 
 def dato(d: datetime.date | None) -> str:
@@ -36,7 +39,7 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     # Old-style gettext: ``_()`` is Django's gettext itself, with no formatting on top.
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
-    env.filters.update(dato=dato, tidspunkt=tidspunkt, iso=iso)
+    env.filters.update(dato=dato, tidspunkt=tidspunkt, iso=iso, maskintal=maskintal)
     return env
 
 

@@ -8,7 +8,8 @@ from samtaler_site.login import LoginFormular
 urlpatterns = [
     # Only login and logout: password reset and change pages are not exposed (no e-mail is
     # configured; administrators set passwords in the admin). The login page adds the
-    # municipality's and MitID's sign-in; logout ends the provider's session too (identitet/).
+    # municipality's and MitID's sign-in; logout ends the provider's session too (identitet/);
+    # a GET of the logout address answers a Danish page whose button logs out (a POST).
     path("accounts/login/", LoginSide.as_view(authentication_form=LoginFormular), name="login"),
     path("accounts/logout/", log_ud, name="logout"),
     path("accounts/", include("identitet.urls")),

@@ -264,27 +264,67 @@
     if (oversigt) { oversigt.focus(); }
   });
 
-  // --- "Tilbage" asks before throwing away what was typed -----------------------------------
+  // --- Leaving the registration form asks before throwing away what was typed --------------
+  // Every way off the page that a click offers: "Tilbage", the breadcrumb, the menu (its
+  // links and "Log ud"), a link in an error message. Without JavaScript the links just leave.
   function indhold(form) {
     var data = new FormData(form);
     data.delete("csrfmiddlewaretoken");
     return new URLSearchParams(data).toString();
   }
 
+  function foererVaek(link) {
+    if (link.target && link.target !== "_self") { return false; } // a new tab leaves nothing behind
+    if (link.hasAttribute("download")) { return false; }
+    var til = new URL(link.href, location.href);
+    // A #fragment of this very page (the error summary's links) stays on it.
+    return !(til.origin === location.origin && til.pathname === location.pathname && til.search === location.search && til.hash);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("samtale-form");
-    var link = document.querySelector("a[data-forlad]");
-    if (!form || !link) { return; }
-    var dialog = document.getElementById(link.getAttribute("data-forlad"));
+    var dialog = document.getElementById("forlad-dialog");
+    if (!form || !dialog || typeof dialog.showModal !== "function") { return; }
+    var forlad = dialog.querySelector("[data-forlad-link]");
     var start = indhold(form);
-    link.addEventListener("click", function (event) {
+    var vej = null; // how the person was leaving: {link} or {form, knap}
+    function aendret() {
       // A bound form (a refused submit, a no-JavaScript re-render) already holds typed input.
-      var aendret = form.hasAttribute("data-aendret") || indhold(form) !== start;
-      if (!aendret || !dialog || typeof dialog.showModal !== "function") { return; }
-      event.preventDefault();
+      return form.hasAttribute("data-aendret") || indhold(form) !== start;
+    }
+    function spoerg(ny, adresse) {
+      vej = ny;
+      forlad.href = adresse;
       dialog.showModal();
+    }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href]") : null;
+      if (!link || dialog.contains(link) || event.defaultPrevented) { return; }
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+      if (!foererVaek(link) || !aendret()) { return; }
+      event.preventDefault();
+      spoerg({ link: link }, link.href);
+    });
+    document.addEventListener("submit", function (event) {
+      var anden = event.target;
+      if (anden === form || dialog.contains(anden) || event.defaultPrevented || !aendret()) { return; }
+      event.preventDefault();
+      spoerg({ form: anden, knap: event.submitter }, anden.action);
+    });
+    forlad.addEventListener("click", function (event) {
+      if (vej && vej.form) {
+        // "Log ud" and other forms: submitted as the person meant to (a POST), not a link.
+        event.preventDefault();
+        var f = vej.form;
+        vej = null;
+        HTMLFormElement.prototype.submit.call(f);
+      }
     });
     dialog.querySelector("[data-bliv]").addEventListener("click", function () { dialog.close(); });
-    dialog.addEventListener("close", function () { link.focus(); });
+    dialog.addEventListener("close", function () {
+      var tilbage = vej && (vej.link || vej.knap);
+      vej = null;
+      if (tilbage && tilbage.focus) { tilbage.focus(); }
+    });
   });
 })();

@@ -204,7 +204,7 @@ def test_faelles_jobsamtale_for_dagpengemodtager_viser_akassens_deltagelse_og_cv
     page.goto(opret_url(dagpenge))
     # Kontaktgruppe 1 is not visited; the CV assessment (stk. 4) applies.
     expect(page.locator("[name=visitationsgruppe]")).to_have_count(0)
-    expect(page.get_by_label("Cv-oplysningerne er ikke længere fyldestgørende")).to_be_visible()
+    expect(page.get_by_label("CV-oplysningerne er ikke længere fyldestgørende")).to_be_visible()
     expect(page.locator("[name=akasse_deltagelse]")).to_have_count(0)
     page.get_by_label("Samtaletype").select_option("19")
     expect(page.get_by_label("A-kassens deltagelse")).to_be_visible()
@@ -213,7 +213,7 @@ def test_faelles_jobsamtale_for_dagpengemodtager_viser_akassens_deltagelse_og_cv
     page.get_by_label("Samtaleform").select_option("5")
     page.locator("textarea[name=aftale]").fill("Søge 5 job om ugen inden for lager og logistik.")
     page.get_by_label("A-kassens deltagelse").select_option("deltog")
-    page.get_by_label("Cv-oplysningerne er ikke længere fyldestgørende").check()
+    page.get_by_label("CV-oplysningerne er ikke længere fyldestgørende").check()
     page.get_by_role("button", name="Registrér samtale").click()
 
     expect(page).to_have_url(re.compile(re.escape(detalje_url(dagpenge)) + "$"))

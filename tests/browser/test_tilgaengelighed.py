@@ -512,3 +512,110 @@ def test_reflow_ved_320_px(context: BrowserContext, live_server, jobcenter, sags
         )
         assert bredde <= 320, f"{navn}: siden er {bredde}px bred ved 320px: {brede}"
         page.close()
+
+
+# --- issue 20: keyboard at 390 px, and the pages and states added -----------------------------
+
+
+@pytest.fixture
+def drift_med_forsendelser(jobcenter, sagsbehandler, borger_med_samtaler, settings, tmp_path):
+    """The team lead's operations page with files in the drop folder, a refused batch and
+    one waiting for a retry."""
+    from indberetning.koersel import koersel_synkron
+    from indberetning.models import Batch
+
+    settings.INDBERETNING_DIR = tmp_path / "drop"
+    settings.INDBERETNING_DFDG_URL = ""
+    koersel_synkron()
+    batches = []
+    for navn in ("Anna Afvist", "Viggo Venter"):
+        services.samtale_registrer(
+            person=factories.person(kontaktgruppe="2", jc=jobcenter, navn=navn),
+            data=factories.data(dato=factories.dage_siden(3)),
+            bruger=sagsbehandler,
+        )
+        koersel_synkron()
+        batches.append(Batch.objects.order_by("-oprettet").first())
+    afvist, venter = batches
+    Batch.objects.filter(pk=afvist.pk).update(
+        status=Batch.Status.AFVIST, sidste_http_status=400, sidste_besked="HTTP 400: Ukendt samtaletype."
+    )
+    Batch.objects.filter(pk=venter.pk).update(status=Batch.Status.KLAR, forsoeg=1, sidste_http_status=503)
+    teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter, first_name="Tea", last_name="Teamleder")
+    return teamleder, afvist
+
+
+def test_nye_sider_og_tilstande_ved_1280_og_390_px(
+    context: BrowserContext, live_server, sagsbehandler, borger_med_samtaler, drift_med_forsendelser
+):
+    """The pages issue 20 added or changed, at both widths: the operations page with its
+    stacked tables and focusable regions, a batch, the statistics with its chart and with a
+    refused period, the logout page, and the citizen's page with its reporting states."""
+    person, _ = borger_med_samtaler
+    teamleder, afvist = drift_med_forsendelser
+    sider = [
+        (teamleder, "drift", reverse("indberetning:drift")),
+        (teamleder, "batch", reverse("indberetning:batch-detalje", kwargs={"pk": afvist.pk})),
+        (teamleder, "statistik", reverse("registrering:statistik")),
+        (teamleder, "statistik-ugyldig", reverse("registrering:statistik") + "?fra=2026-02-30"),
+        (sagsbehandler, "log-ud", reverse("logout")),
+        (sagsbehandler, "borgerens-side-indberetning", detalje_url(person)),
+    ]
+    for bredde in (1280, 390):
+        for bruger, navn, url in sider:
+            context.clear_cookies()
+            page = _ny_side(context, bruger, live_server)
+            page.set_viewport_size({"width": bredde, "height": 900 if bredde > 500 else 844})
+            page.goto(url)
+            tjek_side(page, f"{navn}-{bredde}")
+            page.close()
+
+
+def test_fokus_er_synlig_paa_alle_tabstop_ved_390_px(
+    context: BrowserContext, live_server, sagsbehandler, borger_med_samtaler, drift_med_forsendelser
+):
+    """At 390 px the menu button showed no ring when tabbed to (the app's stylesheet took
+    Bootstrap's shadow, and Bootstrap the outline), on every page. Every Tab stop of these
+    pages shows one, and the operations page's tables are reached by Tab (named regions)."""
+    person, samtale = borger_med_samtaler
+    teamleder, _afvist = drift_med_forsendelser
+    sider = [
+        (sagsbehandler, "forside", reverse("registrering:forside"), 20),
+        (sagsbehandler, "borgerens-side", detalje_url(person), 40),
+        (sagsbehandler, "registrering", opret_url(person) + "?samtaletype=7", 30),
+        (teamleder, "drift", reverse("indberetning:drift"), 40),
+        (teamleder, "statistik", reverse("registrering:statistik"), 12),
+    ]
+    for bruger, navn, url, stop in sider:
+        context.clear_cookies()
+        page = _ny_side(context, bruger, live_server)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.emulate_media(reduced_motion="reduce")
+        page.goto(url)
+        uden_ring, menuknap, regioner = [], 0, 0
+        for _ in range(stop):
+            page.keyboard.press("Tab")
+            stil = page.evaluate(FOKUSSTIL)
+            if stil is None:
+                continue
+            menuknap += page.evaluate("document.activeElement.matches('.navbar-toggler')")
+            regioner += page.evaluate("document.activeElement.matches('.table-responsive[role=region]')")
+            if not stil["ring"]:
+                uden_ring.append(stil)
+        assert menuknap >= 1, f"{navn}: menuknappen blev ikke nået med Tab"
+        assert not uden_ring, f"{navn} ved 390 px: fokus uden synlig ring: {uden_ring}"
+        if navn == "drift":
+            assert regioner >= 2, f"driftssidens tabeller nås ikke med Tab ({regioner})"
+        page.close()
+
+
+def test_menuknappen_har_en_fokusring(context: BrowserContext, live_server, sagsbehandler):
+    page = _ny_side(context, sagsbehandler, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(reverse("registrering:forside"))
+    tab_til(page, ".navbar-toggler")
+    stil = page.evaluate(FOKUSSTIL)
+    assert stil["ring"], stil
+    A11Y.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(A11Y / "fokus-menuknap-390.png"))

@@ -22,7 +22,15 @@ def test_indberet_leverer_alt_og_efterlader_en_koersel(sagsbehandler, dfdg, drop
     assert sorted(dfdg.haendelser()) == sorted(committede(modtager="dfdg"))
     assert len(list((drop_mappe / "akasse-HK").glob("*.xml"))) == 1
     koersel = Koersel.objects.get()
-    assert (koersel.kilde, koersel.kvitteret, koersel.afvist, koersel.fejlet) == ("kommando", 2, 0, 0)
+    # DFDG answered with a receipt; the a-kasse's file lies in its drop folder, unanswered.
+    assert (koersel.kilde, koersel.kvitteret, koersel.afleveret, koersel.afvist, koersel.fejlet) == (
+        "kommando",
+        1,
+        1,
+        0,
+        0,
+    )
+    assert "2 sendt: 1 kvitteret, 1 lagt i drop-mappen, 0 afvist, 0 ikke leveret." in ud.out
 
 
 def test_indberet_afslutter_med_fejl_naar_en_batch_afvises(sagsbehandler, dfdg):
@@ -49,7 +57,10 @@ def test_indberet_afslutter_med_fejl_naar_modtageren_er_nede(sagsbehandler, dfdg
 def test_indberet_uden_noget_at_sende_lykkes(db, capsys):
     call_command("indberet", "--uden-fremskridt")  # exit status 0: no CommandError
     ud = capsys.readouterr()
-    assert "0 batches bygget med 0 hændelser; 0 sendt: 0 kvitteret, 0 afvist, 0 ikke leveret." in ud.out
+    assert (
+        "0 batches bygget med 0 hændelser; 0 sendt: 0 kvitteret, 0 lagt i drop-mappen, 0 afvist, 0 ikke leveret."
+        in ud.out
+    )
     assert ud.err == ""  # nothing reported as not delivered
     koersel = Koersel.objects.get()  # the run is on record even when there was nothing to send
     assert (koersel.kilde, koersel.batches_bygget, koersel.sendinger) == ("kommando", 0, 0) and koersel.afsluttet

@@ -271,14 +271,15 @@ def test_drop_mappen_faar_hele_gyldige_filer(sagsbehandler, drop_mappe, settings
     for dage in (1, 2, 3):
         registrer(factories.person(kontaktgruppe="1"), sagsbehandler, dato=dage_siden(dage))
     koersel, problemer = koersel_synkron()
-    assert problemer == [] and koersel.kvitteret == 2
+    # A file in a folder is delivered, not receipted: nobody has answered (issue 20).
+    assert problemer == [] and (koersel.afleveret, koersel.kvitteret) == (2, 0)
     for batch in Batch.objects.all():
-        assert batch.status == Batch.Status.KVITTERET
+        assert batch.status == Batch.Status.AFLEVERET and batch.kvitteret is None and batch.kvittering == ""
         mappe = drop_mappe / batch.modtager
         assert sorted(p.name for p in mappe.iterdir()) == [f"{batch.pk}.xml"]  # no temporary file left
         indhold = (mappe / f"{batch.pk}.xml").read_bytes()
         assert indhold == batch_dokument(batch=batch)
-        assert batch.dokument_sha256 in batch.kvittering
+        assert batch.dokument_sha256 in batch.sidste_besked
         XSD.validate(io.BytesIO(indhold))
         ids = [h["@id"] for h in XSD.to_dict(io.BytesIO(indhold))["haendelse"]]
         assert sorted(ids) == sorted(committede(modtager=batch.modtager))

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         koersel, problemer = koersel_synkron(fremskridt=fremskridt)
         self.stdout.write(
             f"{koersel.batches_bygget} batches bygget med {koersel.haendelser_batchet} hændelser; "
-            f"{koersel.sendinger} sendt: {koersel.kvitteret} kvitteret, {koersel.afvist} afvist, {koersel.fejlet} ikke leveret."
+            f"{koersel.sendinger} sendt: {koersel.kvitteret} kvitteret, {koersel.afleveret} lagt i drop-mappen, "
+            f"{koersel.afvist} afvist, {koersel.fejlet} ikke leveret."
         )
         for batch in problemer:
             self.stderr.write(f"Batch {batch.pk} til {batch.modtager}: {batch.status}: {batch.sidste_besked[:300]}")

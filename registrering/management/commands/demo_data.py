@@ -125,7 +125,7 @@ class Command(BaseCommand):
                     "sagsbehandler",
                     60,
                     "7",
-                    aftale="Søge mindst 2 relevante job om ugen.\nOpdatere cv på Jobnet.",
+                    aftale="Søge mindst 2 relevante job om ugen.\nOpdatere CV på Jobnet.",
                 ),
                 registrer(
                     "0101801234",
@@ -143,7 +143,7 @@ class Command(BaseCommand):
                     5,
                     "10",
                     "4",
-                    praktiske_aftaler="Cv gennemgås igen om 14 dage.",
+                    praktiske_aftaler="CV gennemgås igen om 14 dage.",
                     cv_ikke_fyldestgoerende=True,
                 ),
             ),

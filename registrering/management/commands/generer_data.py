@@ -123,7 +123,7 @@ SAMTALEFORM_VAEGT = {"1": 50, "2": 25, "3": 2, "4": 10, "5": 11, "6": 2}
 AKASSE_VAEGT_TOP = {"3F": 14, "HK": 13, "AKA": 9, "FOA": 8, "DFH": 7, "ASE": 7, "METAL": 5, "KRIFA": 5, "CA": 4}
 
 AFTALER = [
-    "Søge mindst 2 relevante job om ugen.\nOpdatere cv på Jobnet inden næste samtale.",
+    "Søge mindst 2 relevante job om ugen.\nOpdatere CV på Jobnet inden næste samtale.",
     "Søge 3 job om ugen inden for lager og logistik.\nDeltage i jobsøgningskursus.",
     "Deltage i virksomhedspraktik i 8 uger.\nMøde stabilt og melde afbud ved sygdom.",
     "Søge optagelse på erhvervsuddannelse til august.\nMøde i uddannelsesvejledningen.",
@@ -138,7 +138,7 @@ SAERLIGE_INDSATSER = ["Ekstra kontaktforløb med mentor.", "Tilbud om IPS-forlø
 PRAKTISKE = [
     "Næste samtale om 4 uger.",
     "Borgeren ringer efter praktikstart.",
-    "Cv gennemgås igen om 14 dage.",
+    "CV gennemgås igen om 14 dage.",
     "Jobcentret sender mødeindkaldelse i e-Boks.",
 ]
 DELTAGER_NAVNE = [

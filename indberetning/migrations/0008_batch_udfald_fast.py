@@ -21,6 +21,7 @@ OVERGANGE = (
     ("klar", "sendes"),  # claimed for sending
     ("sendes", "klar"),  # 5xx or timeout: retry later
     ("sendes", "kvitteret"),
+    ("sendes", "afleveret"),  # written whole to a drop folder: nobody has answered (issue 20)
     ("sendes", "afvist"),
     ("sendes", "fejlet"),
     ("sendes", "opdelt"),  # refused content, its events went on in smaller batches
@@ -29,7 +30,7 @@ OVERGANGE = (
     ("afvist", "erstattet"),  # a correction replaced the refused event
     ("fejlet", "erstattet"),
 )
-ENDELIGE = ("kvitteret", "opdelt", "erstattet")
+ENDELIGE = ("kvitteret", "afleveret", "opdelt", "erstattet")
 START = ("klar", "fejlet")
 
 
@@ -156,7 +157,7 @@ def tilbage(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indberetning", "0006_forsendelse_navn_og_kvitteringer_uden_cpr"),
+        ("indberetning", "0007_drop_mappe_er_ikke_kvittering"),
         ("registrering", "0015_kun_tilfoej_uden_sessionsindstilling"),  # samtaler_er_ejer()
     ]
 
