@@ -212,9 +212,17 @@ def test_hver_haendelseskolonne_er_indhold_eller_leveringstilstand():
 
 @pytest.fixture
 def kvitteret(haendelse, tmp_path):
-    """The event delivered by the real engine (drop folder): a receipted batch."""
-    with override_settings(INDBERETNING_DIR=tmp_path / "drop", INDBERETNING_DFDG_URL=""):
-        _, problemer = koersel_synkron()
+    """The event delivered by the real engine to a real receiver that answers with a receipt
+    (a drop-folder file is only ``afleveret``: nobody acknowledged it, issue 20)."""
+    from tests.indberetning import modtager
+
+    server = modtager.server()
+    try:
+        server.expect_request("/dfdg", method="POST").respond_with_handler(modtager.Modtager())
+        with override_settings(INDBERETNING_DIR=tmp_path / "drop", INDBERETNING_DFDG_URL=server.url_for("/dfdg")):
+            _, problemer = koersel_synkron()
+    finally:
+        server.stop()
     assert problemer == []
     batch = Batch.objects.get()
     assert batch.status == Batch.Status.KVITTERET and batch.kvittering and batch.dokument_sha256

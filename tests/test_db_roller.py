@@ -87,7 +87,13 @@ class Drift:
 
 @pytest.fixture(scope="module")
 def drift(tmp_path_factory):
+    from tests.indberetning import modtager
+
     pg = factories.Postgres()
+    # DFDG is a real receiver that answers with a receipt (kvitteret); the demo a-kasser have
+    # no endpoint, so theirs are files in the drop folder (afleveret).
+    dfdg = modtager.server()
+    dfdg.expect_request("/dfdg", method="POST").respond_with_handler(modtager.Modtager())
     try:
         app_url, ejer_url = pg.opret_roller(database=DATABASE)
         mappe = tmp_path_factory.mktemp("drift")
@@ -96,6 +102,7 @@ def drift(tmp_path_factory):
             static_root=mappe / "static",
             DATABASE_MIGRATE_URL=ejer_url,
             INDBERETNING_DIR=mappe / "drop",
+            INDBERETNING_DFDG_URL=dfdg.url_for("/dfdg"),
             DEMO_PASSWORD="demo-kodeord-1234",
         )
         d = Drift(pg, env)
@@ -111,12 +118,14 @@ def drift(tmp_path_factory):
         assert list((mappe / "drop").glob("*/*.xml")), "indberetningen nåede ikke frem"
         yield d
     finally:
+        dfdg.stop()
         pg.fjern()
 
 
 def test_appen_koerer_som_sin_egen_rolle(drift):
     """The app did its work as the app role: it migrated nothing and owns nothing."""
-    assert drift.vaerdi("SELECT count(*) FROM indberetning_batch WHERE status = 'kvitteret'", rolle=APP) >= 2
+    assert drift.vaerdi("SELECT count(*) FROM indberetning_batch WHERE status = 'kvitteret'", rolle=APP) >= 1
+    assert drift.vaerdi("SELECT count(*) FROM indberetning_batch WHERE status = 'afleveret'", rolle=APP) >= 1
     assert drift.vaerdi("SELECT count(*) FROM registrering_adgangslog", rolle=APP) >= 1
     assert drift.vaerdi("SELECT count(*) FROM axes_accessfailurelog", rolle=APP) == 1
     assert drift.vaerdi("SELECT count(*) FROM axes_accesslog WHERE logout_time IS NOT NULL", rolle=APP) == 1

@@ -239,7 +239,7 @@ def test_en_genvej_ud_af_drop_mappen_foelges_ikke(sagsbehandler, drop_mappe, tmp
     akasse = Batch.objects.get(modtager="akasse-HK")
     assert akasse.status == Batch.Status.FEJLET and "INDBERETNING_DIR" in akasse.sidste_besked
     assert list(udenfor.iterdir()) == []
-    assert Batch.objects.get(modtager="dfdg").status == Batch.Status.KVITTERET
+    assert Batch.objects.get(modtager="dfdg").status == Batch.Status.AFLEVERET
     assert len(list((drop_mappe / "dfdg").glob("*.xml"))) == 1
     assert "fejlet" in [a.kode for a in selectors.advarsler()]
 
