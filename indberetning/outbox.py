@@ -113,3 +113,15 @@ def _afviste_erstat(*, samtale, modtagere: list[str]) -> int:
         modtager__in=modtagere,
         haendelser__samtale=samtale,
     ).update(status=Batch.Status.ERSTATTET, sendes_til=None)
+
+
+def seneste_indberettede_visitation(*, samtale) -> dict | None:
+    """The visitation (§ 28 nr. 9) that DFDG's newest event about the conversation carries:
+    ``{"visitationsgruppe": …, "gyldigFra": …}``, or None (none reported, or no event)."""
+    data = (
+        Haendelse.objects.filter(samtale=samtale, modtager=DFDG)
+        .order_by("-sekvens")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return (data or {}).get("visitation")

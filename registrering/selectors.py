@@ -189,7 +189,10 @@ VISITATION_ORDEN = ("-gyldig_fra", "-registreret", "-id")
 
 
 def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visitation | None:
-    """§ 28 stk. 2: the group in force on ``dato`` (one query on the person/date index)."""
+    """§ 28 stk. 2: the assessment in force on ``dato``, whose group is the citizen's group
+    that day (one query on the person/date index). Every held, non-cancelled assessment is a
+    row (issue 18), so the row may repeat the group of the one before it: the day the group
+    took effect is :func:`visitation_i_kraft_siden`'s."""
     return (
         Visitation.objects.filter(person=person, gyldig_fra__lte=dato)
         .select_related("visitationsgruppe", "samtale")
@@ -199,9 +202,70 @@ def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visita
 
 
 def visitation_seneste(*, person: Person) -> Visitation | None:
-    """The latest registered visitation (§ 28 nr. 9 compares with this one)."""
+    """The latest registered assessment (§ 28 nr. 9 compares a new one with its group)."""
     return (
         Visitation.objects.filter(person=person).select_related("visitationsgruppe").order_by(*VISITATION_ORDEN).first()
+    )
+
+
+@dataclass(frozen=True)
+class GaeldendeVisitation:
+    """The group in force on a day and the day it took effect: the first of the unbroken run
+    of assessments with that group (stk. 2: from its registration date)."""
+
+    gruppe_kode: str
+    gruppe_navn: str
+    gyldig_fra: datetime.date
+    # The conversation of the assessment that started the run (its held date, for stk. 2's
+    # explanation when it differs from ``gyldig_fra``).
+    samtale_dato: datetime.date | None
+
+
+def visitation_i_kraft(raekker: list[dict], dato: datetime.date) -> GaeldendeVisitation | None:
+    """From :func:`visitation_tidslinje`'s rows (newest first): the group in force on ``dato``
+    and the day it took effect, computed in memory (the page has read the rows anyway)."""
+    foer = [r for r in raekker if r["gyldig_fra"] <= dato]
+    if not foer:
+        return None
+    start = foer[0]
+    for r in foer[1:]:
+        if r["gruppe_kode"] != start["gruppe_kode"]:
+            break
+        start = r
+    return GaeldendeVisitation(
+        gruppe_kode=start["gruppe_kode"],
+        gruppe_navn=start["gruppe_navn"],
+        gyldig_fra=start["gyldig_fra"],
+        samtale_dato=start["samtale_dato"],
+    )
+
+
+def visitation_i_kraft_siden(*, person: Person, dato: datetime.date) -> GaeldendeVisitation | None:
+    """The group in force on ``dato`` and the day it took effect (the auditor's "which group
+    on date D", the registration form's help text): two queries on the person/date index,
+    the assessment in force and the newest earlier one with another group."""
+    i_kraft = visitationsgruppe_paa_dato(person=person, dato=dato)
+    if i_kraft is None:
+        return None
+    anden = (
+        Visitation.objects.filter(person=person, gyldig_fra__lte=i_kraft.gyldig_fra)
+        .exclude(visitationsgruppe_id=i_kraft.visitationsgruppe_id)
+        .order_by(*VISITATION_ORDEN)
+        .values("gyldig_fra", "registreret", "id")
+        .first()
+    )
+    run = Visitation.objects.filter(person=person, visitationsgruppe_id=i_kraft.visitationsgruppe_id)
+    if anden is not None:
+        run = run.filter(
+            Q(gyldig_fra__gt=anden["gyldig_fra"])
+            | Q(gyldig_fra=anden["gyldig_fra"], registreret__gt=anden["registreret"])
+        )
+    start = run.select_related("samtale").order_by("gyldig_fra", "registreret", "id").first() or i_kraft
+    return GaeldendeVisitation(
+        gruppe_kode=i_kraft.visitationsgruppe.kode,
+        gruppe_navn=i_kraft.visitationsgruppe.navn,
+        gyldig_fra=start.gyldig_fra,
+        samtale_dato=start.samtale.dato if start.samtale_id else None,
     )
 
 
@@ -240,22 +304,27 @@ def _registreret_af(raekke: dict) -> None:
 
 
 def visitation_tidslinje(*, person: Person) -> list[dict]:
-    """The citizen's visitations for the page's timeline, newest first, as plain rows (the
-    model instances with three related objects cost a third of the page to build)."""
+    """The citizen's visitation assessments for the page's timeline, newest first, as plain
+    rows (the model instances with three related objects cost a third of the page to build).
+    ``aendring``: the assessment gave another group than the one before it, so it is what
+    § 28 nr. 9 reports; an assessment repeating the group is kept as a fact, not reported."""
     raekker = list(
         Visitation.objects.filter(person=person)
         .order_by(*VISITATION_ORDEN)
         .values(
             "gyldig_fra",
             "samtale_id",
+            gruppe_kode=F("visitationsgruppe__kode"),
             gruppe_navn=F("visitationsgruppe__navn"),
             **_REGISTRERET_AF,
             samtale_dato=F("samtale__dato"),
             samtaletype_navn=F("samtale__samtaletype__navn"),
         )
     )
-    for r in raekker:
+    for i, r in enumerate(raekker):
         _registreret_af(r)
+        aeldre = raekker[i + 1] if i + 1 < len(raekker) else None
+        r["aendring"] = aeldre is None or aeldre["gruppe_kode"] != r["gruppe_kode"]
     return raekker
 
 
@@ -381,7 +450,7 @@ def borgerside(*, person: Person, samtaletype: str | None = None, aar: int | Non
         "aftaler": aftaler,
         "aftaletyper": arter,
         "vis_visitation": vis_visitation,
-        "visitation": visitationsgruppe_paa_dato(person=person, dato=dato) if vis_visitation else None,
+        "visitation": visitation_i_kraft(visitationer, dato) if vis_visitation else None,
         "visitationer": visitationer,
         "markeringer": markeringer_aktive(person=person),
         # § 28 stk. 4: the CV judgement only where the rule table says so (KontaktgruppeRegel.cv_vurdering), or

@@ -188,6 +188,15 @@ def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
         messages.info(request, visitation)
     if resultat.markering is not None:
         messages.info(request, _("Persongruppemarkeringen »Tidlig opfølgning - fast track« er registreret."))
+    for senere in resultat.genindberettet:
+        messages.info(
+            request,
+            _(
+                "Visitationsvurderingen ved %(samtale)s er indberettet igen, fordi vurderingen før den er ændret "
+                "(§ 28 nr. 9)."
+            )
+            % {"samtale": senere},
+        )
 
 
 def _visitation_besked(resultat: services.Resultat) -> str:
@@ -199,10 +208,13 @@ def _visitation_besked(resultat: services.Resultat) -> str:
     if resultat.visitation_fjernet:
         gaeldende = resultat.gaeldende_visitation
         return _(
-            "Samtalens visitationsændring er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9)."
+            "Samtalens visitationsvurdering er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9)."
         ) % {"gruppe": gaeldende.visitationsgruppe.navn if gaeldende else _("ingen")}
     if resultat.visitation_uaendret:
-        return _("Visitationsgruppen er uændret; der er ikke registreret en ny visitation (§ 28 nr. 9).")
+        return _(
+            "Visitationsgruppen er uændret. Vurderingen er gemt ved samtalen, men indberettes ikke som en ny "
+            "visitationsgruppe (§ 28 nr. 9)."
+        )
     return ""
 
 
@@ -366,7 +378,7 @@ def person_historik(request: HttpRequest, pk) -> HttpResponse:
     dato_form = VisitationPaaDatoForm(request.GET or None)
     paa_dato = None
     if dato_form.is_valid():
-        paa_dato = selectors.visitationsgruppe_paa_dato(person=person, dato=dato_form.cleaned_data["dato"])
+        paa_dato = selectors.visitation_i_kraft_siden(person=person, dato=dato_form.cleaned_data["dato"])
     _log(request, person, Adgangslog.Handling.HISTORIK, _("Revisionsspor"))
     return render(
         request,
