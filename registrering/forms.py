@@ -225,14 +225,19 @@ class SamtaleForm(forms.Form):
         return selectors.stilling_paa_dato(person=self.person, dato=dato).kontaktgruppe
 
     def _visitation_hjaelp(self) -> str:
-        seneste = selectors.visitation_seneste(person=self.person)
-        if seneste is None:
+        gaeldende = selectors.visitation_i_kraft_siden(person=self.person, dato=selectors.idag())
+        if gaeldende is None:
             return str(_("Borgeren har ingen registreret visitationsgruppe."))
+        # § 28 nr. 9 reports only a new group, but every assessment is kept (issue 18): the
+        # caseworker records the result of the assessment, also when it is the same group.
         return str(
-            _("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")
+            _(
+                "Nuværende: %(gruppe)s fra %(dato)s. Vælg resultatet af visitationsvurderingen, også hvis det er "
+                "samme gruppe; kun en ny gruppe indberettes."
+            )
         ) % {
-            "gruppe": seneste.visitationsgruppe.navn,
-            "dato": seneste.gyldig_fra.strftime("%d.%m.%Y"),
+            "gruppe": gaeldende.gruppe_navn,
+            "dato": gaeldende.gyldig_fra.strftime("%d.%m.%Y"),
         }
 
     @staticmethod
@@ -312,6 +317,7 @@ class SamtaleForm(forms.Form):
         initial = {f.name: f.as_initial(getattr(samtale, f.name)) for f in SAMTALE_FELTER}
         visitation = selectors.samtale_visitation(samtale=samtale)
         initial["visitationsgruppe"] = visitation.visitationsgruppe.kode if visitation else ""
+        initial["sekvens"] = samtale.sekvens
         return cls(initial=initial, person=samtale.person, samtale=samtale)
 
     @classmethod
@@ -363,6 +369,12 @@ class SamtaleForm(forms.Form):
         return cleaned
 
 
+def sekvens_felt() -> forms.IntegerField:
+    """The version a form was opened on (CONTRACT.md "Corrections never overwrite each
+    other"). Optional: a post without it (an integrator's) is not checked."""
+    return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class SamtaleRetForm(SamtaleForm):
     begrundelse = forms.CharField(
         label=_("Begrundelse for rettelsen"),
@@ -370,6 +382,7 @@ class SamtaleRetForm(SamtaleForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for rettelsen.")},
     )
+    sekvens = sekvens_felt()
 
 
 class DeltagerForm(forms.Form):
@@ -453,6 +466,25 @@ def _posted_rows(data) -> list[dict]:
     ]
 
 
+def _heltal(vaerdi) -> int:
+    try:
+        return int(vaerdi)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _som_postet(vaerdi) -> str:
+    """A value as the form posts it, to compare a posted value with a stored one: a date in
+    ISO form, a checkbox "on" or nothing, text with the browser's line ends made plain."""
+    if vaerdi is None or vaerdi is False:
+        return ""
+    if vaerdi is True:
+        return "on"
+    if isinstance(vaerdi, datetime.date):
+        return vaerdi.isoformat()
+    return str(vaerdi).replace("\r\n", "\n").strip()
+
+
 # Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
 OPDATER = "_opdater"
 TILFOEJ_DELTAGER = "_tilfoej_deltager"
@@ -469,6 +501,8 @@ class SamtaleFormular:
         self, form: SamtaleForm, formset: BaseDeltagerFormSet, *, submit: bool = False, rerender: bool = False
     ):
         self.form, self.formset, self.submit, self.rerender = form, formset, submit, rerender
+        # After a refused stale correction: the fields both people changed (efter_konflikt).
+        self.begge_aendret: list[str] = []
 
     @staticmethod
     def _form_class(samtale):
@@ -506,6 +540,50 @@ class SamtaleFormular:
             rows.append(dict.fromkeys(_DELTAGER_FELTER, ""))
         formset = DeltagerFormSet(initial=rows, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
         return cls(form, formset, rerender=True)
+
+    @classmethod
+    def efter_konflikt(cls, data, *, samtale) -> SamtaleFormular:
+        """A correction refused because the conversation changed meanwhile (a stale
+        ``sekvens``): the form again, now on the stored version, with the caseworker's own
+        changes on top. A field the caseworker left as it was when the form was opened
+        takes the other person's value, so saving again loses neither change; a field both
+        changed keeps the caseworker's (listed in ``begge_aendret``). Participants are one
+        field here. The hidden ``sekvens`` is the stored one: saving again is a decision."""
+        data = _with_management_form(data).copy()
+        base = selectors.samtale_version(samtale=samtale, sekvens=_heltal(data.get("sekvens")))
+        nu = SamtaleRetForm.for_correction(samtale=samtale).initial
+        nu_deltagere = [
+            {"navn": d.navn, "rolle": d.rolle.kode, "deltagelsesform": d.deltagelsesform.kode}
+            for d in selectors.deltagere_aktive(samtale=samtale)
+        ]
+        begge = []
+        for navn in [*(f.name for f in SAMTALE_FELTER), "visitationsgruppe"]:
+            mit, nyt = _som_postet(data.get(navn)), _som_postet(nu.get(navn))
+            if base is None or mit == nyt:
+                continue
+            if mit == _som_postet(base.felter.get(navn)):
+                if nu.get(navn) in (None, "", False):
+                    data.pop(navn, None)
+                else:
+                    data[navn] = nyt
+            elif _som_postet(base.felter.get(navn)) != nyt:
+                begge.append(navn)
+        deltagere = [r for r in _posted_rows(data) if any(r.values())]
+        mine_deltagere = tuple(sorted(tuple(r[f] for f in _DELTAGER_FELTER) for r in deltagere))
+        if base is not None and mine_deltagere == base.deltagere:
+            deltagere = nu_deltagere
+        for k in [k for k in data if k.startswith(f"{DELTAGERE_PREFIX}-")]:
+            data.pop(k)
+        data["sekvens"] = str(samtale.sekvens)
+        form = SamtaleRetForm.rerendered(data, person=samtale.person, samtale=samtale)
+        formset = DeltagerFormSet(initial=deltagere, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
+        formular = cls(form, formset, rerender=True)
+        formular.begge_aendret = [str(form.fields[n].label).rstrip("*") for n in begge if n in form.fields]
+        return formular
+
+    @property
+    def sekvens(self) -> int | None:
+        return self.form.cleaned_data.get("sekvens")
 
     def is_valid(self) -> bool:
         return self.submit and self.form.is_valid() and self.formset.is_valid()
@@ -553,6 +631,7 @@ class BegrundelseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Skriv en begrundelse for annulleringen.")},
     )
+    sekvens = sekvens_felt()
 
 
 class VisitationPaaDatoForm(forms.Form):
@@ -584,6 +663,9 @@ class PersonRetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for ændringen.")},
     )
+    # The number of periods the page was opened with (a version, as ``sekvens`` on a
+    # conversation): a period registered by somebody else meanwhile refuses this one.
+    sekvens = sekvens_felt()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -596,6 +678,18 @@ class PersonRetForm(forms.Form):
         self.fields["akasse"].widget.choices = [("", _("Ingen a-kasse"))] + [
             (a.kode, a.navn) for a in kodecache.gyldige(Akasse, idag)
         ]
+
+    @classmethod
+    def for_person(cls, data=None, *, person: Person) -> PersonRetForm:
+        """The form starting from the period in force (CONTRACT.md): its kontaktgruppe and
+        a-kasse; the date the new one starts from is the caseworker's to choose."""
+        perioder = selectors.perioder(person=person)
+        initial = {"sekvens": len(perioder)}
+        if perioder:
+            gaeldende = perioder[0]
+            initial["kontaktgruppe"] = gaeldende.kontaktgruppe.kode
+            initial["akasse"] = gaeldende.akasse.kode if gaeldende.akasse else ""
+        return cls(data, initial=initial)
 
     def clean_gyldig_fra(self):
         dato = self.cleaned_data["gyldig_fra"]

@@ -14,7 +14,18 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Deltager, Person, PersonMarkering, PersonPeriode, Samtale, SamtaletypeRegel, Visitation
+from .models import (
+    AkasseDeltagelse,
+    Deltager,
+    Person,
+    PersonMarkering,
+    PersonPeriode,
+    Samtale,
+    Samtaleform,
+    Samtaletype,
+    SamtaletypeRegel,
+    Visitation,
+)
 from .regler import DANSK_TID, aftaletyper, kontaktgruppe_regler
 
 # What a search for a number may look like: digits with spaces, hyphens or dots between them.
@@ -715,7 +726,6 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
     A fixed number of queries whatever the history's length: one per history table (with
     the acting user joined), one for the conversations' labels and one per code list;
     the diffs are computed in memory (STYLE.md: avoid Suila's N+1 trap)."""
-    navne = _kodenavne()
     samtaler = {
         s.pk: f"{s.samtaletype} {s.dato:%d.%m.%Y}"
         for s in Samtale.objects.filter(person=person).select_related("samtaletype")
@@ -734,6 +744,14 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
         (PersonMarkering.history.filter(person_id=person.pk), lambda r: str(_("Persongruppemarkering"))),
         (PersonPeriode.history.filter(person_id=person.pk), lambda r: str(_("Periode for kontaktgruppe og a-kasse"))),
     ]
+    poster = _historikposter(kilder, _kodenavne())
+    poster.sort(key=lambda p: p.tidspunkt, reverse=True)
+    return poster
+
+
+def _historikposter(kilder, navne) -> list[Historikpost]:
+    """One post per history row of each source (a history queryset and its label), each
+    with the field-by-field diff against the same object's previous history row."""
     poster: list[Historikpost] = []
     for qs, etiket in kilder:
         model = qs.model.instance_type
@@ -770,8 +788,101 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
                     aendringer=aendringer,
                 )
             )
-    poster.sort(key=lambda p: p.tidspunkt, reverse=True)
     return poster
+
+
+# --- optimistic concurrency: what changed since the version a form was opened on ------------
+
+
+def _samtale_version_start(*, samtale: Samtale, sekvens: int):
+    """When the first change after version ``sekvens`` of the conversation was stored (the
+    history row that counted past it); None if there is none."""
+    return (
+        Samtale.history.filter(id=samtale.pk, sekvens__gt=sekvens)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+
+
+def samtale_aendringer_siden(*, samtale: Samtale, sekvens: int) -> list[Historikpost]:
+    """Everything stored about the conversation after version ``sekvens``, oldest first,
+    field by field from simple-history: the conversation, its participants and its
+    visitation assessment (for the refusal of a stale correction or cancellation)."""
+    start = _samtale_version_start(samtale=samtale, sekvens=sekvens)
+    if start is None:
+        return []
+    kilder = [
+        (Samtale.history.filter(id=samtale.pk), lambda r: str(_("Samtalen"))),
+        (Deltager.history.filter(samtale_id=samtale.pk), lambda r: str(_("Deltager %(navn)s")) % {"navn": r.navn}),
+        (Visitation.history.filter(samtale_id=samtale.pk), lambda r: str(_("Visitationsvurdering"))),
+    ]
+    poster = [p for p in _historikposter(kilder, _kodenavne()) if p.tidspunkt >= start]
+    poster.sort(key=lambda p: p.tidspunkt)
+    return poster
+
+
+@dataclass(frozen=True)
+class SamtaleVersion:
+    """A conversation's values as they stood at one version, as the correction form posts
+    them (codes, ISO dates, ``"on"``/``""``), with its assessment and participants."""
+
+    felter: dict
+    deltagere: tuple
+
+
+def samtale_version(*, samtale: Samtale, sekvens: int) -> SamtaleVersion | None:
+    """Version ``sekvens`` of the conversation from simple-history (the base a stale
+    correction is merged on); None when the history does not reach back to it."""
+    from .samtaledata import SAMTALE_FELTER
+
+    raekke = Samtale.history.filter(id=samtale.pk, sekvens=sekvens).order_by("-history_date", "-history_id").first()
+    if raekke is None:
+        return None
+    start = _samtale_version_start(samtale=samtale, sekvens=sekvens)
+    navne = {m: {o.pk: o.kode for o in m.objects.all()} for m in (Samtaletype, Samtaleform, AkasseDeltagelse)}
+    felter = {}
+    for f in SAMTALE_FELTER:
+        vaerdi = getattr(raekke, f.column)
+        if f.column.endswith("_id"):
+            model = Samtale._meta.get_field(f.name).related_model
+            vaerdi = navne[model].get(vaerdi, "") if vaerdi else ""
+        felter[f.name] = vaerdi
+    foer = (lambda qs: qs.filter(history_date__lt=start)) if start else (lambda qs: qs)
+    vurdering = (
+        foer(Visitation.history.filter(samtale_id=samtale.pk))
+        .select_related("visitationsgruppe")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    felter["visitationsgruppe"] = (
+        vurdering.visitationsgruppe.kode if vurdering is not None and vurdering.history_type != "-" else ""
+    )
+    deltagere = {}
+    for d in (
+        foer(Deltager.history.filter(samtale_id=samtale.pk))
+        .select_related("rolle", "deltagelsesform")
+        .order_by("history_date", "history_id")
+    ):
+        deltagere[d.id] = d if d.history_type != "-" and d.aktiv else None
+    return SamtaleVersion(
+        felter=felter,
+        deltagere=tuple(
+            sorted((d.navn, d.rolle.kode, d.deltagelsesform.kode) for d in deltagere.values() if d is not None)
+        ),
+    )
+
+
+def perioder_siden(*, person: Person, sekvens: int) -> list[Historikpost]:
+    """The periods of kontaktgruppe and a-kasse registered after the first ``sekvens`` (the
+    citizen's version as the person-ret form counts it), field by field from the history."""
+    nye = list(
+        PersonPeriode.objects.filter(person=person).order_by("registreret", "id").values_list("id", flat=True)[sekvens:]
+    )
+    kilder = [
+        (PersonPeriode.history.filter(id__in=nye), lambda r: str(_("Periode for kontaktgruppe og a-kasse"))),
+    ]
+    return sorted(_historikposter(kilder, _kodenavne()), key=lambda p: p.tidspunkt)
 
 
 def adgangslog_for_person(*, person: Person):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -63,6 +63,37 @@ class Resultat:
     # Later conversations whose assessment became (or stopped being) a change because of
     # this action, and were reported again (§ 28 nr. 9).
     genindberettet: list[Samtale] = field(default_factory=list)
+    # A correction made on an older version whose values the conversation already holds
+    # (sent twice): nothing is stored.
+    allerede_gemt: bool = False
+
+
+class SamtidigAendring(ValidationError):
+    """Optimistic concurrency (CONTRACT.md "Corrections never overwrite each other"): the
+    caller acted on version ``forventet`` (``sekvens``) of a conversation, or of a citizen's
+    periods, and somebody else stored version ``aktuel`` meanwhile. Checked under the row
+    lock; nothing is stored or reported. ``aendringer`` is what the other person changed,
+    field by field (simple-history). The pages show it with the form; the API (issue 22)
+    answers 409 for this class."""
+
+    def __init__(self, *, forventet: int, aktuel: int, aendringer: list, besked: str):
+        super().__init__({NON_FIELD_ERRORS: [besked]}, code="samtidig_aendring")
+        self.forventet, self.aktuel, self.aendringer = forventet, aktuel, aendringer
+
+
+def _samtale_konflikt(*, samtale: Samtale, sekvens: int) -> SamtidigAendring:
+    aendringer = selectors.samtale_aendringer_siden(samtale=samtale, sekvens=sekvens)
+    hvem = sorted({p.bruger for p in aendringer}) or [str(_("en anden"))]
+    return SamtidigAendring(
+        forventet=sekvens,
+        aktuel=samtale.sekvens,
+        aendringer=aendringer,
+        besked=_(
+            "Samtalen er ændret af %(hvem)s, mens du havde den åben. Din ændring er ikke gemt og ikke indberettet. "
+            "Se ændringen herunder."
+        )
+        % {"hvem": ", ".join(hvem)},
+    )
 
 
 # --- the access log ---------------------------------------------------------------------------
@@ -228,9 +259,14 @@ def person_ret(
     gyldig_fra: datetime.date,
     begrundelse: str,
     bruger: Bruger,
+    sekvens: int | None = None,
     tidspunkt: datetime.datetime | None = None,
 ) -> PersonPeriode:
     """DFDG order § 16: a new period of kontaktgruppe and a-kasse from ``gyldig_fra``.
+
+    ``sekvens`` is the number of periods the caller saw (the form's hidden field): a period
+    registered by somebody else meanwhile refuses this one (:class:`SamtidigAendring`).
+
 
     The period runs until a later one starts (none can exist: a new period starts after the
     latest). Every active conversation held from ``gyldig_fra`` on is judged again under the
@@ -241,6 +277,18 @@ def person_ret(
     begrundelse = (begrundelse or "").strip()
     laast = _lock_person(person)
     perioder = selectors.perioder(person=laast)
+    if sekvens is not None and sekvens != len(perioder):
+        aendringer = selectors.perioder_siden(person=laast, sekvens=sekvens)
+        raise SamtidigAendring(
+            forventet=sekvens,
+            aktuel=len(perioder),
+            aendringer=aendringer,
+            besked=_(
+                "%(hvem)s har registreret en ny periode for borgeren, mens du havde siden åben. Din periode er ikke "
+                "gemt. Se den nye periode herunder, og registrér din igen, hvis den stadig skal gælde."
+            )
+            % {"hvem": ", ".join(sorted({p.bruger for p in aendringer})) or _("En anden")},
+        )
     nuvaerende = perioder[0] if perioder else None
     fejl: dict[str, list[str]] = {}
     if not begrundelse:
@@ -663,15 +711,26 @@ def samtale_ret(
     data: SamtaleData,
     begrundelse: str,
     bruger: Bruger,
+    sekvens: int | None = None,
     tidspunkt: datetime.datetime | None = None,
 ) -> Resultat:
     """Correct a registration. Nothing is deleted: the old values stay in the history with
     the reason, removed participants are marked inactive, and a new report event goes out.
     The rules are those of the citizen's kontaktgruppe on the conversation's (corrected)
-    date. A correction that changes nothing writes nothing (``ingen_aendring``)."""
+    date. A correction that changes nothing writes nothing (``ingen_aendring``).
+
+    ``sekvens`` is the version the correction was made on (the form's hidden field, the
+    API's body): if the conversation has been changed since, :class:`SamtidigAendring` is
+    raised and nothing is stored, unless the conversation already holds exactly these
+    values (the same correction sent twice: ``ingen_aendring`` and ``allerede_gemt``)."""
     tidspunkt, begrundelse, person, samtale = _aendring_start(
         samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt
     )
+    if sekvens is not None and sekvens != samtale.sekvens:
+        plan = _visitation_plan(samtale=samtale, gruppe=data.visitationsgruppe)
+        if samtale.annulleret is None and _uaendret(samtale=samtale, data=data, plan=plan):
+            return Resultat(samtale=samtale, ingen_aendring=True, allerede_gemt=True)
+        raise _samtale_konflikt(samtale=samtale, sekvens=sekvens)
     fejl = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for rettelsen.")]
@@ -751,16 +810,24 @@ def samtale_ret(
 
 @transaction.atomic
 def samtale_annuller(
-    *, samtale: Samtale, begrundelse: str, bruger: Bruger, tidspunkt: datetime.datetime | None = None
+    *,
+    samtale: Samtale,
+    begrundelse: str,
+    bruger: Bruger,
+    sekvens: int | None = None,
+    tidspunkt: datetime.datetime | None = None,
 ) -> Samtale:
     """Cancel a registration: it stays, marked cancelled with the reason; it no longer counts
     for the current agreement; a marking it started ends; its visitation assessment is
     withdrawn (the row goes, its history stays with the reason) and no other assessment is
     touched, so the timeline is that of the remaining ones; a cancellation event is reported,
-    and the next assessment is reported again if it now is (or no longer is) a change."""
+    and the next assessment is reported again if it now is (or no longer is) a change.
+    ``sekvens``: the version the cancellation was decided on (:class:`SamtidigAendring`)."""
     tidspunkt, begrundelse, person, samtale = _aendring_start(
         samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt
     )
+    if sekvens is not None and sekvens != samtale.sekvens:
+        raise _samtale_konflikt(samtale=samtale, sekvens=sekvens)
     if not begrundelse:
         raise ValidationError({"begrundelse": [_("Skriv en begrundelse for annulleringen.")]})
     if samtale.annulleret is not None:

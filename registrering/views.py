@@ -144,22 +144,32 @@ def _flere_url(request: HttpRequest, filtre: dict) -> str:
 def _samtale_save(request: HttpRequest, formular: SamtaleFormular, *, person, samtale=None) -> services.Resultat:
     data = formular.samtale_data()
     if samtale is not None:
-        return services.samtale_ret(samtale=samtale, data=data, begrundelse=formular.begrundelse, bruger=request.user)
+        return services.samtale_ret(
+            samtale=samtale,
+            data=data,
+            begrundelse=formular.begrundelse,
+            bruger=request.user,
+            sekvens=formular.sekvens,
+        )
     return services.samtale_registrer(person=person, data=data, bruger=request.user)
 
 
 def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse:
     """Register (or correct) a conversation: a fresh page, a re-render for another date or
-    type (htmx gets the fields only), or a submit (SamtaleFormular says which)."""
+    type (htmx gets the fields only), or a submit (SamtaleFormular says which). A stale
+    correction comes back merged on the stored version, with the other person's change."""
     if request.method != "POST":
         detaljer = _("Rettelse af %(s)s") % {"s": samtale} if samtale else _("Registrering af samtale")
         _log(request, person, Adgangslog.Handling.VIS, detaljer)
         formular = SamtaleFormular.fresh(person=person, samtale=samtale, samtaletype=request.GET.get("samtaletype", ""))
     else:
         formular = SamtaleFormular.posted(request.POST, person=person, samtale=samtale)
+    konflikt = None
     if formular.is_valid():
         try:
             resultat = _samtale_save(request, formular, person=person, samtale=samtale)
+        except services.SamtidigAendring as e:
+            konflikt, formular = e, SamtaleFormular.efter_konflikt(request.POST, samtale=samtale)
         except ValidationError as e:
             add_validation_error(formular.form, e)
         else:
@@ -169,34 +179,38 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
         "registrering/_samtale_felter.html" if request.htmx and formular.rerender else "registrering/samtale_form.html"
     )
     context = {"person": person, "samtale": samtale, "form": formular.form, "formset": formular.formset}
+    context |= {"konflikt": konflikt, "begge_aendret": formular.begge_aendret}
     return render(request, skabelon, context | {"fejloversigt": formular.error_summary()})
 
 
 def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
     samtale = resultat.samtale
     if resultat.ingen_aendring:
-        messages.info(
-            request,
-            _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.")
-            % {"samtale": samtale},
+        besked = (
+            _("Samtalen %(samtale)s indeholder allerede din rettelse. Den er ikke gemt eller indberettet igen.")
+            if resultat.allerede_gemt
+            else _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.")
         )
+        messages.info(request, besked % {"samtale": samtale})
         return
     besked = _("Samtalen %(samtale)s er rettet.") if rettet else _("Samtalen %(samtale)s er registreret.")
     messages.success(request, besked % {"samtale": samtale})
-    visitation = _visitation_besked(resultat)
-    if visitation:
-        messages.info(request, visitation)
+    for info in _visitation_beskeder(resultat):
+        messages.info(request, info)
     if resultat.markering is not None:
         messages.info(request, _("Persongruppemarkeringen »Tidlig opfølgning - fast track« er registreret."))
-    for senere in resultat.genindberettet:
-        messages.info(
-            request,
-            _(
-                "Visitationsvurderingen ved %(samtale)s er indberettet igen, fordi vurderingen før den er ændret "
-                "(§ 28 nr. 9)."
-            )
-            % {"samtale": senere},
+
+
+def _visitation_beskeder(resultat: services.Resultat) -> list[str]:
+    beskeder = [_visitation_besked(resultat)] if _visitation_besked(resultat) else []
+    return beskeder + [
+        _(
+            "Visitationsvurderingen ved %(samtale)s er indberettet igen, fordi vurderingen før den er ændret "
+            "(§ 28 nr. 9)."
         )
+        % {"samtale": senere}
+        for senere in resultat.genindberettet
+    ]
 
 
 def _visitation_besked(resultat: services.Resultat) -> str:
@@ -245,17 +259,17 @@ def samtale_ret(request: HttpRequest, pk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
     samtale = _samtale(request, pk)
-    form = BegrundelseForm(request.POST or None)
+    form = BegrundelseForm(request.POST or None, initial={"sekvens": samtale.sekvens})
     if samtale.er_annulleret:
         messages.error(request, _("Samtalen er allerede annulleret."))
         return redirect("registrering:person-detalje", pk=samtale.person_id)
+    konflikt = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.samtale_annuller(
-                samtale=samtale, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user
-            )
+            services.samtale_annuller(samtale=samtale, bruger=request.user, **form.cleaned_data)
         except ValidationError as e:
-            add_validation_error(form, e)
+            samtale.refresh_from_db()
+            konflikt, form = _konflikt(form, e, sekvens=samtale.sekvens)
         else:
             messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
             return redirect("registrering:person-detalje", pk=samtale.person_id)
@@ -264,8 +278,20 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
     return render(
         request,
         "registrering/samtale_annuller.html",
-        {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold},
+        {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold, "konflikt": konflikt},
     )
+
+
+def _konflikt(form, fejl: ValidationError, *, sekvens: int):
+    """A refused post on a simple form: a stale version (``SamtidigAendring``) comes back
+    with what the caseworker typed, the other person's change and the stored version in the
+    hidden ``sekvens`` (saving again is then a decision); other refusals at their fields."""
+    if not isinstance(fejl, services.SamtidigAendring):
+        add_validation_error(form, fejl)
+        return None, form
+    data = form.data.copy()
+    data["sekvens"] = str(sekvens)
+    return fejl, type(form)(data)
 
 
 @login_required
@@ -274,8 +300,8 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
 def person_ret(request: HttpRequest, pk) -> HttpResponse:
     """DFDG order § 16: a new period of the citizen's kontaktgruppe and a-kasse from a date."""
     person = _person(request, pk)
-    form = PersonRetForm(request.POST or None)
-    konflikter = []
+    form = PersonRetForm.for_person(request.POST or None, person=person)
+    konflikter, konflikt = [], None
     if request.method == "POST" and form.is_valid():
         try:
             services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
@@ -283,15 +309,16 @@ def person_ret(request: HttpRequest, pk) -> HttpResponse:
             konflikter = e.konflikter
             add_validation_error(form, e)
         except ValidationError as e:
-            add_validation_error(form, e)
+            person._perioder = None
+            konflikt, form = _konflikt(form, e, sekvens=len(selectors.perioder(person=person)))
         else:
             fra = form.cleaned_data["gyldig_fra"].strftime("%d.%m.%Y")
             messages.success(request, _("Kontaktgruppe og a-kasse er ændret fra %(dato)s.") % {"dato": fra})
             return redirect("registrering:person-detalje", pk=person.pk)
     elif request.method == "GET":
         _log(request, person, Adgangslog.Handling.VIS, _("Ændring af kontaktgruppe og a-kasse"))
-    context = {"person": person, "form": form, "konflikter": konflikter, "perioder": selectors.perioder(person=person)}
-    return render(request, "registrering/person_ret.html", context)
+    context = {"person": person, "form": form, "konflikter": konflikter, "konflikt": konflikt}
+    return render(request, "registrering/person_ret.html", context | {"perioder": selectors.perioder(person=person)})
 
 
 def _kan_flytte(bruger, person) -> bool:

@@ -260,7 +260,8 @@
 
   // --- A refused registration: focus the summary of errors, which links to each field -----
   document.addEventListener("DOMContentLoaded", function () {
-    var oversigt = document.getElementById("fejloversigt");
+    // A stale correction's message (someone else changed it meanwhile) comes first.
+    var oversigt = document.getElementById("samtidig-aendring") || document.getElementById("fejloversigt");
     if (oversigt) { oversigt.focus(); }
   });
 
