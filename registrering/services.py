@@ -333,6 +333,7 @@ def person_ret(
     if konflikter:
         raise PeriodeKonflikt(konflikter)
 
+    flyttes = _videresendelse_plan(person=laast, kontaktgruppe=kontaktgruppe, akasse=akasse, gyldig_fra=gyldig_fra)
     periode = PersonPeriode(
         person=laast,
         kontaktgruppe=kontaktgruppe,
@@ -341,14 +342,16 @@ def person_ret(
         registreret=tidspunkt,
         registreret_af=bruger,
         begrundelse=begrundelse,
+        videresendelser=[f.oversigt() for f in flyttes],
     )
     _full_clean(periode)
     _save(periode, bruger=bruger, begrundelse=begrundelse)
     # The citizen's own fields hold the current period's values (the latest period is current:
     # it is not in the future).
-    laast.kontaktgruppe, laast.akasse = kontaktgruppe, akasse
+    laast.kontaktgruppe, laast.akasse, laast._perioder = kontaktgruppe, akasse, None
     _save(laast, bruger=bruger, begrundelse=begrundelse)
     person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
+    _videresendelse_flyt(flyttes, periode=periode, bruger=bruger, tidspunkt=tidspunkt)
     adgang_log(
         bruger=bruger,
         personer=[laast],
@@ -357,6 +360,76 @@ def person_ret(
         % {"kg": kontaktgruppe.kode, "dato": gyldig_fra.strftime("%d.%m.%Y")},
     )
     return periode
+
+
+@dataclass
+class _Flytning:
+    """A held conversation whose recipients a new period changes (§ 28 stk. 5 over time):
+    the a-kasse events it gets (recipient -> (a-kasse, handling)), and whether its
+    kontaktgruppe on its date changes (then DFDG gets the correction too)."""
+
+    samtale: Samtale
+    akasser: dict
+    kontaktgruppe: Kontaktgruppe | None
+
+    def oversigt(self) -> dict:
+        return {
+            "samtale": str(self.samtale.pk),
+            "titel": str(self.samtale),
+            "sendt_til": next((a.kode for a, h in self.akasser.values() if h != Handling.ANNULLER), None),
+            "annulleret_hos": sorted(a.kode for a, h in self.akasser.values() if h == Handling.ANNULLER),
+            "kontaktgruppe": self.kontaktgruppe.kode if self.kontaktgruppe else None,
+        }
+
+
+def _videresendelse_plan(*, person: Person, kontaktgruppe, akasse, gyldig_fra) -> list[_Flytning]:
+    """The held, non-cancelled conversations from ``gyldig_fra`` on (all in the new period:
+    it is the latest) whose a-kasse, forwarding or kontaktgruppe the new period changes."""
+    from indberetning.outbox import akasse_modtagere
+
+    flyttes = []
+    for samtale in (
+        Samtale.objects.aktive()
+        .filter(person=person, dato__gte=gyldig_fra)
+        .select_related("samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe")
+        .order_by("dato", "registreret")
+    ):
+        regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
+        akasser = akasse_modtagere(samtale=samtale, handling=Handling.RET, regler=regler, akasse=akasse)
+        kg = kontaktgruppe if samtale.kontaktgruppe_id != kontaktgruppe.pk else None
+        if kg is not None or any(h != Handling.RET for _a, h in akasser.values()):
+            samtale.person = person
+            flyttes.append(_Flytning(samtale=samtale, akasser=akasser, kontaktgruppe=kg))
+    return flyttes
+
+
+def _videresendelse_flyt(flyttes: list[_Flytning], *, periode: PersonPeriode, bruger: Bruger, tidspunkt) -> None:
+    """Re-route what the new period moved, in its transaction: each conversation counts its
+    sekvens up (history with the reason) and is reported: to the a-kasse of the period (as a
+    registration if it does not hold it), a cancellation to the a-kasse that did, and to
+    DFDG only when its kontaktgruppe changed. Its content is untouched."""
+    fra = periode.gyldig_fra.strftime("%d.%m.%Y")
+    for f in flyttes:
+        samtale = Samtale.objects.select_for_update(of=("self",)).get(pk=f.samtale.pk)
+        samtale.person = f.samtale.person
+        if f.kontaktgruppe is not None:
+            samtale.kontaktgruppe = f.kontaktgruppe
+        samtale.sekvens += 1
+        grund = _("Ny periode for kontaktgruppe og a-kasse fra %(fra)s: %(begrundelse)s") % {
+            "fra": fra,
+            "begrundelse": periode.begrundelse,
+        }
+        _save(samtale, bruger=bruger, begrundelse=grund)
+        vurdering = selectors.samtale_visitation(samtale=samtale)
+        aendring = vurdering if vurdering is not None and _er_aendring(vurdering, person=samtale.person) else None
+        haendelser_opret(
+            samtale=samtale,
+            handling=Handling.RET,
+            tidspunkt=tidspunkt,
+            visitation=aendring,
+            begrundelse=grund,
+            dfdg=f.kontaktgruppe is not None,
+        )
 
 
 @transaction.atomic

@@ -304,7 +304,7 @@ def person_ret(request: HttpRequest, pk) -> HttpResponse:
     konflikter, konflikt = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
+            periode = services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
         except services.PeriodeKonflikt as e:
             konflikter = e.konflikter
             add_validation_error(form, e)
@@ -312,13 +312,24 @@ def person_ret(request: HttpRequest, pk) -> HttpResponse:
             person._perioder = None
             konflikt, form = _konflikt(form, e, sekvens=len(selectors.perioder(person=person)))
         else:
-            fra = form.cleaned_data["gyldig_fra"].strftime("%d.%m.%Y")
-            messages.success(request, _("Kontaktgruppe og a-kasse er ændret fra %(dato)s.") % {"dato": fra})
+            _periode_beskeder(request, periode)
             return redirect("registrering:person-detalje", pk=person.pk)
     elif request.method == "GET":
         _log(request, person, Adgangslog.Handling.VIS, _("Ændring af kontaktgruppe og a-kasse"))
     context = {"person": person, "form": form, "konflikter": konflikter, "konflikt": konflikt}
     return render(request, "registrering/person_ret.html", context | {"perioder": selectors.perioder(person=person)})
+
+
+def _periode_beskeder(request: HttpRequest, periode) -> None:
+    fra = periode.gyldig_fra.strftime("%d.%m.%Y")
+    messages.success(request, _("Kontaktgruppe og a-kasse er ændret fra %(dato)s.") % {"dato": fra})
+    if periode.videresendelser:
+        # § 28 stk. 5 over time: what the period re-routed, for the caseworker and team lead.
+        messages.info(
+            request,
+            _("Samtaler i perioden er indberettet igen: %(liste)s")
+            % {"liste": " ".join(periode.videresendelser_tekster())},
+        )
 
 
 def _kan_flytte(bruger, person) -> bool:
