@@ -10,7 +10,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import ErrorDict
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from . import kodecache, selectors
@@ -29,9 +31,48 @@ from .models import (
     valider_cpr,
 )
 from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
-from .samtaledata import SAMTALE_FELTER, DeltagerData, SamtaleData
+from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, DeltagerData, SamtaleData, normaliser_tekst
 
-MAKS_TEKST = 4000
+
+@deconstructible
+class TekstLaengde(MaxLengthValidator):
+    """The longest text, with a message that says by how much it is too long (no silent cut)."""
+
+    message = _("Teksten har %(show_value)d tegn, og der er plads til %(limit_value)d. Forkort den med %(over)d tegn.")
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code="max_length",
+                params={
+                    "show_value": len(value),
+                    "limit_value": self.limit_value,
+                    "over": len(value) - self.limit_value,
+                },
+            )
+
+
+class Langtekst(forms.CharField):
+    """Free text of at most ``MAKS_TEKST`` characters. No ``maxlength`` in the page, where the
+    browser would cut a pasted text silently: the page counts down instead (``data-maks``,
+    static/js/app.js), and a longer text is refused at the field. Line breaks are counted and
+    stored as one character, as the browser shows them (samtaledata.normaliser_tekst)."""
+
+    def __init__(self, *, max_length: int = MAKS_TEKST, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.validators.append(TekstLaengde(max_length))
+
+    def to_python(self, value):
+        return normaliser_tekst(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        attrs["data-maks"] = str(self.max_length)
+        return attrs
 
 
 class ShownLazily:
@@ -139,19 +180,14 @@ class SamtaleForm(forms.Form):
     )
     samtaletype = KodeValg(Samtaletype.objects.all(), label=_("Samtaletype"), empty_label=_("Vælg samtaletype"))
     samtaleform = KodeValg(Samtaleform.objects.all(), label=_("Samtaleform"), empty_label=_("Vælg samtaleform"))
-    aftale = forms.CharField(
-        label=_("Aftale"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    saerlig_indsats = forms.CharField(
-        label=_("Særlig indsats"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    aftale = Langtekst(label=_("Aftale"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    saerlig_indsats = Langtekst(label=_("Særlig indsats"), required=False)
     akasse_deltagelse = KodeValg(
         AkasseDeltagelse.objects.all(), label=_("A-kassens deltagelse"), required=False, empty_label=_("Vælg status")
     )
-    praktiske_aftaler = forms.CharField(
+    praktiske_aftaler = Langtekst(
         label=_("Praktiske aftaler om det videre forløb"),
         required=False,
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kun praktiske aftaler. Aftaler, der er bindende for borgeren, må ikke stå her (§ 28 nr. 8)."),
     )
@@ -376,9 +412,8 @@ def sekvens_felt() -> forms.IntegerField:
 
 
 class SamtaleRetForm(SamtaleForm):
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse for rettelsen"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for rettelsen.")},
     )
@@ -482,7 +517,7 @@ def _som_postet(vaerdi) -> str:
         return "on"
     if isinstance(vaerdi, datetime.date):
         return vaerdi.isoformat()
-    return str(vaerdi).replace("\r\n", "\n").strip()
+    return normaliser_tekst(str(vaerdi))
 
 
 # Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
@@ -625,9 +660,8 @@ def add_validation_error(form: forms.Form, error: ValidationError) -> None:
 
 
 class BegrundelseForm(forms.Form):
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Skriv en begrundelse for annulleringen.")},
     )
@@ -657,9 +691,8 @@ class PersonRetForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
         help_text=_("Den dag borgeren skiftede. Samtaler afholdt før denne dag bedømmes efter den tidligere periode."),
     )
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for ændringen.")},
     )
@@ -709,9 +742,8 @@ class PersonFlytForm(forms.Form):
             "required": _("Vælg det jobcenter, borgeren flytter til."),
         },
     )
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for flytningen.")},
     )

@@ -26,6 +26,7 @@ from .models import (
     TilladtVisitationsgruppe,
     Visitationsgruppe,
 )
+from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, TEKST
 
 # Form fields that belong to one part of § 28 each; the rule table says which apply.
 DELFELTER = (
@@ -216,6 +217,17 @@ def valider_samtale(
         )
     if data.samtaleform is not None and data.samtaleform not in kodecache.gyldige(Samtaleform, data.dato):
         tilfoej("samtaleform", _("Samtaleformen gælder ikke på denne dato."))
+
+    # The same limit as the form's and the page's counter (samtaledata.MAKS_TEKST): a caller
+    # without the form (an integration) meets it here, nothing is cut.
+    for f in SAMTALE_FELTER:
+        if f.kind == TEKST and len(f.stored(getattr(data, f.name))) > MAKS_TEKST:
+            n = len(f.stored(getattr(data, f.name)))
+            tilfoej(
+                f.name,
+                _("Teksten har %(n)s tegn, og der er plads til %(maks)s. Forkort den med %(over)s tegn.")
+                % {"n": n, "maks": MAKS_TEKST, "over": n - MAKS_TEKST},
+            )
 
     aftale = (data.aftale or "").strip()
     if regler.aftale:

@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .models import AkasseDeltagelse, Deltagelsesform, Deltagerrolle, Samtaleform, Samtaletype, Visitationsgruppe
 
+# The longest free text of a conversation (an agreement, særlig indsats, practical
+# arrangements) and of a reason, in characters (Unicode code points, line breaks as one):
+# the form, the service and the browser's counter (static/js/app.js) count the same way.
+MAKS_TEKST = 4000
+
 DATO = "dato"
 KODE = "kode"  # an entry of a code list (a foreign key; the form and the report use its code)
 TEKST = "tekst"  # free text, stored without surrounding whitespace
@@ -49,9 +54,9 @@ class Field:
         return f"{self.name}_id" if self.kind == KODE else self.name
 
     def stored(self, value):
-        """The value as it is stored."""
+        """The value as it is stored (text: line breaks as the browser counts them, ``\n``)."""
         if self.kind == TEKST:
-            return (value or "").strip()
+            return normaliser_tekst(value)
         return value
 
     def as_column(self, value):
@@ -133,5 +138,16 @@ class SamtaleData:
         return {f.name: f.stored(getattr(self, f.name)) for f in SAMTALE_FELTER}
 
     def same_as(self, samtale) -> bool:
-        """Whether the conversation's own fields already hold these values (no query)."""
-        return all(getattr(samtale, f.column) == f.as_column(getattr(self, f.name)) for f in SAMTALE_FELTER)
+        """Whether the conversation's own fields already hold these values (no query). Text
+        stored before line breaks were normalised compares by its normalised form."""
+        return all(
+            (normaliser_tekst(getattr(samtale, f.column)) if f.kind == TEKST else getattr(samtale, f.column))
+            == f.as_column(getattr(self, f.name))
+            for f in SAMTALE_FELTER
+        )
+
+
+def normaliser_tekst(value) -> str:
+    """Free text as stored and counted: without surrounding whitespace, and with the line
+    breaks a browser posts (``\r\n``) as the one character it shows and counts (``\n``)."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
