@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -207,6 +208,9 @@ class SamtaleForm(forms.Form):
         required=False,
         help_text=_("Jobcentrets vurdering (§ 28 stk. 4)."),
     )
+    # Issue 18: this form's one-time key (a new one per page, kept on re-renders): sent again,
+    # it answers "already registered". Also the key app.js keeps the typed input under.
+    formularnoegle = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, person: Person, samtale=None, **kwargs):
         self.person = person
@@ -342,7 +346,10 @@ class SamtaleForm(forms.Form):
     @classmethod
     def blank(cls, *, person: Person, samtaletype: str = "") -> SamtaleForm:
         """A fresh registration form, of ``samtaletype`` (a code) if given."""
-        form = cls(initial={"dato": selectors.idag(), "samtaletype": samtaletype}, person=person)
+        form = cls(
+            initial={"dato": selectors.idag(), "samtaletype": samtaletype, "formularnoegle": uuid.uuid4()},
+            person=person,
+        )
         if form.starter_fra_gaeldende_aftale and form.aftale_gaeldende is not None:
             form.initial["aftale"] = form.aftale_gaeldende.aftale
         return form
@@ -354,6 +361,7 @@ class SamtaleForm(forms.Form):
         visitation = selectors.samtale_visitation(samtale=samtale)
         initial["visitationsgruppe"] = visitation.visitationsgruppe.kode if visitation else ""
         initial["sekvens"] = samtale.sekvens
+        initial["formularnoegle"] = uuid.uuid4()
         return cls(initial=initial, person=samtale.person, samtale=samtale)
 
     @classmethod
@@ -398,7 +406,11 @@ class SamtaleForm(forms.Form):
             )
         data = self.samtale_data([])
         for felt, beskeder in valider_samtale(
-            person=self.person, data=data, regler=self.regler, samtale=self.samtale
+            person=self.person,
+            data=data,
+            regler=self.regler,
+            samtale=self.samtale,
+            engangsnoegle=cleaned.get("formularnoegle") if self.samtale is None else None,
         ).items():
             for besked in beskeder:
                 self.add_error(felt if felt in self.fields else None, besked)
@@ -619,6 +631,10 @@ class SamtaleFormular:
     @property
     def sekvens(self) -> int | None:
         return self.form.cleaned_data.get("sekvens")
+
+    @property
+    def engangsnoegle(self):
+        return self.form.cleaned_data.get("formularnoegle")
 
     def is_valid(self) -> bool:
         return self.submit and self.form.is_valid() and self.formset.is_valid()

@@ -435,6 +435,10 @@ class Samtale(models.Model):
     # Each registration, correction and cancellation counts one up (1 = opret); the report
     # events carry it (indberetning).
     sekvens = models.PositiveIntegerField(default=1, editable=False)
+    # Issue 18: the one-time key of the registration form this conversation was registered
+    # from: the same form sent again (after a lost answer, a login, a double click) answers
+    # "already registered" instead of registering a second conversation.
+    engangsnoegle = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     objects = SamtaleQuerySet.as_manager()

@@ -10,6 +10,7 @@ events for every recipient) commits together or not at all.
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -591,11 +592,26 @@ def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger:
 
 @transaction.atomic
 def samtale_registrer(
-    *, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None
+    *,
+    person: Person,
+    data: SamtaleData,
+    bruger: Bruger,
+    engangsnoegle: uuid.UUID | None = None,
+    tidspunkt: datetime.datetime | None = None,
 ) -> Resultat:
-    """Register one held conversation with everything § 28 asks for, in one transaction."""
+    """Register one held conversation with everything § 28 asks for, in one transaction.
+
+    ``engangsnoegle``: the registration form's one-time key. If this citizen already has a
+    conversation registered from that form (it was sent again), nothing is registered and
+    that conversation is returned (``allerede_gemt``); checked under the citizen's lock."""
     tidspunkt = tidspunkt or timezone.now()
     person = _lock_person(person)
+    if engangsnoegle is not None:
+        tidligere = Samtale.objects.filter(engangsnoegle=engangsnoegle).select_related("samtaletype").first()
+        if tidligere is not None and tidligere.person_id == person.pk:
+            return Resultat(samtale=tidligere, ingen_aendring=True, allerede_gemt=True)
+        if tidligere is not None:  # another citizen's form key: not this form's, not kept
+            engangsnoegle = None
     regler = _valider(person=person, data=data)
     samtale = Samtale(
         person=person,
@@ -606,6 +622,7 @@ def samtale_registrer(
         registreret=tidspunkt,
         registreret_af=bruger,
         sekvens=1,
+        engangsnoegle=engangsnoegle,
     )
     _full_clean(samtale, constraints=False)
     _save(samtale, bruger=bruger)

@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -151,7 +153,9 @@ def _samtale_save(request: HttpRequest, formular: SamtaleFormular, *, person, sa
             bruger=request.user,
             sekvens=formular.sekvens,
         )
-    return services.samtale_registrer(person=person, data=data, bruger=request.user)
+    return services.samtale_registrer(
+        person=person, data=data, bruger=request.user, engangsnoegle=formular.engangsnoegle
+    )
 
 
 def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse:
@@ -185,6 +189,9 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
 
 def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
     samtale = resultat.samtale
+    if resultat.allerede_gemt and not rettet:
+        messages.info(request, _allerede_registreret(samtale))
+        return
     if resultat.ingen_aendring:
         besked = (
             _("Samtalen %(samtale)s indeholder allerede din rettelse. Den er ikke gemt eller indberettet igen.")
@@ -199,6 +206,17 @@ def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
         messages.info(request, info)
     if resultat.markering is not None:
         messages.info(request, _("Persongruppemarkeringen »Tidlig opfølgning - fast track« er registreret."))
+
+
+def _allerede_registreret(samtale):
+    """The registration form was sent again (issue 18): nothing new, a link to what is there."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("Samtalen %(samtale)s er allerede registreret fra denne formular, så den er ikke registreret igen.")
+        % {"samtale": samtale},
+        reverse("registrering:person-detalje", kwargs={"pk": samtale.person_id}) + f"#samtale-raekke-{samtale.pk}",
+        _("Se samtalen"),
+    )
 
 
 def _visitation_beskeder(resultat: services.Resultat) -> list[str]:

@@ -158,11 +158,18 @@ class SessionTidsgraenser:
             if (
                 sidst is not None and nu - sidst > settings.SESSION_INAKTIV_MINUTTER * 60
             ) or nu - logget_ind > settings.SESSION_COOKIE_AGE:
-                # The view then sees an anonymous user: login_required sends to the login page.
+                # The view then sees an anonymous user: login_required sends to the login page,
+                # which then says why (samtaler_site/session.py, issue 18).
                 logout(request)
+                request.session_udloebet = True
             elif sidst is None or nu - sidst >= SKRIV_HVERT:
                 session[SIDST_AKTIV] = nu
-        return self.get_response(request)
+        svar = self.get_response(request)
+        if getattr(request, "session_udloebet", False):
+            from samtaler_site.session import marker_udloebet
+
+            marker_udloebet(request, svar)
+        return svar
 
 
 class IngenCache:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from samtaler_site import fejl, sundhed
+from samtaler_site import fejl, session, sundhed
 from samtaler_site.login import LoginFormular
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/password_change/done/", fejl.ikke_fundet),
     path("admin/", admin.site.urls),
     path("sundhed/", sundhed.sundhed, name="sundhed"),
+    path("session/forlaeng/", session.forlaeng, name="session-forlaeng"),
     path("", include("registrering.urls")),
     path("indberetning/", include("indberetning.urls")),
 ]

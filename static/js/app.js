@@ -372,6 +372,215 @@
   // A re-render's fields (and what was carried over into them) get their counters too.
   document.addEventListener("htmx:afterSettle", function () { taellere(document); });
 
+  // --- An idle session warns first, and what was typed survives it (issue 18) ----------
+  //
+  // The server ends a session SESSION_INAKTIV_MINUTTER after its last request (typing sends
+  // none). body[data-session-*] gives the limits; the last request of any of this site's tabs
+  // is shared through localStorage. data-session-advarsel seconds before the end the dialog
+  // #session-dialog opens (role=alertdialog, focus on "Forlæng"); "Forlæng" posts to the
+  // server, which starts the idle clock again. When the end has passed the dialog says so,
+  // and "Log ind igen" keeps this page's form (below) and goes to the login.
+  //
+  // A form marked data-bevar is kept in this tab's sessionStorage when it is sent (and when
+  // the session has ended), under its path and its hidden key (formularnoegle). After a
+  // login the same address gets it back: the registration form through a re-render post
+  // (the server rebuilds the fields as typed, and saves nothing), other forms field by
+  // field. It is dropped when the server has accepted it (meta formular-modtaget), when
+  // the person leaves without saving, and at "Log ud".
+  var BEVAR = "bevaret:";
+  var SIDST = "samtaler.sidstAktiv";
+  var BEVAR_TIMER = 8 * 60 * 60 * 1000; // the session's absolute limit: older input is not put back
+
+  function gemt() {
+    var ud = [];
+    for (var i = 0; i < sessionStorage.length; i++) {
+      var k = sessionStorage.key(i);
+      if (k.indexOf(BEVAR) === 0) {
+        try { ud.push({ noegle: k, v: JSON.parse(sessionStorage.getItem(k)) }); } catch (e) { sessionStorage.removeItem(k); }
+      }
+    }
+    return ud;
+  }
+
+  function bevar(form) {
+    var key = form.querySelector("[name=formularnoegle]");
+    if (!key || !key.value) { return; }
+    var felter = [];
+    new FormData(form).forEach(function (v, k) {
+      if (k !== "csrfmiddlewaretoken" && typeof v === "string") { felter.push([k, v]); }
+    });
+    sessionStorage.setItem(BEVAR + location.pathname + ":" + key.value, JSON.stringify({ sti: location.pathname, tid: Date.now(), felter: felter }));
+  }
+
+  function bevarAlle() {
+    document.querySelectorAll("form[data-bevar]").forEach(bevar);
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-bevar]")) { bevar(event.target); }
+    if (event.target.matches && event.target.matches("form[action$='/logout/']")) {
+      gemt().forEach(function (g) { sessionStorage.removeItem(g.noegle); }); // leaving for good
+    }
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    // "Forlad uden at gemme": the person drops what was typed here.
+    var link = event.target.closest && event.target.closest("#forlad-dialog a");
+    var key = document.querySelector("#samtale-form [name=formularnoegle]");
+    if (link && key) { sessionStorage.removeItem(BEVAR + location.pathname + ":" + key.value); }
+  });
+
+  function saetFelter(form, felter) {
+    felter.forEach(function (p) {
+      var el = form.querySelector('[name="' + CSS.escape(p[0]) + '"]');
+      if (!el || el.type === "hidden" && p[0] === "csrfmiddlewaretoken") { return; }
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = true; } else { el.value = p[1]; }
+    });
+  }
+
+  function gendan() {
+    var modtaget = document.querySelector("meta[name=formular-modtaget]");
+    var kendte = modtaget ? modtaget.content.split(" ") : [];
+    var nu = Date.now();
+    var alle = gemt();
+    alle.forEach(function (g) {
+      var key = g.noegle.split(":").pop();
+      if (kendte.indexOf(key) >= 0 || nu - g.v.tid > BEVAR_TIMER) { sessionStorage.removeItem(g.noegle); }
+    });
+    var form = document.querySelector("form[data-bevar]");
+    if (!form || form.hasAttribute("data-aendret")) { return; } // a bound form shows what was sent
+    var her = gemt().filter(function (g) { return g.v.sti === location.pathname; })
+      .sort(function (a, b) { return b.v.tid - a.v.tid; })[0];
+    if (!her) { return; }
+    if (form.id === "samtale-form") {
+      // The server rebuilds the fields as they were typed (a re-render: nothing is saved).
+      var post = document.createElement("form");
+      post.method = "post";
+      post.action = location.pathname + location.search;
+      post.hidden = true;
+      var felter = her.v.felter.filter(function (p) { return p[0].charAt(0) !== "_"; });
+      felter.push(["_opdater", "1"], ["gendannet", "1"], ["csrfmiddlewaretoken", csrfCookie() || ""]);
+      felter.forEach(function (p) {
+        var el = document.createElement("input");
+        el.type = "hidden";
+        el.name = p[0];
+        el.value = p[1];
+        post.appendChild(el);
+      });
+      document.body.appendChild(post);
+      post.submit();
+      return;
+    }
+    saetFelter(form, her.v.felter);
+    form.setAttribute("data-aendret", "");
+    var besked = document.createElement("div");
+    besked.className = "alert alert-info";
+    besked.id = "gendannet";
+    besked.setAttribute("role", "status");
+    besked.textContent = "Det, du skrev, før du blev logget ud, er sat ind igen. Det er ikke gemt endnu: kontrollér det, og gem det med knappen nederst.";
+    form.insertBefore(besked, form.firstChild);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    gendan();
+    // The login page after an expired session: say that the form sent was kept (it was,
+    // when this tab holds it for the address the login goes on to).
+    var bevaret = document.getElementById("session-bevaret");
+    var naeste = new URLSearchParams(location.search).get("next");
+    if (bevaret && naeste && gemt().some(function (g) { return g.v.sti === new URL(naeste, location.href).pathname; })) {
+      bevaret.hidden = false;
+    }
+  });
+
+  function sidstAktiv() {
+    var fra = parseInt(localStorage.getItem(SIDST) || "0", 10);
+    return Math.max(fra || 0, indlaest);
+  }
+  function aktivNu() {
+    try { localStorage.setItem(SIDST, String(Date.now())); } catch (e) { /* private mode: this tab only */ }
+    indlaest = Date.now();
+  }
+  var indlaest = Date.now();
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var body = document.body;
+    var dialog = document.getElementById("session-dialog");
+    if (!body.dataset.sessionInaktiv || !dialog || typeof dialog.showModal !== "function") { return; }
+    var inaktiv = parseInt(body.dataset.sessionInaktiv, 10) * 1000;
+    var advarsel = parseInt(body.dataset.sessionAdvarsel, 10) * 1000;
+    var absolutSlut = Date.now() + parseInt(body.dataset.sessionAbsolut, 10) * 1000;
+    var advarselDel = dialog.querySelector("[data-session-advarsel]");
+    var udloebetDel = dialog.querySelector("[data-session-udloebet]");
+    var tilbage = dialog.querySelector("[data-session-tilbage]");
+    var status = document.getElementById("session-status");
+    var foer = null; // where the focus was before the dialog
+    aktivNu();
+
+    function slut() { return Math.min(sidstAktiv() + inaktiv, absolutSlut); }
+
+    function minutter(ms) {
+      var m = Math.max(1, Math.ceil(ms / 60000));
+      return m === 1 ? "1 minut" : m + " minutter";
+    }
+
+    function aabn() {
+      if (dialog.open) { return; }
+      foer = document.activeElement;
+      dialog.showModal();
+      var knap = dialog.querySelector(udloebetDel.hidden ? "[data-session-forlaeng]" : "[data-session-login]");
+      knap.focus();
+    }
+
+    function udloebet() {
+      advarselDel.hidden = true;
+      udloebetDel.hidden = false;
+      dialog.setAttribute("aria-labelledby", "session-udloebet-titel");
+      dialog.setAttribute("aria-describedby", "session-udloebet-tekst");
+      bevarAlle();
+      if (dialog.open) { dialog.querySelector("[data-session-login]").focus(); } else { aabn(); }
+    }
+
+    function tjek() {
+      var tilbageMs = slut() - Date.now();
+      if (!udloebetDel.hidden) { return; }
+      if (tilbageMs <= 0) { udloebet(); return; }
+      if (tilbageMs <= advarsel) {
+        tilbage.textContent = minutter(tilbageMs);
+        aabn();
+      } else if (dialog.open) {
+        dialog.close(); // another tab has extended the session
+      }
+    }
+
+    dialog.querySelector("[data-session-forlaeng]").addEventListener("click", function () {
+      var token = csrfCookie();
+      fetch(body.dataset.sessionForlaeng, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token || "" } })
+        .then(function (svar) {
+          if (svar.status === 401) { udloebet(); return; }
+          if (!svar.ok) { throw new Error(String(svar.status)); }
+          aktivNu();
+          dialog.close();
+          status.textContent = "Du er stadig logget ind. Sessionen er forlænget.";
+        })
+        .catch(function () { status.textContent = "Sessionen kunne ikke forlænges. Prøv igen."; });
+    });
+    dialog.querySelector("[data-session-luk]").addEventListener("click", function () { dialog.close(); });
+    dialog.querySelector("[data-session-login]").addEventListener("click", function () {
+      bevarAlle();
+      location.href = body.dataset.login + "?" + new URLSearchParams({ next: location.pathname + location.search, udloebet: "post" }).toString();
+    });
+    dialog.addEventListener("close", function () {
+      if (foer && foer.isConnected && typeof foer.focus === "function") { foer.focus(); }
+    });
+    // Any request of this page to the server counts (an htmx re-render renews the session).
+    document.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful) { aktivNu(); tjek(); }
+    });
+    window.addEventListener("storage", function (event) { if (event.key === SIDST) { tjek(); } });
+    setInterval(tjek, 15000);
+    setTimeout(tjek, 0);
+  });
+
   // --- The printable agreement's "Udskriv" button (hidden without JavaScript) ------------
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-udskriv]").forEach(function (knap) {
