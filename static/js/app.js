@@ -331,8 +331,7 @@
       var status = document.createElement("div");
       status.id = id + "-status";
       status.className = "visually-hidden";
-      status.setAttribute("role", "status");
-      status.setAttribute("aria-live", "polite");
+      status.setAttribute("aria-live", "polite"); // a live region, not a second "status" of the page
       felt.insertAdjacentElement("afterend", vis);
       vis.insertAdjacentElement("afterend", status);
       var beskrevet = (felt.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
