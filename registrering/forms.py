@@ -32,7 +32,7 @@ from .models import (
     valider_cpr,
 )
 from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
-from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, DeltagerData, SamtaleData, normaliser_tekst
+from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, DeltagerData, SamtaleData, normaliser_tekst, tekst_laengde
 
 
 @deconstructible
@@ -42,32 +42,27 @@ class TekstLaengde(MaxLengthValidator):
     message = _("Teksten har %(show_value)d tegn, og der er plads til %(limit_value)d. Forkort den med %(over)d tegn.")
 
     def __call__(self, value):
-        if len(value) > self.limit_value:
+        n = tekst_laengde(value)
+        if n > self.limit_value:
             raise ValidationError(
                 self.message,
                 code="max_length",
-                params={
-                    "show_value": len(value),
-                    "limit_value": self.limit_value,
-                    "over": len(value) - self.limit_value,
-                },
+                params={"show_value": n, "limit_value": self.limit_value, "over": n - self.limit_value},
             )
 
 
 class Langtekst(forms.CharField):
     """Free text of at most ``MAKS_TEKST`` characters. No ``maxlength`` in the page, where the
     browser would cut a pasted text silently: the page counts down instead (``data-maks``,
-    static/js/app.js), and a longer text is refused at the field. Line breaks are counted and
-    stored as one character, as the browser shows them (samtaledata.normaliser_tekst)."""
+    static/js/app.js), and a longer text is refused at the field. A line break counts as one
+    character, as the browser shows it, though it posts two (samtaledata.tekst_laengde); the
+    text is stored as entered."""
 
     def __init__(self, *, max_length: int = MAKS_TEKST, **kwargs):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
         super().__init__(max_length=max_length, **kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
         self.validators.append(TekstLaengde(max_length))
-
-    def to_python(self, value):
-        return normaliser_tekst(super().to_python(value))
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

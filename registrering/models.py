@@ -362,7 +362,10 @@ class PersonPeriode(models.Model):
     # a-kasse (or into or out of forwarding), as services.person_ret re-routed them: one
     # entry per conversation, {"samtale": id, "titel", "sendt_til": code or None,
     # "annulleret_hos": [codes], "kontaktgruppe": the conversation's new one or None}.
-    videresendelser = models.JSONField(_("videresendelser flyttet"), default=list, blank=True, editable=False)
+    # Empty (or NULL: rows written without it, e.g. by generer_data's COPY) when none.
+    videresendelser = models.JSONField(
+        _("videresendelser flyttet"), default=list, null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -386,7 +389,7 @@ class PersonPeriode(models.Model):
         """What the period re-routed, one Danish sentence per conversation (the citizen's
         page, person-ret's result message)."""
         tekster = []
-        for v in self.videresendelser:
+        for v in self.videresendelser or []:
             dele = []
             if v.get("sendt_til"):
                 dele.append(str(_("sendt til A-kassen %(kode)s")) % {"kode": v["sendt_til"]})

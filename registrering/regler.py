@@ -26,7 +26,7 @@ from .models import (
     TilladtVisitationsgruppe,
     Visitationsgruppe,
 )
-from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, TEKST
+from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, TEKST, tekst_laengde
 
 # Form fields that belong to one part of § 28 each; the rule table says which apply.
 DELFELTER = (
@@ -223,8 +223,7 @@ def valider_samtale(
     # The same limit as the form's and the page's counter (samtaledata.MAKS_TEKST): a caller
     # without the form (an integration) meets it here, nothing is cut.
     for f in SAMTALE_FELTER:
-        if f.kind == TEKST and len(f.stored(getattr(data, f.name))) > MAKS_TEKST:
-            n = len(f.stored(getattr(data, f.name)))
+        if f.kind == TEKST and (n := tekst_laengde(getattr(data, f.name))) > MAKS_TEKST:
             tilfoej(
                 f.name,
                 _("Teksten har %(n)s tegn, og der er plads til %(maks)s. Forkort den med %(over)s tegn.")

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from .models import AkasseDeltagelse, Deltagelsesform, Deltagerrolle, Samtaleform, Samtaletype, Visitationsgruppe
 
 # The longest free text of a conversation (an agreement, særlig indsats, practical
-# arrangements) and of a reason, in characters (Unicode code points, line breaks as one):
-# the form, the service and the browser's counter (static/js/app.js) count the same way.
+# arrangements) and of a reason, in characters (Unicode code points, a line break as one,
+# :func:`tekst_laengde`): the form, the service and the browser's counter
+# (static/js/app.js) count the same way.
 MAKS_TEKST = 4000
 
 DATO = "dato"
@@ -54,9 +55,9 @@ class Field:
         return f"{self.name}_id" if self.kind == KODE else self.name
 
     def stored(self, value):
-        """The value as it is stored (text: line breaks as the browser counts them, ``\n``)."""
+        """The value as it is stored."""
         if self.kind == TEKST:
-            return normaliser_tekst(value)
+            return (value or "").strip()
         return value
 
     def as_column(self, value):
@@ -138,16 +139,17 @@ class SamtaleData:
         return {f.name: f.stored(getattr(self, f.name)) for f in SAMTALE_FELTER}
 
     def same_as(self, samtale) -> bool:
-        """Whether the conversation's own fields already hold these values (no query). Text
-        stored before line breaks were normalised compares by its normalised form."""
-        return all(
-            (normaliser_tekst(getattr(samtale, f.column)) if f.kind == TEKST else getattr(samtale, f.column))
-            == f.as_column(getattr(self, f.name))
-            for f in SAMTALE_FELTER
-        )
+        """Whether the conversation's own fields already hold these values (no query)."""
+        return all(getattr(samtale, f.column) == f.as_column(getattr(self, f.name)) for f in SAMTALE_FELTER)
 
 
 def normaliser_tekst(value) -> str:
-    """Free text as stored and counted: without surrounding whitespace, and with the line
-    breaks a browser posts (``\r\n``) as the one character it shows and counts (``\n``)."""
+    """Free text as it is counted and compared: without surrounding whitespace, and with the
+    line breaks a browser posts (``\r\n``) as the one character it shows (``\n``). The text
+    is stored as entered."""
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def tekst_laengde(value) -> int:
+    """A text's length as the page's counter shows it (code points, a line break as one)."""
+    return len(normaliser_tekst(value))

@@ -15,8 +15,8 @@ A conversation with a citizen often takes longer than the idle limit
   server has accepted that form: :class:`ModtagetMiddleware` notes the key of a post
   answered with a redirect (not to the login page), and the next page names it
   (``<meta name="formular-modtaget">``).
-* :func:`marker_udloebet`: the redirect to the login page of a request whose session has
-  just expired says so (``udloebet=1``, or ``udloebet=post`` when a form was sent), and the
+* :func:`marker_udloebet` (called by :class:`ModtagetMiddleware`): the redirect to the login
+  page of a request whose session has just expired says so (``udloebet=1``, or ``udloebet=post`` when a form was sent), and the
   login page says in Danish that the session ended and, where app.js has kept it, that the
   input is kept.
 """
@@ -81,14 +81,19 @@ def marker_udloebet(request: HttpRequest, svar) -> None:
 
 
 class ModtagetMiddleware:
-    """A kept form's key (``formularnoegle``) whose post the server answered with a redirect
-    elsewhere than the login page was accepted: the next page tells app.js to drop it."""
+    """Placed just inside ``SessionTidsgraenser``. A kept form's key (``formularnoegle``)
+    whose post the server answered with a redirect elsewhere than the login page was
+    accepted: the next page tells app.js to drop it. And a request whose session
+    SessionTidsgraenser has just ended (``request.session_udloebet``) is sent to a login page
+    that says so (:func:`marker_udloebet`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         svar = self.get_response(request)
+        if getattr(request, "session_udloebet", False):
+            marker_udloebet(request, svar)
         if (
             request.method == "POST"
             and svar.status_code in (301, 302, 303)

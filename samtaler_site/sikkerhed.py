@@ -164,12 +164,7 @@ class SessionTidsgraenser:
                 request.session_udloebet = True
             elif sidst is None or nu - sidst >= SKRIV_HVERT:
                 session[SIDST_AKTIV] = nu
-        svar = self.get_response(request)
-        if getattr(request, "session_udloebet", False):
-            from samtaler_site.session import marker_udloebet
-
-            marker_udloebet(request, svar)
-        return svar
+        return self.get_response(request)
 
 
 class IngenCache:

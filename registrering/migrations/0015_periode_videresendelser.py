@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpersonperiode',
             name='videresendelser',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='videresendelser flyttet'),
+            field=models.JSONField(blank=True, default=list, editable=False, null=True, verbose_name='videresendelser flyttet'),
         ),
         migrations.AddField(
             model_name='personperiode',
             name='videresendelser',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='videresendelser flyttet'),
+            field=models.JSONField(blank=True, default=list, editable=False, null=True, verbose_name='videresendelser flyttet'),
         ),
     ]
