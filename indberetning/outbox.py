@@ -22,14 +22,18 @@ from .models import DFDG, Batch, Haendelse, Handling, modtager_akasse
 logger = logging.getLogger(__name__)
 
 
-def haendelser_opret(*, samtale, handling: str, tidspunkt, visitation=None, begrundelse: str = "") -> list[Haendelse]:
+def haendelser_opret(
+    *, samtale, handling: str, tidspunkt, visitation=None, begrundelse: str = "", dfdg: bool = True
+) -> list[Haendelse]:
     """Write the report events of one registration, correction or cancellation.
 
     Must run inside the caller's transaction (the registration services' ``atomic``).
-    Recipients: DFDG always; the citizen's a-kasse when the rules for the conversation's
-    kontaktgruppe say so (stk. 5); and, for a correction or a cancellation, every a-kasse
-    that was sent an earlier event about this conversation, so it never keeps a version
-    the jobcenter has corrected or withdrawn.
+    Recipients: DFDG (unless ``dfdg`` is false: a change of forwarding only), and the
+    a-kasser as :func:`akasse_modtagere` says: the a-kasse of the period in force on the
+    conversation's date when its kontaktgruppe is forwarded (stk. 5), as a registration if
+    it does not hold the conversation yet; every other a-kasse that holds it gets a
+    cancellation, so no a-kasse keeps a conversation that is no longer its citizen's (issue
+    18: a backdated a-kasse change, or a corrected date in another period).
     """
     if handling not in Handling.values:
         raise ValueError(f"ukendt handling: {handling}")
@@ -41,51 +45,51 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, visitation=None, begr
     regler = None
     if handling != Handling.ANNULLER:
         regler = regelsaet(kontaktgruppe=samtale.kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
-    data = dokument.samtale_indhold(
-        samtale=samtale, handling=handling, regler=regler, visitation=visitation, begrundelse=begrundelse
-    )
-    modtagere: dict[str, object] = {DFDG: None}
+    akasse = None
     if regler is not None and regler.akasse_videregivelse:
         # Stk. 5 and the DFDG order § 16: the a-kasse the citizen had on the conversation's
         # date, the same period whose kontaktgruppe the rules were read for.
         akasse = stilling_paa_dato(person=samtale.person, dato=samtale.dato).akasse
-        if akasse is not None:
-            modtagere[modtager_akasse(akasse.kode)] = akasse
-        else:
+        if akasse is None:
             logger.warning(
                 "indberetning: samtale %s: kontaktgruppen videregives til a-kassen, men borgeren har ingen a-kasse",
                 samtale.pk,
             )
-    if handling != Handling.OPRET:
-        tidligere = (
-            Haendelse.objects.filter(samtale=samtale, akasse__isnull=False)
-            .select_related("akasse")
-            .order_by("modtager")
-            .distinct("modtager")
-        )
-        for h in tidligere:
-            modtagere.setdefault(h.modtager, h.akasse)
+    modtagere: dict[str, tuple] = {DFDG: (None, handling)} if dfdg else {}
+    modtagere |= akasse_modtagere(samtale=samtale, handling=handling, regler=regler, akasse=akasse)
+    indhold: dict[str, dict] = {}
+
+    def data_for(h: str) -> dict:
+        if h not in indhold:
+            indhold[h] = dokument.samtale_indhold(
+                samtale=samtale,
+                handling=h,
+                regler=regler if h != Handling.ANNULLER else None,
+                visitation=visitation,
+                begrundelse=begrundelse,
+            )
+        return indhold[h]
 
     haendelser = []
-    for modtager, akasse in modtagere.items():
-        indhold = data if modtager == DFDG else dokument.akasse_indhold(data)
+    for modtager, (akasse_, h_) in modtagere.items():
+        data = data_for(h_) if modtager == DFDG else dokument.akasse_indhold(data_for(h_))
         h = Haendelse(
             samtale=samtale,
             modtager=modtager,
-            akasse=akasse,
-            handling=handling,
+            akasse=akasse_,
+            handling=h_,
             sekvens=samtale.sekvens,
             registreret=tidspunkt,
-            data=indhold,
+            data=data,
         )
         # Serialised once, here: a batch is then the concatenation of frozen elements.
         h.xml = dokument.haendelse_xml(
             haendelse_id=h.id,
             samtale_id=samtale.pk,
-            handling=handling,
+            handling=h_,
             sekvens=samtale.sekvens,
             registreret=tidspunkt,
-            data=indhold,
+            data=data,
         )
         haendelser.append(h)
     Haendelse.objects.bulk_create(haendelser)
@@ -97,9 +101,37 @@ def haendelser_opret(*, samtale, handling: str, tidspunkt, visitation=None, begr
         handling,
         samtale.sekvens,
         samtale.pk,
-        ", ".join(modtagere),
+        ", ".join(f"{m} ({h})" for m, (_a, h) in modtagere.items()),
     )
     return haendelser
+
+
+def akasse_holdere(*, samtale) -> dict:
+    """The a-kasser that hold the conversation: recipient key -> ``Akasse`` for each whose
+    newest event about it is not a cancellation (one query)."""
+    seneste = (
+        Haendelse.objects.filter(samtale=samtale, akasse__isnull=False)
+        .select_related("akasse")
+        .order_by("modtager", "-sekvens")
+        .distinct("modtager")
+    )
+    return {h.modtager: h.akasse for h in seneste if h.handling != Handling.ANNULLER}
+
+
+def akasse_modtagere(*, samtale, handling: str, regler, akasse) -> dict[str, tuple]:
+    """§ 28 stk. 5 over time: recipient key -> (``Akasse``, handling) for the a-kasse events
+    of one registration, correction or cancellation. ``akasse`` is the a-kasse of the period
+    in force on the conversation's date (None when the kontaktgruppe is not forwarded). It
+    gets the conversation (``opret`` if it does not hold it); every other a-kasse that holds
+    it gets ``annuller``; a cancellation goes to every holder."""
+    holdere = akasse_holdere(samtale=samtale) if handling != Handling.OPRET else {}
+    maal = None
+    if handling != Handling.ANNULLER and regler is not None and regler.akasse_videregivelse and akasse is not None:
+        maal = modtager_akasse(akasse.kode)
+    plan = {m: (a, Handling.ANNULLER) for m, a in holdere.items() if m != maal}
+    if maal is not None:
+        plan[maal] = (akasse, handling if maal in holdere else Handling.OPRET)
+    return plan
 
 
 def _afviste_erstat(*, samtale, modtagere: list[str]) -> int:
@@ -113,3 +145,15 @@ def _afviste_erstat(*, samtale, modtagere: list[str]) -> int:
         modtager__in=modtagere,
         haendelser__samtale=samtale,
     ).update(status=Batch.Status.ERSTATTET, sendes_til=None)
+
+
+def seneste_indberettede_visitation(*, samtale) -> dict | None:
+    """The visitation (§ 28 nr. 9) that DFDG's newest event about the conversation carries:
+    ``{"visitationsgruppe": …, "gyldigFra": …}``, or None (none reported, or no event)."""
+    data = (
+        Haendelse.objects.filter(samtale=samtale, modtager=DFDG)
+        .order_by("-sekvens")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return (data or {}).get("visitation")

@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.forms.utils import ErrorDict
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from . import kodecache, selectors
@@ -32,9 +35,43 @@ from .models import (
     valider_cpr,
 )
 from .regler import DELFELTER, kontaktgruppe_regler, regelsaet, samtaletyper_tilladte, valider_samtale
-from .samtaledata import SAMTALE_FELTER, DeltagerData, SamtaleData
+from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, DeltagerData, SamtaleData, normaliser_tekst, tekst_laengde
 
-MAKS_TEKST = 4000
+
+@deconstructible
+class TekstLaengde(MaxLengthValidator):
+    """The longest text, with a message that says by how much it is too long (no silent cut)."""
+
+    message = _("Teksten har %(show_value)d tegn, og der er plads til %(limit_value)d. Forkort den med %(over)d tegn.")
+
+    def __call__(self, value):
+        n = tekst_laengde(value)
+        if n > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code="max_length",
+                params={"show_value": n, "limit_value": self.limit_value, "over": n - self.limit_value},
+            )
+
+
+class Langtekst(forms.CharField):
+    """Free text of at most ``MAKS_TEKST`` characters. No ``maxlength`` in the page, where the
+    browser would cut a pasted text silently: the page counts down instead (``data-maks``,
+    static/js/app.js), and a longer text is refused at the field. A line break counts as one
+    character, as the browser shows it, though it posts two (samtaledata.tekst_laengde); the
+    text is stored as entered."""
+
+    def __init__(self, *, max_length: int = MAKS_TEKST, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.validators.append(TekstLaengde(max_length))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        attrs["data-maks"] = str(self.max_length)
+        return attrs
 
 
 class ShownLazily:
@@ -145,19 +182,14 @@ class SamtaleForm(forms.Form):
     )
     samtaletype = KodeValg(Samtaletype.objects.all(), label=_("Samtaletype"), empty_label=_("Vælg samtaletype"))
     samtaleform = KodeValg(Samtaleform.objects.all(), label=_("Samtaleform"), empty_label=_("Vælg samtaleform"))
-    aftale = forms.CharField(
-        label=_("Aftale"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    saerlig_indsats = forms.CharField(
-        label=_("Særlig indsats"), required=False, max_length=MAKS_TEKST, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    aftale = Langtekst(label=_("Aftale"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    saerlig_indsats = Langtekst(label=_("Særlig indsats"), required=False)
     akasse_deltagelse = KodeValg(
         AkasseDeltagelse.objects.all(), label=_("A-kassens deltagelse"), required=False, empty_label=_("Vælg status")
     )
-    praktiske_aftaler = forms.CharField(
+    praktiske_aftaler = Langtekst(
         label=_("Praktiske aftaler om det videre forløb"),
         required=False,
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kun praktiske aftaler. Aftaler, der er bindende for borgeren, må ikke stå her (§ 28 nr. 8)."),
     )
@@ -177,6 +209,9 @@ class SamtaleForm(forms.Form):
         required=False,
         help_text=_("Jobcentrets vurdering (§ 28 stk. 4)."),
     )
+    # Issue 18: this form's one-time key (a new one per page, kept on re-renders): sent again,
+    # it answers "already registered". Also the key app.js keeps the typed input under.
+    formularnoegle = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, person: Person, samtale=None, **kwargs):
         self.person = person
@@ -231,14 +266,19 @@ class SamtaleForm(forms.Form):
         return selectors.stilling_paa_dato(person=self.person, dato=dato).kontaktgruppe
 
     def _visitation_hjaelp(self) -> str:
-        seneste = selectors.visitation_seneste(person=self.person)
-        if seneste is None:
+        gaeldende = selectors.visitation_i_kraft_siden(person=self.person, dato=selectors.idag())
+        if gaeldende is None:
             return str(_("Borgeren har ingen registreret visitationsgruppe."))
+        # § 28 nr. 9 reports only a new group, but every assessment is kept (issue 18): the
+        # caseworker records the result of the assessment, also when it is the same group.
         return str(
-            _("Nuværende: %(gruppe)s fra %(dato)s. Vælg kun en gruppe, hvis vurderingen giver en anden gruppe.")
+            _(
+                "Nuværende: %(gruppe)s fra %(dato)s. Vælg resultatet af visitationsvurderingen, også hvis det er "
+                "samme gruppe; kun en ny gruppe indberettes."
+            )
         ) % {
-            "gruppe": seneste.visitationsgruppe.navn,
-            "dato": seneste.gyldig_fra.strftime("%d.%m.%Y"),
+            "gruppe": gaeldende.gruppe_navn,
+            "dato": gaeldende.gyldig_fra.strftime("%d.%m.%Y"),
         }
 
     @staticmethod
@@ -309,7 +349,10 @@ class SamtaleForm(forms.Form):
     @classmethod
     def blank(cls, *, person: Person, samtaletype: str = "") -> SamtaleForm:
         """A fresh registration form, of ``samtaletype`` (a code) if given."""
-        form = cls(initial={"dato": selectors.idag(), "samtaletype": samtaletype}, person=person)
+        form = cls(
+            initial={"dato": selectors.idag(), "samtaletype": samtaletype, "formularnoegle": uuid.uuid4()},
+            person=person,
+        )
         if form.starter_fra_gaeldende_aftale and form.aftale_gaeldende is not None:
             form.initial["aftale"] = form.aftale_gaeldende.aftale
         return form
@@ -320,6 +363,8 @@ class SamtaleForm(forms.Form):
         initial = {f.name: f.as_initial(getattr(samtale, f.name)) for f in SAMTALE_FELTER}
         visitation = selectors.samtale_visitation(samtale=samtale)
         initial["visitationsgruppe"] = visitation.visitationsgruppe.kode if visitation else ""
+        initial["sekvens"] = samtale.sekvens
+        initial["formularnoegle"] = uuid.uuid4()
         return cls(initial=initial, person=samtale.person, samtale=samtale)
 
     @classmethod
@@ -364,20 +409,30 @@ class SamtaleForm(forms.Form):
             )
         data = self.samtale_data([])
         for felt, beskeder in valider_samtale(
-            person=self.person, data=data, regler=self.regler, samtale=self.samtale
+            person=self.person,
+            data=data,
+            regler=self.regler,
+            samtale=self.samtale,
+            engangsnoegle=cleaned.get("formularnoegle") if self.samtale is None else None,
         ).items():
             for besked in beskeder:
                 self.add_error(felt if felt in self.fields else None, besked)
         return cleaned
 
 
+def sekvens_felt() -> forms.IntegerField:
+    """The version a form was opened on (CONTRACT.md "Corrections never overwrite each
+    other"). Optional: a post without it (an integrator's) is not checked."""
+    return forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
 class SamtaleRetForm(SamtaleForm):
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse for rettelsen"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for rettelsen.")},
     )
+    sekvens = sekvens_felt()
 
 
 class DeltagerForm(forms.Form):
@@ -489,6 +544,25 @@ def _posted_rows(data) -> list[dict]:
     ]
 
 
+def _heltal(vaerdi) -> int:
+    try:
+        return int(vaerdi)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _som_postet(vaerdi) -> str:
+    """A value as the form posts it, to compare a posted value with a stored one: a date in
+    ISO form, a checkbox "on" or nothing, text with the browser's line ends made plain."""
+    if vaerdi is None or vaerdi is False:
+        return ""
+    if vaerdi is True:
+        return "on"
+    if isinstance(vaerdi, datetime.date):
+        return vaerdi.isoformat()
+    return normaliser_tekst(str(vaerdi))
+
+
 # Buttons that re-render the registration form without saving (htmx and no-JavaScript alike).
 OPDATER = "_opdater"
 TILFOEJ_DELTAGER = "_tilfoej_deltager"
@@ -505,6 +579,8 @@ class SamtaleFormular:
         self, form: SamtaleForm, formset: BaseDeltagerFormSet, *, submit: bool = False, rerender: bool = False
     ):
         self.form, self.formset, self.submit, self.rerender = form, formset, submit, rerender
+        # After a refused stale correction: the fields both people changed (efter_konflikt).
+        self.begge_aendret: list[str] = []
 
     @staticmethod
     def _form_class(samtale):
@@ -542,6 +618,54 @@ class SamtaleFormular:
             rows.append(dict.fromkeys(_DELTAGER_FELTER, ""))
         formset = DeltagerFormSet(initial=rows, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
         return cls(form, formset, rerender=True)
+
+    @classmethod
+    def efter_konflikt(cls, data, *, samtale) -> SamtaleFormular:
+        """A correction refused because the conversation changed meanwhile (a stale
+        ``sekvens``): the form again, now on the stored version, with the caseworker's own
+        changes on top. A field the caseworker left as it was when the form was opened
+        takes the other person's value, so saving again loses neither change; a field both
+        changed keeps the caseworker's (listed in ``begge_aendret``). Participants are one
+        field here. The hidden ``sekvens`` is the stored one: saving again is a decision."""
+        data = _with_management_form(data).copy()
+        base = selectors.samtale_version(samtale=samtale, sekvens=_heltal(data.get("sekvens")))
+        nu = SamtaleRetForm.for_correction(samtale=samtale).initial
+        nu_deltagere = [
+            {"navn": d.navn, "rolle": d.rolle.kode, "deltagelsesform": d.deltagelsesform.kode}
+            for d in selectors.deltagere_aktive(samtale=samtale)
+        ]
+        begge = []
+        for navn in [*(f.name for f in SAMTALE_FELTER), "visitationsgruppe"]:
+            mit, nyt = _som_postet(data.get(navn)), _som_postet(nu.get(navn))
+            if base is None or mit == nyt:
+                continue
+            if mit == _som_postet(base.felter.get(navn)):
+                if nu.get(navn) in (None, "", False):
+                    data.pop(navn, None)
+                else:
+                    data[navn] = nyt
+            elif _som_postet(base.felter.get(navn)) != nyt:
+                begge.append(navn)
+        deltagere = [r for r in _posted_rows(data) if any(r.values())]
+        mine_deltagere = tuple(sorted(tuple(r[f] for f in _DELTAGER_FELTER) for r in deltagere))
+        if base is not None and mine_deltagere == base.deltagere:
+            deltagere = nu_deltagere
+        for k in [k for k in data if k.startswith(f"{DELTAGERE_PREFIX}-")]:
+            data.pop(k)
+        data["sekvens"] = str(samtale.sekvens)
+        form = SamtaleRetForm.rerendered(data, person=samtale.person, samtale=samtale)
+        formset = DeltagerFormSet(initial=deltagere, form_kwargs={"dato": form.samtaledato()}, prefix=DELTAGERE_PREFIX)
+        formular = cls(form, formset, rerender=True)
+        formular.begge_aendret = [str(form.fields[n].label).rstrip("*") for n in begge if n in form.fields]
+        return formular
+
+    @property
+    def sekvens(self) -> int | None:
+        return self.form.cleaned_data.get("sekvens")
+
+    @property
+    def engangsnoegle(self):
+        return self.form.cleaned_data.get("formularnoegle")
 
     def is_valid(self) -> bool:
         return self.submit and self.form.is_valid() and self.formset.is_valid()
@@ -583,12 +707,12 @@ def add_validation_error(form: forms.Form, error: ValidationError) -> None:
 
 
 class BegrundelseForm(forms.Form):
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Skriv en begrundelse for annulleringen.")},
     )
+    sekvens = sekvens_felt()
 
 
 class VisitationPaaDatoForm(forms.Form):
@@ -614,12 +738,14 @@ class PersonRetForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
         help_text=_("Den dag borgeren skiftede. Samtaler afholdt før denne dag bedømmes efter den tidligere periode."),
     )
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for ændringen.")},
     )
+    # The number of periods the page was opened with (a version, as ``sekvens`` on a
+    # conversation): a period registered by somebody else meanwhile refuses this one.
+    sekvens = sekvens_felt()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -632,6 +758,18 @@ class PersonRetForm(forms.Form):
         self.fields["akasse"].widget.choices = [("", _("Ingen a-kasse"))] + [
             (a.kode, a.navn) for a in kodecache.gyldige(Akasse, idag)
         ]
+
+    @classmethod
+    def for_person(cls, data=None, *, person: Person) -> PersonRetForm:
+        """The form starting from the period in force (CONTRACT.md): its kontaktgruppe and
+        a-kasse; the date the new one starts from is the caseworker's to choose."""
+        perioder = selectors.perioder(person=person)
+        initial = {"sekvens": len(perioder)}
+        if perioder:
+            gaeldende = perioder[0]
+            initial["kontaktgruppe"] = gaeldende.kontaktgruppe.kode
+            initial["akasse"] = gaeldende.akasse.kode if gaeldende.akasse else ""
+        return cls(data, initial=initial)
 
     def clean_gyldig_fra(self):
         dato = self.cleaned_data["gyldig_fra"]
@@ -651,9 +789,8 @@ class PersonFlytForm(forms.Form):
             "required": _("Vælg det jobcenter, borgeren flytter til."),
         },
     )
-    begrundelse = forms.CharField(
+    begrundelse = Langtekst(
         label=_("Begrundelse"),
-        max_length=MAKS_TEKST,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv en begrundelse for flytningen.")},
     )

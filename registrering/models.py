@@ -407,6 +407,14 @@ class PersonPeriode(models.Model):
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)
     registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     begrundelse = models.TextField(_("begrundelse"), blank=True)
+    # Issue 18, § 28 stk. 5 over time: the held conversations this period moved to another
+    # a-kasse (or into or out of forwarding), as services.person_ret re-routed them: one
+    # entry per conversation, {"samtale": id, "titel", "sendt_til": code or None,
+    # "annulleret_hos": [codes], "kontaktgruppe": the conversation's new one or None}.
+    # Empty (or NULL: rows written without it, e.g. by generer_data's COPY) when none.
+    videresendelser = models.JSONField(
+        _("videresendelser flyttet"), default=list, null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -425,6 +433,24 @@ class PersonPeriode(models.Model):
     def __str__(self):
         fra = self.gyldig_fra.strftime("%d.%m.%Y") if self.gyldig_fra else _("oprettelsen")
         return f"{self.kontaktgruppe} fra {fra}"
+
+    def videresendelser_tekster(self) -> list[str]:
+        """What the period re-routed, one Danish sentence per conversation (the citizen's
+        page, person-ret's result message)."""
+        tekster = []
+        for v in self.videresendelser or []:
+            dele = []
+            if v.get("sendt_til"):
+                dele.append(str(_("sendt til A-kassen %(kode)s")) % {"kode": v["sendt_til"]})
+            if v.get("annulleret_hos"):
+                dele.append(
+                    str(_("annulleret hos %(akasser)s"))
+                    % {"akasser": ", ".join(str(_("A-kassen %(kode)s")) % {"kode": k} for k in v["annulleret_hos"])}
+                )
+            if v.get("kontaktgruppe"):
+                dele.append(str(_("indberettet til DFDG med kontaktgruppe %(kg)s")) % {"kg": v["kontaktgruppe"]})
+            tekster.append(f"{v['titel']}: {', '.join(dele)}.")
+        return tekster
 
 
 class SamtaleQuerySet(models.QuerySet):
@@ -461,6 +487,10 @@ class Samtale(models.Model):
     # Each registration, correction and cancellation counts one up (1 = opret); the report
     # events carry it (indberetning).
     sekvens = models.PositiveIntegerField(default=1, editable=False)
+    # Issue 18: the one-time key of the registration form this conversation was registered
+    # from: the same form sent again (after a lost answer, a login, a double click) answers
+    # "already registered" instead of registering a second conversation.
+    engangsnoegle = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     objects = SamtaleQuerySet.as_manager()

@@ -26,6 +26,7 @@ from .models import (
     TilladtVisitationsgruppe,
     Visitationsgruppe,
 )
+from .samtaledata import MAKS_TEKST, SAMTALE_FELTER, TEKST, tekst_laengde
 
 # Form fields that belong to one part of § 28 each; the rule table says which apply.
 DELFELTER = (
@@ -188,12 +189,14 @@ def samtaletyper_tilladte(*, kontaktgruppe, dato: datetime.date) -> tuple[Samtal
 
 
 def valider_samtale(
-    *, person, data, regler: Regelsaet, nuvaerende_visitationsgruppe=None, samtale=None
+    *, person, data, regler: Regelsaet, nuvaerende_visitationsgruppe=None, samtale=None, engangsnoegle=None
 ) -> dict[str, list[str]]:
     """Every § 28 rule for one registration; returns Danish messages per field.
 
     ``data`` is a :class:`registrering.samtaledata.SamtaleData`; ``samtale`` is the
-    conversation being corrected (excluded from the duplicate check).
+    conversation being corrected (excluded from the duplicate check). ``engangsnoegle``: the
+    registration form's one-time key; a "duplicate" registered from that same form is the
+    form sent again, which the service answers "already registered" (issue 18).
     """
     from .models import Samtale
 
@@ -228,6 +231,16 @@ def valider_samtale(
         )
     if data.samtaleform is not None and data.samtaleform not in kodecache.gyldige(Samtaleform, data.dato):
         tilfoej("samtaleform", _("Samtaleformen gælder ikke på denne dato."))
+
+    # The same limit as the form's and the page's counter (samtaledata.MAKS_TEKST): a caller
+    # without the form (an integration) meets it here, nothing is cut.
+    for f in SAMTALE_FELTER:
+        if f.kind == TEKST and (n := tekst_laengde(getattr(data, f.name))) > MAKS_TEKST:
+            tilfoej(
+                f.name,
+                _("Teksten har %(n)s tegn, og der er plads til %(maks)s. Forkort den med %(over)s tegn.")
+                % {"n": n, "maks": MAKS_TEKST, "over": n - MAKS_TEKST},
+            )
 
     aftale = (data.aftale or "").strip()
     if regler.aftale:
@@ -285,8 +298,8 @@ def valider_samtale(
         dubletter = Samtale.objects.aktive().filter(person=person, samtaletype=data.samtaletype, dato=data.dato)
         if samtale is not None:
             dubletter = dubletter.exclude(pk=samtale.pk)
-        dublet = dubletter.values_list("pk", flat=True).first()
-        if dublet is not None:
+        dublet, noegle = dubletter.values_list("pk", "engangsnoegle").first() or (None, None)
+        if dublet is not None and not (engangsnoegle is not None and noegle == engangsnoegle):
             # Link to the existing conversation and its correction: the usual cause is a
             # second registration of the same conversation, which should be a correction.
             from django.urls import reverse

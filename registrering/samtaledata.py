@@ -19,6 +19,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .models import AkasseDeltagelse, Deltagelsesform, Deltagerrolle, Samtaleform, Samtaletype, Visitationsgruppe
 
+# The longest free text of a conversation (an agreement, særlig indsats, practical
+# arrangements) and of a reason, in characters (Unicode code points, a line break as one,
+# :func:`tekst_laengde`): the form, the service and the browser's counter
+# (static/js/app.js) count the same way.
+MAKS_TEKST = 4000
+
 DATO = "dato"
 KODE = "kode"  # an entry of a code list (a foreign key; the form and the report use its code)
 TEKST = "tekst"  # free text, stored without surrounding whitespace
@@ -135,3 +141,15 @@ class SamtaleData:
     def same_as(self, samtale) -> bool:
         """Whether the conversation's own fields already hold these values (no query)."""
         return all(getattr(samtale, f.column) == f.as_column(getattr(self, f.name)) for f in SAMTALE_FELTER)
+
+
+def normaliser_tekst(value) -> str:
+    """Free text as it is counted and compared: without surrounding whitespace, and with the
+    line breaks a browser posts (``\r\n``) as the one character it shows (``\n``). The text
+    is stored as entered."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def tekst_laengde(value) -> int:
+    """A text's length as the page's counter shows it (code points, a line break as one)."""
+    return len(normaliser_tekst(value))

@@ -15,12 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AkasseDeltagelse,
     CPR_SKILLETEGN,
     Deltager,
     Person,
     PersonMarkering,
     PersonPeriode,
     Samtale,
+    Samtaleform,
+    Samtaletype,
     SamtaletypeRegel,
     Visitation,
     cpr_uden_skilletegn,
@@ -201,7 +204,10 @@ VISITATION_ORDEN = ("-gyldig_fra", "-registreret", "-id")
 
 
 def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visitation | None:
-    """§ 28 stk. 2: the group in force on ``dato`` (one query on the person/date index)."""
+    """§ 28 stk. 2: the assessment in force on ``dato``, whose group is the citizen's group
+    that day (one query on the person/date index). Every held, non-cancelled assessment is a
+    row (issue 18), so the row may repeat the group of the one before it: the day the group
+    took effect is :func:`visitation_i_kraft_siden`'s."""
     return (
         Visitation.objects.filter(person=person, gyldig_fra__lte=dato)
         .select_related("visitationsgruppe", "samtale")
@@ -211,9 +217,70 @@ def visitationsgruppe_paa_dato(*, person: Person, dato: datetime.date) -> Visita
 
 
 def visitation_seneste(*, person: Person) -> Visitation | None:
-    """The latest registered visitation (§ 28 nr. 9 compares with this one)."""
+    """The latest registered assessment (§ 28 nr. 9 compares a new one with its group)."""
     return (
         Visitation.objects.filter(person=person).select_related("visitationsgruppe").order_by(*VISITATION_ORDEN).first()
+    )
+
+
+@dataclass(frozen=True)
+class GaeldendeVisitation:
+    """The group in force on a day and the day it took effect: the first of the unbroken run
+    of assessments with that group (stk. 2: from its registration date)."""
+
+    gruppe_kode: str
+    gruppe_navn: str
+    gyldig_fra: datetime.date
+    # The conversation of the assessment that started the run (its held date, for stk. 2's
+    # explanation when it differs from ``gyldig_fra``).
+    samtale_dato: datetime.date | None
+
+
+def visitation_i_kraft(raekker: list[dict], dato: datetime.date) -> GaeldendeVisitation | None:
+    """From :func:`visitation_tidslinje`'s rows (newest first): the group in force on ``dato``
+    and the day it took effect, computed in memory (the page has read the rows anyway)."""
+    foer = [r for r in raekker if r["gyldig_fra"] <= dato]
+    if not foer:
+        return None
+    start = foer[0]
+    for r in foer[1:]:
+        if r["gruppe_kode"] != start["gruppe_kode"]:
+            break
+        start = r
+    return GaeldendeVisitation(
+        gruppe_kode=start["gruppe_kode"],
+        gruppe_navn=start["gruppe_navn"],
+        gyldig_fra=start["gyldig_fra"],
+        samtale_dato=start["samtale_dato"],
+    )
+
+
+def visitation_i_kraft_siden(*, person: Person, dato: datetime.date) -> GaeldendeVisitation | None:
+    """The group in force on ``dato`` and the day it took effect (the auditor's "which group
+    on date D", the registration form's help text): two queries on the person/date index,
+    the assessment in force and the newest earlier one with another group."""
+    i_kraft = visitationsgruppe_paa_dato(person=person, dato=dato)
+    if i_kraft is None:
+        return None
+    anden = (
+        Visitation.objects.filter(person=person, gyldig_fra__lte=i_kraft.gyldig_fra)
+        .exclude(visitationsgruppe_id=i_kraft.visitationsgruppe_id)
+        .order_by(*VISITATION_ORDEN)
+        .values("gyldig_fra", "registreret", "id")
+        .first()
+    )
+    run = Visitation.objects.filter(person=person, visitationsgruppe_id=i_kraft.visitationsgruppe_id)
+    if anden is not None:
+        run = run.filter(
+            Q(gyldig_fra__gt=anden["gyldig_fra"])
+            | Q(gyldig_fra=anden["gyldig_fra"], registreret__gt=anden["registreret"])
+        )
+    start = run.select_related("samtale").order_by("gyldig_fra", "registreret", "id").first() or i_kraft
+    return GaeldendeVisitation(
+        gruppe_kode=i_kraft.visitationsgruppe.kode,
+        gruppe_navn=i_kraft.visitationsgruppe.navn,
+        gyldig_fra=start.gyldig_fra,
+        samtale_dato=start.samtale.dato if start.samtale_id else None,
     )
 
 
@@ -252,22 +319,27 @@ def _registreret_af(raekke: dict) -> None:
 
 
 def visitation_tidslinje(*, person: Person) -> list[dict]:
-    """The citizen's visitations for the page's timeline, newest first, as plain rows (the
-    model instances with three related objects cost a third of the page to build)."""
+    """The citizen's visitation assessments for the page's timeline, newest first, as plain
+    rows (the model instances with three related objects cost a third of the page to build).
+    ``aendring``: the assessment gave another group than the one before it, so it is what
+    § 28 nr. 9 reports; an assessment repeating the group is kept as a fact, not reported."""
     raekker = list(
         Visitation.objects.filter(person=person)
         .order_by(*VISITATION_ORDEN)
         .values(
             "gyldig_fra",
             "samtale_id",
+            gruppe_kode=F("visitationsgruppe__kode"),
             gruppe_navn=F("visitationsgruppe__navn"),
             **_REGISTRERET_AF,
             samtale_dato=F("samtale__dato"),
             samtaletype_navn=F("samtale__samtaletype__navn"),
         )
     )
-    for r in raekker:
+    for i, r in enumerate(raekker):
         _registreret_af(r)
+        aeldre = raekker[i + 1] if i + 1 < len(raekker) else None
+        r["aendring"] = aeldre is None or aeldre["gruppe_kode"] != r["gruppe_kode"]
     return raekker
 
 
@@ -393,7 +465,7 @@ def borgerside(*, person: Person, samtaletype: str | None = None, aar: int | Non
         "aftaler": aftaler,
         "aftaletyper": arter,
         "vis_visitation": vis_visitation,
-        "visitation": visitationsgruppe_paa_dato(person=person, dato=dato) if vis_visitation else None,
+        "visitation": visitation_i_kraft(visitationer, dato) if vis_visitation else None,
         "visitationer": visitationer,
         "markeringer": markeringer_aktive(person=person),
         # § 28 stk. 4: the CV judgement only where the rule table says so (KontaktgruppeRegel.cv_vurdering), or
@@ -675,7 +747,6 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
     A fixed number of queries whatever the history's length: one per history table (with
     the acting user joined), one for the conversations' labels and one per code list;
     the diffs are computed in memory (STYLE.md: avoid Suila's N+1 trap)."""
-    navne = _kodenavne()
     samtaler = {
         s.pk: f"{s.samtaletype} {s.dato:%d.%m.%Y}"
         for s in Samtale.objects.filter(person=person).select_related("samtaletype")
@@ -696,6 +767,14 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
         (PersonMarkering.history.filter(person_id=person.pk), lambda r: str(_("Persongruppemarkering"))),
         (PersonPeriode.history.filter(person_id=person.pk), lambda r: str(_("Periode for kontaktgruppe og a-kasse"))),
     ]
+    poster = _historikposter(kilder, _kodenavne())
+    poster.sort(key=lambda p: p.tidspunkt, reverse=True)
+    return poster
+
+
+def _historikposter(kilder, navne) -> list[Historikpost]:
+    """One post per history row of each source (a history queryset and its label), each
+    with the field-by-field diff against the same object's previous history row."""
     poster: list[Historikpost] = []
     for qs, etiket in kilder:
         model = qs.model.instance_type
@@ -737,8 +816,101 @@ def historik_for_person(*, person: Person) -> list[Historikpost]:
                     aendringer=aendringer,
                 )
             )
-    poster.sort(key=lambda p: p.tidspunkt, reverse=True)
     return poster
+
+
+# --- optimistic concurrency: what changed since the version a form was opened on ------------
+
+
+def _samtale_version_start(*, samtale: Samtale, sekvens: int):
+    """When the first change after version ``sekvens`` of the conversation was stored (the
+    history row that counted past it); None if there is none."""
+    return (
+        Samtale.history.filter(id=samtale.pk, sekvens__gt=sekvens)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+
+
+def samtale_aendringer_siden(*, samtale: Samtale, sekvens: int) -> list[Historikpost]:
+    """Everything stored about the conversation after version ``sekvens``, oldest first,
+    field by field from simple-history: the conversation, its participants and its
+    visitation assessment (for the refusal of a stale correction or cancellation)."""
+    start = _samtale_version_start(samtale=samtale, sekvens=sekvens)
+    if start is None:
+        return []
+    kilder = [
+        (Samtale.history.filter(id=samtale.pk), lambda r: str(_("Samtalen"))),
+        (Deltager.history.filter(samtale_id=samtale.pk), lambda r: str(_("Deltager %(navn)s")) % {"navn": r.navn}),
+        (Visitation.history.filter(samtale_id=samtale.pk), lambda r: str(_("Visitationsvurdering"))),
+    ]
+    poster = [p for p in _historikposter(kilder, _kodenavne()) if p.tidspunkt >= start]
+    poster.sort(key=lambda p: p.tidspunkt)
+    return poster
+
+
+@dataclass(frozen=True)
+class SamtaleVersion:
+    """A conversation's values as they stood at one version, as the correction form posts
+    them (codes, ISO dates, ``"on"``/``""``), with its assessment and participants."""
+
+    felter: dict
+    deltagere: tuple
+
+
+def samtale_version(*, samtale: Samtale, sekvens: int) -> SamtaleVersion | None:
+    """Version ``sekvens`` of the conversation from simple-history (the base a stale
+    correction is merged on); None when the history does not reach back to it."""
+    from .samtaledata import SAMTALE_FELTER
+
+    raekke = Samtale.history.filter(id=samtale.pk, sekvens=sekvens).order_by("-history_date", "-history_id").first()
+    if raekke is None:
+        return None
+    start = _samtale_version_start(samtale=samtale, sekvens=sekvens)
+    navne = {m: {o.pk: o.kode for o in m.objects.all()} for m in (Samtaletype, Samtaleform, AkasseDeltagelse)}
+    felter = {}
+    for f in SAMTALE_FELTER:
+        vaerdi = getattr(raekke, f.column)
+        if f.column.endswith("_id"):
+            model = Samtale._meta.get_field(f.name).related_model
+            vaerdi = navne[model].get(vaerdi, "") if vaerdi else ""
+        felter[f.name] = vaerdi
+    foer = (lambda qs: qs.filter(history_date__lt=start)) if start else (lambda qs: qs)
+    vurdering = (
+        foer(Visitation.history.filter(samtale_id=samtale.pk))
+        .select_related("visitationsgruppe")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    felter["visitationsgruppe"] = (
+        vurdering.visitationsgruppe.kode if vurdering is not None and vurdering.history_type != "-" else ""
+    )
+    deltagere = {}
+    for d in (
+        foer(Deltager.history.filter(samtale_id=samtale.pk))
+        .select_related("rolle", "deltagelsesform")
+        .order_by("history_date", "history_id")
+    ):
+        deltagere[d.id] = d if d.history_type != "-" and d.aktiv else None
+    return SamtaleVersion(
+        felter=felter,
+        deltagere=tuple(
+            sorted((d.navn, d.rolle.kode, d.deltagelsesform.kode) for d in deltagere.values() if d is not None)
+        ),
+    )
+
+
+def perioder_siden(*, person: Person, sekvens: int) -> list[Historikpost]:
+    """The periods of kontaktgruppe and a-kasse registered after the first ``sekvens`` (the
+    citizen's version as the person-ret form counts it), field by field from the history."""
+    nye = list(
+        PersonPeriode.objects.filter(person=person).order_by("registreret", "id").values_list("id", flat=True)[sekvens:]
+    )
+    kilder = [
+        (PersonPeriode.history.filter(id__in=nye), lambda r: str(_("Periode for kontaktgruppe og a-kasse"))),
+    ]
+    return sorted(_historikposter(kilder, _kodenavne()), key=lambda p: p.tidspunkt)
 
 
 def adgangslog_for_person(*, person: Person):

@@ -10,16 +10,17 @@ events for every recipient) commits together or not at all.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indberetning.models import Handling
-from indberetning.outbox import haendelser_opret
+from indberetning.outbox import haendelser_opret, seneste_indberettede_visitation
 
 from . import kodecache, selectors
 from .models import (
@@ -46,18 +47,54 @@ TIDLIG_OPFOELGNING = "tidlig_opfoelgning_fast_track"
 @dataclass
 class Resultat:
     samtale: Samtale
-    # A visitation row this action wrote or changed (the conversation's result, in force
-    # from its registration date).
+    # The conversation's visitation assessment when this action wrote or changed it and it
+    # gives another group than the one before it: a change, reported (§ 28 nr. 9), in
+    # force from the registration date (stk. 2).
     visitation: Visitation | None = None
-    # The chosen group equals the group in force, so no change was recorded (§ 28 nr. 9).
+    # The assessment was kept with its conversation, but its group equals the one before
+    # it, so it is not reported as a new group (§ 28 nr. 9).
     visitation_uaendret: bool = False
-    # A correction made the conversation's visitation change disappear; the group now in
-    # force (or None) is ``gaeldende_visitation``.
+    # A correction withdrew the conversation's assessment; the group now in force (or None)
+    # is ``gaeldende_visitation``.
     visitation_fjernet: bool = False
     gaeldende_visitation: Visitation | None = None
     markering: PersonMarkering | None = None
     # A correction that changes nothing writes nothing (no sekvens, no report).
     ingen_aendring: bool = False
+    # Later conversations whose assessment became (or stopped being) a change because of
+    # this action, and were reported again (§ 28 nr. 9).
+    genindberettet: list[Samtale] = field(default_factory=list)
+    # A correction made on an older version whose values the conversation already holds
+    # (sent twice): nothing is stored.
+    allerede_gemt: bool = False
+
+
+class SamtidigAendring(ValidationError):
+    """Optimistic concurrency (CONTRACT.md "Corrections never overwrite each other"): the
+    caller acted on version ``forventet`` (``sekvens``) of a conversation, or of a citizen's
+    periods, and somebody else stored version ``aktuel`` meanwhile. Checked under the row
+    lock; nothing is stored or reported. ``aendringer`` is what the other person changed,
+    field by field (simple-history). The pages show it with the form; the API (issue 22)
+    answers 409 for this class."""
+
+    def __init__(self, *, forventet: int, aktuel: int, aendringer: list, besked: str):
+        super().__init__({NON_FIELD_ERRORS: [besked]}, code="samtidig_aendring")
+        self.forventet, self.aktuel, self.aendringer = forventet, aktuel, aendringer
+
+
+def _samtale_konflikt(*, samtale: Samtale, sekvens: int) -> SamtidigAendring:
+    aendringer = selectors.samtale_aendringer_siden(samtale=samtale, sekvens=sekvens)
+    hvem = sorted({p.bruger for p in aendringer}) or [str(_("en anden"))]
+    return SamtidigAendring(
+        forventet=sekvens,
+        aktuel=samtale.sekvens,
+        aendringer=aendringer,
+        besked=_(
+            "Samtalen er ændret af %(hvem)s, mens du havde den åben. Din ændring er ikke gemt og ikke indberettet. "
+            "Se ændringen herunder."
+        )
+        % {"hvem": ", ".join(hvem)},
+    )
 
 
 # --- the access log ---------------------------------------------------------------------------
@@ -242,9 +279,14 @@ def person_ret(
     gyldig_fra: datetime.date,
     begrundelse: str,
     bruger: Bruger,
+    sekvens: int | None = None,
     tidspunkt: datetime.datetime | None = None,
 ) -> PersonPeriode:
     """DFDG order § 16: a new period of kontaktgruppe and a-kasse from ``gyldig_fra``.
+
+    ``sekvens`` is the number of periods the caller saw (the form's hidden field): a period
+    registered by somebody else meanwhile refuses this one (:class:`SamtidigAendring`).
+
 
     The period runs until a later one starts (none can exist: a new period starts after the
     latest). Every active conversation held from ``gyldig_fra`` on is judged again under the
@@ -255,6 +297,18 @@ def person_ret(
     begrundelse = (begrundelse or "").strip()
     laast = _lock_person(person)
     perioder = selectors.perioder(person=laast)
+    if sekvens is not None and sekvens != len(perioder):
+        aendringer = selectors.perioder_siden(person=laast, sekvens=sekvens)
+        raise SamtidigAendring(
+            forventet=sekvens,
+            aktuel=len(perioder),
+            aendringer=aendringer,
+            besked=_(
+                "%(hvem)s har registreret en ny periode for borgeren, mens du havde siden åben. Din periode er ikke "
+                "gemt. Se den nye periode herunder, og registrér din igen, hvis den stadig skal gælde."
+            )
+            % {"hvem": ", ".join(sorted({p.bruger for p in aendringer})) or _("En anden")},
+        )
     nuvaerende = perioder[0] if perioder else None
     fejl: dict[str, list[str]] = {}
     if not begrundelse:
@@ -299,6 +353,7 @@ def person_ret(
     if konflikter:
         raise PeriodeKonflikt(konflikter)
 
+    flyttes = _videresendelse_plan(person=laast, kontaktgruppe=kontaktgruppe, akasse=akasse, gyldig_fra=gyldig_fra)
     periode = PersonPeriode(
         person=laast,
         kontaktgruppe=kontaktgruppe,
@@ -307,14 +362,16 @@ def person_ret(
         registreret=tidspunkt,
         registreret_af=bruger,
         begrundelse=begrundelse,
+        videresendelser=[f.oversigt() for f in flyttes],
     )
     _full_clean(periode)
     _save(periode, bruger=bruger, begrundelse=begrundelse)
     # The citizen's own fields hold the current period's values (the latest period is current:
     # it is not in the future).
-    laast.kontaktgruppe, laast.akasse = kontaktgruppe, akasse
+    laast.kontaktgruppe, laast.akasse, laast._perioder = kontaktgruppe, akasse, None
     _save(laast, bruger=bruger, begrundelse=begrundelse)
     person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
+    _videresendelse_flyt(flyttes, periode=periode, bruger=bruger, tidspunkt=tidspunkt)
     adgang_log(
         bruger=bruger,
         personer=[laast],
@@ -323,6 +380,76 @@ def person_ret(
         % {"kg": kontaktgruppe.kode, "dato": gyldig_fra.strftime("%d.%m.%Y")},
     )
     return periode
+
+
+@dataclass
+class _Flytning:
+    """A held conversation whose recipients a new period changes (§ 28 stk. 5 over time):
+    the a-kasse events it gets (recipient -> (a-kasse, handling)), and whether its
+    kontaktgruppe on its date changes (then DFDG gets the correction too)."""
+
+    samtale: Samtale
+    akasser: dict
+    kontaktgruppe: Kontaktgruppe | None
+
+    def oversigt(self) -> dict:
+        return {
+            "samtale": str(self.samtale.pk),
+            "titel": str(self.samtale),
+            "sendt_til": next((a.kode for a, h in self.akasser.values() if h != Handling.ANNULLER), None),
+            "annulleret_hos": sorted(a.kode for a, h in self.akasser.values() if h == Handling.ANNULLER),
+            "kontaktgruppe": self.kontaktgruppe.kode if self.kontaktgruppe else None,
+        }
+
+
+def _videresendelse_plan(*, person: Person, kontaktgruppe, akasse, gyldig_fra) -> list[_Flytning]:
+    """The held, non-cancelled conversations from ``gyldig_fra`` on (all in the new period:
+    it is the latest) whose a-kasse, forwarding or kontaktgruppe the new period changes."""
+    from indberetning.outbox import akasse_modtagere
+
+    flyttes = []
+    for samtale in (
+        Samtale.objects.aktive()
+        .filter(person=person, dato__gte=gyldig_fra)
+        .select_related("samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe")
+        .order_by("dato", "registreret")
+    ):
+        regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
+        akasser = akasse_modtagere(samtale=samtale, handling=Handling.RET, regler=regler, akasse=akasse)
+        kg = kontaktgruppe if samtale.kontaktgruppe_id != kontaktgruppe.pk else None
+        if kg is not None or any(h != Handling.RET for _a, h in akasser.values()):
+            samtale.person = person
+            flyttes.append(_Flytning(samtale=samtale, akasser=akasser, kontaktgruppe=kg))
+    return flyttes
+
+
+def _videresendelse_flyt(flyttes: list[_Flytning], *, periode: PersonPeriode, bruger: Bruger, tidspunkt) -> None:
+    """Re-route what the new period moved, in its transaction: each conversation counts its
+    sekvens up (history with the reason) and is reported: to the a-kasse of the period (as a
+    registration if it does not hold it), a cancellation to the a-kasse that did, and to
+    DFDG only when its kontaktgruppe changed. Its content is untouched."""
+    fra = periode.gyldig_fra.strftime("%d.%m.%Y")
+    for f in flyttes:
+        samtale = Samtale.objects.select_for_update(of=("self",)).get(pk=f.samtale.pk)
+        samtale.person = f.samtale.person
+        if f.kontaktgruppe is not None:
+            samtale.kontaktgruppe = f.kontaktgruppe
+        samtale.sekvens += 1
+        grund = _("Ny periode for kontaktgruppe og a-kasse fra %(fra)s: %(begrundelse)s") % {
+            "fra": fra,
+            "begrundelse": periode.begrundelse,
+        }
+        _save(samtale, bruger=bruger, begrundelse=grund)
+        vurdering = selectors.samtale_visitation(samtale=samtale)
+        aendring = vurdering if vurdering is not None and _er_aendring(vurdering, person=samtale.person) else None
+        haendelser_opret(
+            samtale=samtale,
+            handling=Handling.RET,
+            tidspunkt=tidspunkt,
+            visitation=aendring,
+            begrundelse=grund,
+            dfdg=f.kontaktgruppe is not None,
+        )
 
 
 @transaction.atomic
@@ -416,15 +543,16 @@ def _save(instance, *, bruger: Bruger, begrundelse: str | None = None) -> None:
 
 def _visitation(
     *, person: Person, samtale: Samtale, gruppe: Visitationsgruppe | None, bruger: Bruger, tidspunkt
-) -> tuple:
-    """§ 28 nr. 9 and stk. 2: a row only when the group differs from the latest registered
-    one, in force from the registration date in Danish time."""
+) -> tuple[Visitation | None, bool]:
+    """§ 28 nr. 9 and stk. 2: the caseworker's assessment is kept with its conversation, in
+    force from the registration date in Danish time, also when it repeats the group in
+    force (issue 18: every assessment is a fact). Returns the row and whether it repeats
+    the group before it (then it is not reported as a new group)."""
     if gruppe is None:
         return None, False
-    seneste = selectors.visitation_seneste(person=person)
-    if seneste is not None and seneste.visitationsgruppe_id == gruppe.pk:
-        return None, True
-    return _visitation_opret(person=person, samtale=samtale, gruppe=gruppe, registreret=tidspunkt, bruger=bruger), False
+    foer = _visitation_foer(person=person, gyldig_fra=dansk_dato(tidspunkt), registreret=tidspunkt)
+    raekke = _visitation_opret(person=person, samtale=samtale, gruppe=gruppe, registreret=tidspunkt, bruger=bruger)
+    return raekke, foer is not None and foer.visitationsgruppe_id == gruppe.pk
 
 
 def _visitation_opret(
@@ -483,11 +611,26 @@ def _deltagere_opret(*, samtale: Samtale, deltagere: list[DeltagerData], bruger:
 
 @transaction.atomic
 def samtale_registrer(
-    *, person: Person, data: SamtaleData, bruger: Bruger, tidspunkt: datetime.datetime | None = None
+    *,
+    person: Person,
+    data: SamtaleData,
+    bruger: Bruger,
+    engangsnoegle: uuid.UUID | None = None,
+    tidspunkt: datetime.datetime | None = None,
 ) -> Resultat:
-    """Register one held conversation with everything § 28 asks for, in one transaction."""
+    """Register one held conversation with everything § 28 asks for, in one transaction.
+
+    ``engangsnoegle``: the registration form's one-time key. If this citizen already has a
+    conversation registered from that form (it was sent again), nothing is registered and
+    that conversation is returned (``allerede_gemt``); checked under the citizen's lock."""
     tidspunkt = tidspunkt or timezone.now()
     person = _lock_person(person)
+    if engangsnoegle is not None:
+        tidligere = Samtale.objects.filter(engangsnoegle=engangsnoegle).select_related("samtaletype").first()
+        if tidligere is not None and tidligere.person_id == person.pk:
+            return Resultat(samtale=tidligere, ingen_aendring=True, allerede_gemt=True)
+        if tidligere is not None:  # another citizen's form key: not this form's, not kept
+            engangsnoegle = None
     regler = _valider(person=person, data=data)
     samtale = Samtale(
         person=person,
@@ -498,27 +641,37 @@ def samtale_registrer(
         registreret=tidspunkt,
         registreret_af=bruger,
         sekvens=1,
+        engangsnoegle=engangsnoegle,
     )
     _full_clean(samtale, constraints=False)
     _save(samtale, bruger=bruger)
     _deltagere_opret(samtale=samtale, deltagere=data.deltagere, bruger=bruger)
-    visitation, uaendret = _visitation(
+    vurdering, uaendret = _visitation(
         person=person, samtale=samtale, gruppe=data.visitationsgruppe, bruger=bruger, tidspunkt=tidspunkt
     )
+    aendring = None if uaendret else vurdering
     markering = None
     if data.tidlig_opfoelgning:
         markering = _markering_start(person=person, samtale=samtale, bruger=bruger, tidspunkt=tidspunkt)
-    haendelser_opret(samtale=samtale, handling=Handling.OPRET, tidspunkt=tidspunkt, visitation=visitation)
+    haendelser_opret(samtale=samtale, handling=Handling.OPRET, tidspunkt=tidspunkt, visitation=aendring)
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=str(samtale))
-    return Resultat(samtale=samtale, visitation=visitation, visitation_uaendret=uaendret, markering=markering)
+    return Resultat(samtale=samtale, visitation=aendring, visitation_uaendret=uaendret, markering=markering)
 
 
-# --- the visitation result of a corrected or cancelled conversation ----------------------------
+# --- the visitation assessment of a corrected or cancelled conversation ------------------------
+#
+# Issue 18, § 28 nr. 9 and stk. 2. Every held, non-cancelled assessment is one row, with its
+# conversation, in force from the conversation's registration date; the timeline is these rows
+# in that order. A correction changes, adds or withdraws *its own* conversation's row (keeping
+# the effective date), a cancellation withdraws it: no other assessment is touched. What is
+# reported is an assessment whose group differs from the one before it. A correction or
+# cancellation can change that for the next assessment in the timeline (its predecessor is
+# now another); that conversation is then reported again (``_efterfoelger_indberet``).
 
 
 def _visitation_foer(*, person: Person, gyldig_fra: datetime.date, registreret, undtagen=None) -> Visitation | None:
-    """The visitation in force just before a row at (``gyldig_fra``, ``registreret``) in the
-    timeline's order, leaving out ``undtagen`` (the row being corrected)."""
+    """The assessment in force just before a row at (``gyldig_fra``, ``registreret``) in the
+    timeline's order, leaving out ``undtagen`` (the row itself)."""
     qs = Visitation.objects.filter(person=person).filter(
         Q(gyldig_fra__lt=gyldig_fra) | Q(gyldig_fra=gyldig_fra, registreret__lt=registreret)
     )
@@ -527,46 +680,45 @@ def _visitation_foer(*, person: Person, gyldig_fra: datetime.date, registreret, 
     return qs.select_related("visitationsgruppe").order_by(*selectors.VISITATION_ORDEN).first()
 
 
+def _er_aendring(raekke: Visitation, *, person: Person) -> bool:
+    """§ 28 nr. 9: an assessment is reported when its group differs from the latest one
+    registered before it (or none was)."""
+    foer = _visitation_foer(
+        person=person, gyldig_fra=raekke.gyldig_fra, registreret=raekke.registreret, undtagen=raekke
+    )
+    return foer is None or foer.visitationsgruppe_id != raekke.visitationsgruppe_id
+
+
 @dataclass
 class _VisitationsPlan:
-    """What a correction does to its conversation's visitation result (§ 28 nr. 9, stk. 2).
+    """What a correction does to its conversation's assessment: ``ret`` changes the row's
+    group (same effective date, the original registration date, stk. 2), ``opret`` adds a
+    row at the conversation's registration time, ``fjern`` deletes it (the caseworker chose
+    "Ingen ny vurdering"), ``intet`` leaves it. The old value stays in the history with
+    the reason."""
 
-    The conversation's result is *replaced*, keeping its effective date (the original
-    registration date, stk. 2): ``ret`` changes the row's group, ``opret`` adds a row at the
-    conversation's registration date, ``fjern`` deletes the row because the result now equals
-    the group in force before it (or the caseworker withdrew the assessment); ``uaendret``
-    is a result equal to the group in force, so no change is recorded; ``intet`` does
-    nothing. The old value stays in the history with the reason."""
-
-    handling: str  # "intet", "uaendret", "ret", "opret", "fjern"
+    handling: str  # "intet", "ret", "opret", "fjern"
     raekke: Visitation | None = None
     gruppe: Visitationsgruppe | None = None
 
 
-def _visitation_plan(*, person: Person, samtale: Samtale, gruppe: Visitationsgruppe | None) -> _VisitationsPlan:
+def _visitation_plan(*, samtale: Samtale, gruppe: Visitationsgruppe | None) -> _VisitationsPlan:
     raekke = selectors.samtale_visitation(samtale=samtale)
     if raekke is not None:
         if gruppe is not None and gruppe.pk == raekke.visitationsgruppe_id:
             return _VisitationsPlan("intet", raekke)
-        foer = _visitation_foer(
-            person=person, gyldig_fra=raekke.gyldig_fra, registreret=raekke.registreret, undtagen=raekke
-        )
-        if gruppe is None or (foer is not None and foer.visitationsgruppe_id == gruppe.pk):
+        if gruppe is None:
             return _VisitationsPlan("fjern", raekke)
         return _VisitationsPlan("ret", raekke, gruppe)
     if gruppe is None:
         return _VisitationsPlan("intet")
-    gyldig_fra = dansk_dato(samtale.registreret)
-    foer = _visitation_foer(person=person, gyldig_fra=gyldig_fra, registreret=samtale.registreret)
-    if foer is not None and foer.visitationsgruppe_id == gruppe.pk:
-        return _VisitationsPlan("uaendret")
     return _VisitationsPlan("opret", None, gruppe)
 
 
 def _visitation_udfoer(
     *, plan: _VisitationsPlan, person: Person, samtale: Samtale, bruger: Bruger, begrundelse: str
 ) -> Visitation | None:
-    """Carry out a plan; returns the conversation's visitation row afterwards (or None)."""
+    """Carry out a plan; returns the conversation's assessment afterwards (or None)."""
     if plan.handling == "ret":
         plan.raekke.visitationsgruppe = plan.gruppe
         _full_clean(plan.raekke)
@@ -582,7 +734,7 @@ def _visitation_udfoer(
             begrundelse=begrundelse,
         )
     if plan.handling == "fjern":
-        # The change never stood: the row goes, its history ("-", with the reason) stays.
+        # The assessment is withdrawn: the row goes, its history ("-", with the reason) stays.
         plan.raekke._history_user = bruger
         plan.raekke._change_reason = begrundelse
         plan.raekke.delete()
@@ -590,9 +742,62 @@ def _visitation_udfoer(
     return plan.raekke
 
 
+def _efterfoelger_indberet(
+    *,
+    person: Person,
+    gyldig_fra: datetime.date,
+    registreret,
+    samtale: Samtale,
+    bruger: Bruger,
+    tidspunkt,
+    begrundelse: str,
+) -> list[Samtale]:
+    """After the timeline changed at (``gyldig_fra``, ``registreret``): the next assessment
+    (of another conversation) may now be a change where it was none, or the reverse, or
+    report another effective group. If what it should report (§ 28 nr. 9) differs from what
+    DFDG last received for it, that conversation is reported again as a correction, with a
+    reason saying why. Its caseworker's content is untouched."""
+    naeste = (
+        Visitation.objects.filter(person=person)
+        .filter(Q(gyldig_fra__gt=gyldig_fra) | Q(gyldig_fra=gyldig_fra, registreret__gt=registreret))
+        .exclude(samtale=samtale)
+        .select_related("visitationsgruppe")
+        .order_by("gyldig_fra", "registreret", "id")
+        .first()
+    )
+    if naeste is None or naeste.samtale_id is None:
+        return []
+    efter = (
+        Samtale.objects.select_for_update(of=("self",))
+        .select_related("samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe")
+        .get(pk=naeste.samtale_id)
+    )
+    if efter.annulleret is not None:
+        return []
+    rapporteres = naeste if _er_aendring(naeste, person=person) else None
+    oensket = (
+        {"visitationsgruppe": rapporteres.visitationsgruppe.kode, "gyldigFra": rapporteres.gyldig_fra.isoformat()}
+        if rapporteres
+        else None
+    )
+    if seneste_indberettede_visitation(samtale=efter) == oensket:
+        return []
+    efter.person = person
+    efter.sekvens += 1
+    grund = _(
+        "En tidligere visitationsvurdering er rettet eller annulleret (%(begrundelse)s), så denne samtales vurdering "
+        "indberettes igen (§ 28 nr. 9)."
+    ) % {"begrundelse": begrundelse}
+    _save(efter, bruger=bruger, begrundelse=grund)
+    haendelser_opret(
+        samtale=efter, handling=Handling.RET, tidspunkt=tidspunkt, visitation=rapporteres, begrundelse=grund
+    )
+    return [efter]
+
+
 def _uaendret(*, samtale: Samtale, data: SamtaleData, plan: _VisitationsPlan) -> bool:
     """Whether a correction would change nothing at all (ISSUE 15.10: then it is a no-op)."""
-    if plan.handling not in {"intet", "uaendret"} or not data.same_as(samtale):
+    if plan.handling != "intet" or not data.same_as(samtale):
         return False
     aktive = sorted((d.navn, d.rolle_id, d.deltagelsesform_id) for d in samtale.deltagere.filter(aktiv=True))
     return aktive == sorted(d.key() for d in data.deltagere)
@@ -615,15 +820,26 @@ def samtale_ret(
     data: SamtaleData,
     begrundelse: str,
     bruger: Bruger,
+    sekvens: int | None = None,
     tidspunkt: datetime.datetime | None = None,
 ) -> Resultat:
     """Correct a registration. Nothing is deleted: the old values stay in the history with
     the reason, removed participants are marked inactive, and a new report event goes out.
     The rules are those of the citizen's kontaktgruppe on the conversation's (corrected)
-    date. A correction that changes nothing writes nothing (``ingen_aendring``)."""
+    date. A correction that changes nothing writes nothing (``ingen_aendring``).
+
+    ``sekvens`` is the version the correction was made on (the form's hidden field, the
+    API's body): if the conversation has been changed since, :class:`SamtidigAendring` is
+    raised and nothing is stored, unless the conversation already holds exactly these
+    values (the same correction sent twice: ``ingen_aendring`` and ``allerede_gemt``)."""
     tidspunkt, begrundelse, person, samtale = _aendring_start(
         samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt
     )
+    if sekvens is not None and sekvens != samtale.sekvens:
+        plan = _visitation_plan(samtale=samtale, gruppe=data.visitationsgruppe)
+        if samtale.annulleret is None and _uaendret(samtale=samtale, data=data, plan=plan):
+            return Resultat(samtale=samtale, ingen_aendring=True, allerede_gemt=True)
+        raise _samtale_konflikt(samtale=samtale, sekvens=sekvens)
     fejl = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for rettelsen.")]
@@ -637,7 +853,7 @@ def samtale_ret(
     if fejl:
         raise ValidationError(fejl)
 
-    plan = _visitation_plan(person=person, samtale=samtale, gruppe=data.visitationsgruppe)
+    plan = _visitation_plan(samtale=samtale, gruppe=data.visitationsgruppe)
     if _uaendret(samtale=samtale, data=data, plan=plan):
         return Resultat(samtale=samtale, ingen_aendring=True)
 
@@ -662,41 +878,65 @@ def samtale_ret(
             _save(deltager, bruger=bruger, begrundelse=begrundelse)
     _deltagere_opret(samtale=samtale, deltagere=list(nye.values()), bruger=bruger)
 
-    visitation = _visitation_udfoer(plan=plan, person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
+    fjernet_fra = (plan.raekke.gyldig_fra, plan.raekke.registreret) if plan.handling == "fjern" else None
+    vurdering = _visitation_udfoer(plan=plan, person=person, samtale=samtale, bruger=bruger, begrundelse=begrundelse)
+    aendring = vurdering if vurdering is not None and _er_aendring(vurdering, person=person) else None
     markering = None
     if data.tidlig_opfoelgning and not tidlig_foer:
         markering = _markering_start(person=person, samtale=samtale, bruger=bruger, tidspunkt=tidspunkt)
     elif tidlig_foer and not data.tidlig_opfoelgning:
         _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
-    # The correction event carries the conversation's visitation result as it now stands
-    # (none when the change disappeared), so the receiver's latest sekvens is the truth.
+    # The correction event carries the conversation's assessment as it now stands when it is
+    # a change (none otherwise), so the receiver's latest sekvens is the truth.
     haendelser_opret(
-        samtale=samtale, handling=Handling.RET, tidspunkt=tidspunkt, visitation=visitation, begrundelse=begrundelse
+        samtale=samtale, handling=Handling.RET, tidspunkt=tidspunkt, visitation=aendring, begrundelse=begrundelse
     )
+    genindberettet = []
+    if plan.handling != "intet":
+        position = fjernet_fra or (vurdering.gyldig_fra, vurdering.registreret)
+        genindberettet = _efterfoelger_indberet(
+            person=person,
+            gyldig_fra=position[0],
+            registreret=position[1],
+            samtale=samtale,
+            bruger=bruger,
+            tidspunkt=tidspunkt,
+            begrundelse=begrundelse,
+        )
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.RET, detaljer=str(samtale))
     return Resultat(
         samtale=samtale,
-        visitation=visitation if plan.handling in {"ret", "opret"} else None,
-        visitation_uaendret=plan.handling == "uaendret",
+        visitation=aendring if plan.handling in {"ret", "opret"} else None,
+        visitation_uaendret=plan.handling in {"ret", "opret"} and aendring is None,
         visitation_fjernet=plan.handling == "fjern",
         gaeldende_visitation=selectors.visitationsgruppe_paa_dato(person=person, dato=dansk_dato(tidspunkt))
         if plan.handling == "fjern"
         else None,
         markering=markering,
+        genindberettet=genindberettet,
     )
 
 
 @transaction.atomic
 def samtale_annuller(
-    *, samtale: Samtale, begrundelse: str, bruger: Bruger, tidspunkt: datetime.datetime | None = None
+    *,
+    samtale: Samtale,
+    begrundelse: str,
+    bruger: Bruger,
+    sekvens: int | None = None,
+    tidspunkt: datetime.datetime | None = None,
 ) -> Samtale:
     """Cancel a registration: it stays, marked cancelled with the reason; it no longer counts
-    for the current agreement; a marking it started ends; its visitation change disappears
-    (the row goes, its history stays with the reason), so the group in force before it is in
-    force again from the same day; a cancellation event is reported."""
+    for the current agreement; a marking it started ends; its visitation assessment is
+    withdrawn (the row goes, its history stays with the reason) and no other assessment is
+    touched, so the timeline is that of the remaining ones; a cancellation event is reported,
+    and the next assessment is reported again if it now is (or no longer is) a change.
+    ``sekvens``: the version the cancellation was decided on (:class:`SamtidigAendring`)."""
     tidspunkt, begrundelse, person, samtale = _aendring_start(
         samtale=samtale, begrundelse=begrundelse, tidspunkt=tidspunkt
     )
+    if sekvens is not None and sekvens != samtale.sekvens:
+        raise _samtale_konflikt(samtale=samtale, sekvens=sekvens)
     if not begrundelse:
         raise ValidationError({"begrundelse": [_("Skriv en begrundelse for annulleringen.")]})
     if samtale.annulleret is not None:
@@ -707,7 +947,9 @@ def samtale_annuller(
     _full_clean(samtale, constraints=False)
     _save(samtale, bruger=bruger, begrundelse=begrundelse)
     _markering_afslut(samtale=samtale, bruger=bruger, tidspunkt=tidspunkt, begrundelse=begrundelse)
+    fjernede = []
     for raekke in samtale.visitationer.all():
+        fjernede.append((raekke.gyldig_fra, raekke.registreret))
         _visitation_udfoer(
             plan=_VisitationsPlan("fjern", raekke),
             person=person,
@@ -716,5 +958,15 @@ def samtale_annuller(
             begrundelse=begrundelse,
         )
     haendelser_opret(samtale=samtale, handling=Handling.ANNULLER, tidspunkt=tidspunkt, begrundelse=begrundelse)
+    for gyldig_fra, registreret in fjernede:
+        _efterfoelger_indberet(
+            person=person,
+            gyldig_fra=gyldig_fra,
+            registreret=registreret,
+            samtale=samtale,
+            bruger=bruger,
+            tidspunkt=tidspunkt,
+            begrundelse=begrundelse,
+        )
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.ANNULLER, detaljer=str(samtale))
     return samtale

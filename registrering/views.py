@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -144,22 +146,34 @@ def _flere_url(request: HttpRequest, filtre: dict) -> str:
 def _samtale_save(request: HttpRequest, formular: SamtaleFormular, *, person, samtale=None) -> services.Resultat:
     data = formular.samtale_data()
     if samtale is not None:
-        return services.samtale_ret(samtale=samtale, data=data, begrundelse=formular.begrundelse, bruger=request.user)
-    return services.samtale_registrer(person=person, data=data, bruger=request.user)
+        return services.samtale_ret(
+            samtale=samtale,
+            data=data,
+            begrundelse=formular.begrundelse,
+            bruger=request.user,
+            sekvens=formular.sekvens,
+        )
+    return services.samtale_registrer(
+        person=person, data=data, bruger=request.user, engangsnoegle=formular.engangsnoegle
+    )
 
 
 def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse:
     """Register (or correct) a conversation: a fresh page, a re-render for another date or
-    type (htmx gets the fields only), or a submit (SamtaleFormular says which)."""
+    type (htmx gets the fields only), or a submit (SamtaleFormular says which). A stale
+    correction comes back merged on the stored version, with the other person's change."""
     if request.method != "POST":
         detaljer = _("Rettelse af %(s)s") % {"s": samtale} if samtale else _("Registrering af samtale")
         _log(request, person, Adgangslog.Handling.VIS, detaljer)
         formular = SamtaleFormular.fresh(person=person, samtale=samtale, samtaletype=request.GET.get("samtaletype", ""))
     else:
         formular = SamtaleFormular.posted(request.POST, person=person, samtale=samtale)
+    konflikt = None
     if formular.is_valid():
         try:
             resultat = _samtale_save(request, formular, person=person, samtale=samtale)
+        except services.SamtidigAendring as e:
+            konflikt, formular = e, SamtaleFormular.efter_konflikt(request.POST, samtale=samtale)
         except ValidationError as e:
             add_validation_error(formular.form, e)
         else:
@@ -169,25 +183,52 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
         "registrering/_samtale_felter.html" if request.htmx and formular.rerender else "registrering/samtale_form.html"
     )
     context = {"person": person, "samtale": samtale, "form": formular.form, "formset": formular.formset}
+    context |= {"konflikt": konflikt, "begge_aendret": formular.begge_aendret}
     return render(request, skabelon, context | {"fejloversigt": formular.error_summary()})
 
 
 def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:
     samtale = resultat.samtale
+    if resultat.allerede_gemt and not rettet:
+        messages.info(request, _allerede_registreret(samtale))
+        return
     if resultat.ingen_aendring:
-        messages.info(
-            request,
-            _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.")
-            % {"samtale": samtale},
+        besked = (
+            _("Samtalen %(samtale)s indeholder allerede din rettelse. Den er ikke gemt eller indberettet igen.")
+            if resultat.allerede_gemt
+            else _("Du har ikke ændret noget i samtalen %(samtale)s. Den er ikke rettet og ikke indberettet igen.")
         )
+        messages.info(request, besked % {"samtale": samtale})
         return
     besked = _("Samtalen %(samtale)s er rettet.") if rettet else _("Samtalen %(samtale)s er registreret.")
     messages.success(request, besked % {"samtale": samtale})
-    visitation = _visitation_besked(resultat)
-    if visitation:
-        messages.info(request, visitation)
+    for info in _visitation_beskeder(resultat):
+        messages.info(request, info)
     if resultat.markering is not None:
         messages.info(request, _("Persongruppemarkeringen »Tidlig opfølgning - fast track« er registreret."))
+
+
+def _allerede_registreret(samtale):
+    """The registration form was sent again (issue 18): nothing new, a link to what is there."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("Samtalen %(samtale)s er allerede registreret fra denne formular, så den er ikke registreret igen.")
+        % {"samtale": samtale},
+        reverse("registrering:person-detalje", kwargs={"pk": samtale.person_id}) + f"#samtale-raekke-{samtale.pk}",
+        _("Se samtalen"),
+    )
+
+
+def _visitation_beskeder(resultat: services.Resultat) -> list[str]:
+    beskeder = [_visitation_besked(resultat)] if _visitation_besked(resultat) else []
+    return beskeder + [
+        _(
+            "Visitationsvurderingen ved %(samtale)s er indberettet igen, fordi vurderingen før den er ændret "
+            "(§ 28 nr. 9)."
+        )
+        % {"samtale": senere}
+        for senere in resultat.genindberettet
+    ]
 
 
 def _visitation_besked(resultat: services.Resultat) -> str:
@@ -199,10 +240,13 @@ def _visitation_besked(resultat: services.Resultat) -> str:
     if resultat.visitation_fjernet:
         gaeldende = resultat.gaeldende_visitation
         return _(
-            "Samtalens visitationsændring er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9)."
+            "Samtalens visitationsvurdering er fjernet. Gældende visitationsgruppe er nu %(gruppe)s (§ 28 nr. 9)."
         ) % {"gruppe": gaeldende.visitationsgruppe.navn if gaeldende else _("ingen")}
     if resultat.visitation_uaendret:
-        return _("Visitationsgruppen er uændret; der er ikke registreret en ny visitation (§ 28 nr. 9).")
+        return _(
+            "Visitationsgruppen er uændret. Vurderingen er gemt ved samtalen, men indberettes ikke som en ny "
+            "visitationsgruppe (§ 28 nr. 9)."
+        )
     return ""
 
 
@@ -233,17 +277,17 @@ def samtale_ret(request: HttpRequest, pk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
     samtale = _samtale(request, pk)
-    form = BegrundelseForm(request.POST or None)
+    form = BegrundelseForm(request.POST or None, initial={"sekvens": samtale.sekvens})
     if samtale.er_annulleret:
         messages.error(request, _("Samtalen er allerede annulleret."))
         return redirect("registrering:person-detalje", pk=samtale.person_id)
+    konflikt = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.samtale_annuller(
-                samtale=samtale, begrundelse=form.cleaned_data["begrundelse"], bruger=request.user
-            )
+            services.samtale_annuller(samtale=samtale, bruger=request.user, **form.cleaned_data)
         except ValidationError as e:
-            add_validation_error(form, e)
+            samtale.refresh_from_db()
+            konflikt, form = _konflikt(form, e, sekvens=samtale.sekvens)
         else:
             messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
             return redirect("registrering:person-detalje", pk=samtale.person_id)
@@ -252,8 +296,20 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
     return render(
         request,
         "registrering/samtale_annuller.html",
-        {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold},
+        {"samtale": samtale, "person": samtale.person, "form": form, "indhold": indhold, "konflikt": konflikt},
     )
+
+
+def _konflikt(form, fejl: ValidationError, *, sekvens: int):
+    """A refused post on a simple form: a stale version (``SamtidigAendring``) comes back
+    with what the caseworker typed, the other person's change and the stored version in the
+    hidden ``sekvens`` (saving again is then a decision); other refusals at their fields."""
+    if not isinstance(fejl, services.SamtidigAendring):
+        add_validation_error(form, fejl)
+        return None, form
+    data = form.data.copy()
+    data["sekvens"] = str(sekvens)
+    return fejl, type(form)(data)
 
 
 @login_required
@@ -262,24 +318,36 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
 def person_ret(request: HttpRequest, pk) -> HttpResponse:
     """DFDG order § 16: a new period of the citizen's kontaktgruppe and a-kasse from a date."""
     person = _person(request, pk)
-    form = PersonRetForm(request.POST or None)
-    konflikter = []
+    form = PersonRetForm.for_person(request.POST or None, person=person)
+    konflikter, konflikt = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
+            periode = services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
         except services.PeriodeKonflikt as e:
             konflikter = e.konflikter
             add_validation_error(form, e)
         except ValidationError as e:
-            add_validation_error(form, e)
+            person._perioder = None
+            konflikt, form = _konflikt(form, e, sekvens=len(selectors.perioder(person=person)))
         else:
-            fra = form.cleaned_data["gyldig_fra"].strftime("%d.%m.%Y")
-            messages.success(request, _("Kontaktgruppe og a-kasse er ændret fra %(dato)s.") % {"dato": fra})
+            _periode_beskeder(request, periode)
             return redirect("registrering:person-detalje", pk=person.pk)
     elif request.method == "GET":
         _log(request, person, Adgangslog.Handling.VIS, _("Ændring af kontaktgruppe og a-kasse"))
-    context = {"person": person, "form": form, "konflikter": konflikter, "perioder": selectors.perioder(person=person)}
-    return render(request, "registrering/person_ret.html", context)
+    context = {"person": person, "form": form, "konflikter": konflikter, "konflikt": konflikt}
+    return render(request, "registrering/person_ret.html", context | {"perioder": selectors.perioder(person=person)})
+
+
+def _periode_beskeder(request: HttpRequest, periode) -> None:
+    fra = periode.gyldig_fra.strftime("%d.%m.%Y")
+    messages.success(request, _("Kontaktgruppe og a-kasse er ændret fra %(dato)s.") % {"dato": fra})
+    if periode.videresendelser:
+        # § 28 stk. 5 over time: what the period re-routed, for the caseworker and team lead.
+        messages.info(
+            request,
+            _("Samtaler i perioden er indberettet igen: %(liste)s")
+            % {"liste": " ".join(periode.videresendelser_tekster())},
+        )
 
 
 def _kan_flytte(bruger, person) -> bool:
@@ -366,7 +434,7 @@ def person_historik(request: HttpRequest, pk) -> HttpResponse:
     dato_form = VisitationPaaDatoForm(request.GET or None)
     paa_dato = None
     if dato_form.is_valid():
-        paa_dato = selectors.visitationsgruppe_paa_dato(person=person, dato=dato_form.cleaned_data["dato"])
+        paa_dato = selectors.visitation_i_kraft_siden(person=person, dato=dato_form.cleaned_data["dato"])
     _log(request, person, Adgangslog.Handling.HISTORIK, _("Revisionsspor"))
     return render(
         request,

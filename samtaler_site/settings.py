@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, no-store for logged-in users, login slow-down
     # (samtaler_site/sikkerhed.py).
     "samtaler_site.sikkerhed.SessionTidsgraenser",
+    # Issue 18: a kept form the server accepted is dropped from the browser's store.
+    "samtaler_site.session.ModtagetMiddleware",
     "samtaler_site.sikkerhed.IngenCache",
     "samtaler_site.sikkerhed.LoginDroesling",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The idle session's warning and the kept form input (samtaler_site/session.py).
+                "samtaler_site.session.kontekst",
             ],
         },
     },
@@ -291,6 +295,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day after login; then log in again (absolute)
 # ASVS 3.3.1: and after this many minutes without a request (samtaler_site/sikkerhed.py).
 SESSION_INAKTIV_MINUTTER = int(os.environ.get("SESSION_INAKTIV_MINUTTER", 30))
+# Issue 18: pages warn this many seconds before the idle limit, with "Forlæng" (session.py).
+SESSION_ADVARSEL_SEKUNDER = int(os.environ.get("SESSION_ADVARSEL_SEKUNDER", 5 * 60))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -210,8 +210,10 @@ class SessionTidsgraenser:
             if (
                 sidst is not None and nu - sidst > settings.SESSION_INAKTIV_MINUTTER * 60
             ) or nu - logget_ind > settings.SESSION_COOKIE_AGE:
-                # The view then sees an anonymous user: login_required sends to the login page.
+                # The view then sees an anonymous user: login_required sends to the login page,
+                # which then says why (samtaler_site/session.py, issue 18).
                 logout(request)
+                request.session_udloebet = True
             elif sidst is None or nu - sidst >= SKRIV_HVERT:
                 session[SIDST_AKTIV] = nu
         return self.get_response(request)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from identitet.views import LoginSide, log_ud
-from samtaler_site import fejl, sundhed
+from samtaler_site import fejl, session, sundhed
 from samtaler_site.login import LoginFormular
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/password_change/done/", fejl.ikke_fundet),
     path("admin/", admin.site.urls),
     path("sundhed/", sundhed.sundhed, name="sundhed"),
+    path("session/forlaeng/", session.forlaeng, name="session-forlaeng"),
     path("", include("registrering.urls")),
     path("indberetning/", include("indberetning.urls")),
 ]

@@ -206,6 +206,16 @@ REGLER = {
         revisor=200,
         administrator=200,
     ),
+    # Issue 18: "Forlæng" of the idle session's dialog only answers POST (405 to a GET for all).
+    "session-forlaeng": dict(
+        anonym=405,
+        borger=405,
+        sagsbehandler=405,
+        sagsbehandler_odense=405,
+        teamleder=405,
+        revisor=405,
+        administrator=405,
+    ),
     "indberetning:batch-genudsend": dict(
         anonym=LOGIN,
         borger=403,

@@ -154,13 +154,17 @@ def test_kun_tilladte_visitationsgrupper(sagsbehandler, kontaktgruppe, gruppe, t
         assert "kan ikke bruges for kontaktgruppe" in fejl(e)["visitationsgruppe"][0]
 
 
-def test_uaendret_visitationsgruppe_giver_ingen_ny_raekke(sagsbehandler):
+def test_uaendret_visitationsgruppe_gemmes_ved_samtalen_men_indberettes_ikke(sagsbehandler):
+    """Issue 18: every assessment is a fact kept with its conversation; § 28 nr. 9 reports
+    only one that gives another group than the latest registered."""
     person = factories.person(kontaktgruppe="2")
     foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(6))
     assert foerste.visitation is not None
     anden = registrer(person, sagsbehandler, samtaletype="4", visitationsgruppe="jobparat", aftale="")
     assert anden.visitation is None and anden.visitation_uaendret
-    assert Visitation.objects.filter(person=person).count() == 1
+    assert anden.samtale.visitationer.get().visitationsgruppe.kode == "jobparat"
+    assert Visitation.objects.filter(person=person).count() == 2
+    assert "visitation" not in _rapporteret(anden.samtale, "opret").data
 
 
 def test_visitationsgruppe_gaelder_fra_registreringsdato_i_dansk_tid(sagsbehandler):
@@ -392,7 +396,9 @@ def test_rettet_visitationsresultat_erstatter_samtalens_resultat_med_samme_virkn
     assert h.data["visitation"] == {"visitationsgruppe": "aktivitetsparat", "gyldigFra": "2026-03-02"}
 
 
-def test_rettelse_til_gruppen_foer_fjerner_visitationsaendringen(sagsbehandler):
+def test_rettelse_til_gruppen_foer_gemmer_vurderingen_uden_at_indberette_en_ny_gruppe(sagsbehandler):
+    """Issue 18: corrected to the group in force before it, the assessment stays with its
+    conversation (a fact), and the correction reports no new group (§ 28 nr. 9)."""
     person = factories.person(kontaktgruppe="2")
     _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 1, 12, tzinfo=KBH), visitationsgruppe="jobparat")
     samtale = _registrer_kl(
@@ -405,14 +411,13 @@ def test_rettelse_til_gruppen_foer_fjerner_visitationsaendringen(sagsbehandler):
         bruger=sagsbehandler,
         tidspunkt=datetime.datetime(2026, 3, 5, 9, tzinfo=KBH),
     )
-    assert resultat.visitation_fjernet and resultat.gaeldende_visitation.visitationsgruppe.kode == "jobparat"
-    assert not Visitation.objects.filter(samtale=samtale).exists()
+    assert resultat.visitation_uaendret and resultat.visitation is None and not resultat.visitation_fjernet
+    raekke = Visitation.objects.get(samtale=samtale)
+    assert (raekke.visitationsgruppe.kode, raekke.gyldig_fra) == ("jobparat", datetime.date(2026, 3, 2))
     assert _gruppe_paa(person, datetime.date(2026, 3, 3)) == "jobparat"
-    slettet = Visitation.history.filter(samtale_id=samtale.pk, history_type="-").get()
-    assert (
-        slettet.history_change_reason == "Gruppen var ikke ændret"
-        and slettet.visitationsgruppe.kode == "aktivitetsparat"
-    )
+    historik = raekke.history.first()
+    assert historik.history_change_reason == "Gruppen var ikke ændret"
+    assert historik.prev_record.visitationsgruppe.kode == "aktivitetsparat"
     assert "visitation" not in _rapporteret(samtale, "ret").data
 
 
@@ -440,7 +445,7 @@ def test_rettelse_tilfoejer_visitation_fra_den_oprindelige_registreringsdato(sag
     assert samtale.visitationer.get().gyldig_fra == datetime.date(2026, 3, 2)
     assert _gruppe_paa(person, datetime.date(2026, 3, 1)) == "jobparat"
     assert _gruppe_paa(person, datetime.date(2026, 3, 2)) == "aktivitetsparat"
-    # The same group as the one in force then is no change (nr. 9): nothing is added.
+    # The same group as the one in force then is no change (nr. 9): kept, not reported.
     anden = _registrer_kl(person, sagsbehandler, datetime.datetime(2026, 3, 10, 12, tzinfo=KBH)).samtale
     resultat = services.samtale_ret(
         samtale=anden,
@@ -450,7 +455,9 @@ def test_rettelse_tilfoejer_visitation_fra_den_oprindelige_registreringsdato(sag
         begrundelse="Vurderingen blev glemt",
         bruger=sagsbehandler,
     )
-    assert resultat.visitation_uaendret and not anden.visitationer.exists()
+    assert resultat.visitation_uaendret
+    assert anden.visitationer.get().gyldig_fra == datetime.date(2026, 3, 10)
+    assert "visitation" not in _rapporteret(anden, "ret").data
 
 
 def test_annullering_fjerner_visitationsaendringen_fra_dens_virkningsdato(sagsbehandler):
@@ -570,14 +577,21 @@ def test_to_samtidige_registreringer_registrerer_kun_et_gruppeskift():
         t.join(timeout=30)
     assert fejlede == []
     assert Samtale.objects.filter(person=person).count() == 3
+    # Both assessments are kept (issue 18); only the first of them is a change, and only it
+    # is reported as one (§ 28 nr. 9).
     assert list(
         Visitation.objects.filter(person=person)
         .order_by("registreret")
         .values_list("visitationsgruppe__kode", flat=True)
-    ) == [
-        "jobparat",
-        "aktivitetsparat",
+    ) == ["jobparat", "aktivitetsparat", "aktivitetsparat"]
+    from indberetning.models import Haendelse
+
+    rapporteret = [
+        h.data["visitation"]["visitationsgruppe"]
+        for h in Haendelse.objects.filter(samtale__person=person, modtager="dfdg").order_by("registreret")
+        if "visitation" in h.data
     ]
+    assert rapporteret == ["jobparat", "aktivitetsparat"]
 
 
 def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):

@@ -260,8 +260,11 @@ def test_uaendret_visitationsgruppe_siges_paa_siden(klient, jobcenter, sagsbehan
         bruger=sagsbehandler,
     )
     svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(visitationsgruppe="jobparat"), follow=True)
-    assert "Visitationsgruppen er uændret" in svar.content.decode()
-    assert Visitation.objects.filter(person=person).count() == 1
+    html = svar.content.decode()
+    assert "Visitationsgruppen er uændret. Vurderingen er gemt ved samtalen" in html
+    # Kept with its conversation (issue 18).
+    assert Visitation.objects.filter(person=person).count() == 2
+    assert "Jobparat" in _gaeldende_visitation(html)
 
 
 # --- correct and cancel --------------------------------------------------------------------------------------
@@ -337,7 +340,7 @@ def test_rettet_visitationsgruppe_er_gaeldende_og_siden_siger_det(klient, jobcen
         follow=True,
     )
     html = svar.content.decode()
-    assert "Samtalens visitationsændring er fjernet" in html and "uændret" not in html
+    assert "Samtalens visitationsvurdering er fjernet" in html and "uændret" not in html
     assert "Ingen registreret visitationsgruppe." in _gaeldende_visitation(html)
 
 
