@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AkasseDeltagelse,
     CPR_SKILLETEGN,
+    AkasseDeltagelse,
     Deltager,
     Person,
     PersonMarkering,
