@@ -293,9 +293,9 @@ def person_ret(
     new kontaktgruppe; if one would no longer be valid, the period is refused with those
     conflicts (:class:`PeriodeKonflikt`), so a registration already reported never turns
     invalid behind the caseworker's back."""
-    tidspunkt = tidspunkt or timezone.now()
     begrundelse = (begrundelse or "").strip()
     laast = _lock_person(person)
+    tidspunkt = tidspunkt or timezone.now()  # after the lock: times follow the order of the writes
     perioder = selectors.perioder(person=laast)
     if sekvens is not None and sekvens != len(perioder):
         aendringer = selectors.perioder_siden(person=laast, sekvens=sekvens)
@@ -623,8 +623,11 @@ def samtale_registrer(
     ``engangsnoegle``: the registration form's one-time key. If this citizen already has a
     conversation registered from that form (it was sent again), nothing is registered and
     that conversation is returned (``allerede_gemt``); checked under the citizen's lock."""
-    tidspunkt = tidspunkt or timezone.now()
     person = _lock_person(person)
+    # Taken under the citizen's lock, so one citizen's registration times follow the order in
+    # which the writes happen: a registration that waited for another's lock is later than it,
+    # and sees its visitation assessment as the one before (§ 28 nr. 9).
+    tidspunkt = tidspunkt or timezone.now()
     if engangsnoegle is not None:
         tidligere = Samtale.objects.filter(engangsnoegle=engangsnoegle).select_related("samtaletype").first()
         if tidligere is not None and tidligere.person_id == person.pk:
@@ -805,9 +808,10 @@ def _uaendret(*, samtale: Samtale, data: SamtaleData, plan: _VisitationsPlan) ->
 
 def _aendring_start(*, samtale: Samtale, begrundelse: str, tidspunkt: datetime.datetime | None) -> tuple:
     """How a correction and a cancellation begin: the time, the reason trimmed, the citizen
-    locked first (as a registration does), then the conversation itself, re-read under lock."""
-    tidspunkt = tidspunkt or timezone.now()
+    locked first (as a registration does), the time taken under that lock, then the conversation
+    itself, re-read under lock."""
     person = _lock_person(samtale.person)
+    tidspunkt = tidspunkt or timezone.now()  # after the lock: times follow the order of the writes
     laast = Samtale.objects.select_for_update().get(pk=samtale.pk)
     laast.person = person
     return tidspunkt, (begrundelse or "").strip(), person, laast

@@ -594,6 +594,69 @@ def test_to_samtidige_registreringer_registrerer_kun_et_gruppeskift():
     assert rapporteret == ["jobparat", "aktivitetsparat"]
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_en_registrering_der_ventede_paa_borgerens_laas_kommer_efter_den_den_ventede_paa():
+    """The race above made certain: B starts while A holds the citizen's lock, and A's
+    registration commits first. B's registration time is taken under the lock, so it is
+    later than A's, B sees A's assessment as the one before it, and only A's is reported as a
+    change (§ 28 nr. 9). (With the time taken before the lock, B's came first in the
+    timeline and both were reported as changes.)"""
+    import time
+
+    from django.db import transaction
+
+    from indberetning.models import Haendelse
+
+    jc = factories.jobcenter()
+    a = factories.bruger("a", jc=jc)
+    b = factories.bruger("b", jc=jc)
+    person = factories.person(kontaktgruppe="2", jc=jc)
+    registrer(person, a, visitationsgruppe="jobparat", dato=dage_siden(3))
+    data = factories.data(visitationsgruppe="aktivitetsparat")
+    fejlede = []
+
+    def b_registrerer():
+        try:
+            services.samtale_registrer(
+                person=person,
+                data=factories.data(samtaletype="4", aftale="", visitationsgruppe="aktivitetsparat"),
+                bruger=b,
+            )
+        except Exception as exc:  # pragma: no cover - reported below
+            fejlede.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        laast = services._lock_person(person)
+        traad = threading.Thread(target=b_registrerer)
+        traad.start()
+        with connection.cursor() as c:  # until B waits for the citizen's row
+            for _ in range(600):
+                c.execute("SELECT pg_stat_clear_snapshot()")
+                c.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if c.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("B kom aldrig til at vente på borgerens lås")
+        foerste = services.samtale_registrer(person=laast, data=data, bruger=a).samtale
+    traad.join(timeout=30)
+    assert not traad.is_alive() and fejlede == []
+    anden = Samtale.objects.filter(person=person, registreret_af=b).get()
+    assert anden.registreret > foerste.registreret
+    rapporteret = [
+        h.data["visitation"]["visitationsgruppe"]
+        for h in Haendelse.objects.filter(samtale__person=person, modtager="dfdg").order_by("registreret")
+        if "visitation" in h.data
+    ]
+    assert rapporteret == ["jobparat", "aktivitetsparat"]
+    assert selectors.visitationsgruppe_paa_dato(person=person, dato=factories.idag()).visitationsgruppe.kode == "aktivitetsparat"
+
+
 def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
     from registrering.models import Kontaktgruppe
 
