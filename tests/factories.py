@@ -483,3 +483,19 @@ def log_ind_url(udbyder: str) -> str:
     from django.urls import reverse
 
     return reverse("identitet:log-ind", kwargs={"udbyder": udbyder})
+
+
+def forsendelse_udfald(samtale, status, **felter):
+    """The conversation's pending events built into a batch and given an outcome the
+    delivery's way (klar → sendes → ``status``): a delivered batch's outcome can never be
+    written afterwards (issue 19), so a test state is reached as the engine reaches it.
+    Returns the batch."""
+    from indberetning.koersel import koersel_udfoer
+    from indberetning.models import Batch, Koersel
+
+    koersel_udfoer(kilde=Koersel.Kilde.KOMMANDO, send=lambda batch_id: False)  # built, not sent
+    batch = Batch.objects.filter(haendelser__samtale=samtale, status=Batch.Status.KLAR).distinct().get()
+    Batch.objects.filter(pk=batch.pk).update(status=Batch.Status.SENDES, forsoeg=1)
+    Batch.objects.filter(pk=batch.pk).update(status=status, **felter)
+    batch.refresh_from_db()
+    return batch

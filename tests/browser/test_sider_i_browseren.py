@@ -152,16 +152,14 @@ def verden(jobcenter, sagsbehandler, settings, tmp_path):
         data=factories.data(dato=factories.dage_siden(30), samtaletype="4", praktiske_aftaler="Mødested."),
         bruger=sagsbehandler,
     ).samtale
-    koersel_synkron()
-    Batch.objects.filter(haendelser__samtale=afvist).update(
-        status=Batch.Status.AFVIST, sidste_http_status=400, sidste_besked="HTTP 400: Ukendt mødested."
+    factories.forsendelse_udfald(
+        afvist, Batch.Status.AFVIST, sidste_http_status=400, sidste_besked="HTTP 400: Ukendt mødested."
     )
     venter = services.samtale_registrer(
         person=dorte, data=factories.data(dato=factories.dage_siden(2)), bruger=sagsbehandler
     ).samtale
-    koersel_synkron()
-    Batch.objects.filter(haendelser__samtale=venter).update(
-        status=Batch.Status.KLAR, forsoeg=1, sidste_http_status=503, sidste_besked="HTTP 503: Prøv igen senere."
+    factories.forsendelse_udfald(
+        venter, Batch.Status.KLAR, sidste_http_status=503, sidste_besked="HTTP 503: Prøv igen senere."
     )
     services.samtale_registrer(
         person=karl,
@@ -493,7 +491,7 @@ def test_log_ud_fra_et_bogmaerke(context: BrowserContext, live_server, verden):
     expect(page.get_by_role("heading", name="Find borger")).to_be_visible()  # still logged in
     page.goto(reverse("logout"))
     page.locator("main").get_by_role("button", name="Log ud").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("login")) + "$"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("identitet:logget-ud")) + "$"))
     page.goto(reverse("registrering:forside"))
     expect(page).to_have_url(re.compile(re.escape(reverse("login"))))
     vagt.tjek("log ud")
@@ -518,7 +516,7 @@ def test_forlad_formularen_spoerger_ogsaa_fra_menu_og_broedkrumme(context: Brows
     else:
         link, maal = (
             page.get_by_role("navigation", name="Hovedmenu").get_by_role("button", name="Log ud"),
-            reverse("login"),
+            reverse("identitet:logget-ud"),  # the Danish "logged out" page (issue 23)
         )
     dialog = page.get_by_role("dialog", name="Forlad formularen uden at gemme?")
     link.click()

@@ -528,19 +528,20 @@ def drift_med_forsendelser(jobcenter, sagsbehandler, borger_med_samtaler, settin
     settings.INDBERETNING_DFDG_URL = ""
     koersel_synkron()
     batches = []
-    for navn in ("Anna Afvist", "Viggo Venter"):
-        services.samtale_registrer(
+    udfald = {
+        "Anna Afvist": dict(
+            status=Batch.Status.AFVIST, sidste_http_status=400, sidste_besked="HTTP 400: Ukendt samtaletype."
+        ),
+        "Viggo Venter": dict(status=Batch.Status.KLAR, sidste_http_status=503),
+    }
+    for navn, felter in udfald.items():
+        samtale = services.samtale_registrer(
             person=factories.person(kontaktgruppe="2", jc=jobcenter, navn=navn),
             data=factories.data(dato=factories.dage_siden(3)),
             bruger=sagsbehandler,
-        )
-        koersel_synkron()
-        batches.append(Batch.objects.order_by("-oprettet").first())
-    afvist, venter = batches
-    Batch.objects.filter(pk=afvist.pk).update(
-        status=Batch.Status.AFVIST, sidste_http_status=400, sidste_besked="HTTP 400: Ukendt samtaletype."
-    )
-    Batch.objects.filter(pk=venter.pk).update(status=Batch.Status.KLAR, forsoeg=1, sidste_http_status=503)
+        ).samtale
+        batches.append(factories.forsendelse_udfald(samtale, **felter))
+    afvist, _venter = batches
     teamleder = factories.bruger("tea", rolle="teamleder", jc=jobcenter, first_name="Tea", last_name="Teamleder")
     return teamleder, afvist
 

@@ -654,7 +654,10 @@ def test_en_registrering_der_ventede_paa_borgerens_laas_kommer_efter_den_den_ven
         if "visitation" in h.data
     ]
     assert rapporteret == ["jobparat", "aktivitetsparat"]
-    assert selectors.visitationsgruppe_paa_dato(person=person, dato=factories.idag()).visitationsgruppe.kode == "aktivitetsparat"
+    assert (
+        selectors.visitationsgruppe_paa_dato(person=person, dato=factories.idag()).visitationsgruppe.kode
+        == "aktivitetsparat"
+    )
 
 
 def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
