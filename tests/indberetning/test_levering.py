@@ -293,3 +293,70 @@ def test_batches_har_hoejst_den_konfigurerede_stoerrelse(sagsbehandler, settings
     assert [b.antal for b in batches] == [2, 2, 1]
     assert Haendelse.objects.filter(batch__isnull=True).count() == 0
     assert batches_byg_alle() == []
+
+
+def test_genudsendelse_bevarer_hashen_af_det_foerst_sendte_dokument(sagsbehandler, dfdg, monkeypatch):
+    """The batch's hash is the evidence of what was first delivered: an operator's resend
+    with a changed document (a new program version) must not overwrite it."""
+    import hashlib
+
+    dfdg.plan = [400]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    levering.batch_send(batch_id=batch.pk)
+    aegte = dokument.dokument_byg
+    # The next program version writes the same content a little differently (still valid).
+    monkeypatch.setattr(dokument, "dokument_byg", lambda **kw: aegte(**kw) + b"<!-- version 2 -->")
+    levering.batch_genudsend(batch=Batch.objects.get(pk=batch.pk), bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    (_id, foerste), (_id2, anden) = dfdg.anmodninger
+    assert foerste != anden
+    batch.refresh_from_db()
+    assert batch.dokument_sha256 == hashlib.sha256(foerste).hexdigest()
+    assert batch.dokument_bytes == len(foerste)
+    alt_leveret_een_gang(dfdg)
+
+
+def test_genudsendelse_af_en_fejlet_batch_faar_alle_forsoegene_igen(sagsbehandler, dfdg, settings):
+    """After an operator's resend a batch has its attempts anew: one more hiccup (a 503)
+    means a retry later, not ``fejlet`` again at once."""
+    settings.INDBERETNING_MAKS_FORSOEG = 2
+    dfdg.plan = [503, 503, 503]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    levering.batch_send(batch_id=batch.pk)
+    forfalden(batch)
+    levering.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.FEJLET
+    levering.batch_genudsend(batch=batch, bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.PROEV_IGEN
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KLAR and batch.forsoeg == 1
+    assert batch.naeste_forsoeg > timezone.now()
+    forfalden(batch)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    alt_leveret_een_gang(dfdg)
+
+
+def test_en_fejl_i_transporten_proeves_igen_og_er_ikke_en_afvisning(sagsbehandler, dfdg, monkeypatch):
+    """A bug in the transport (an exception nobody expected) is our fault, not the
+    receiver's refusal: the batch waits for a retry with backoff, and is delivered once
+    the bug is gone."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    aegte = transport.http_send
+
+    def fejl(**kw):
+        raise TypeError("en fejl i transporten")
+
+    monkeypatch.setattr(transport, "http_send", fejl)
+    udfald = levering.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert udfald.resultat == transport.PROEV_IGEN
+    assert batch.status == Batch.Status.KLAR and batch.naeste_forsoeg > timezone.now()
+    assert batch.pk not in {b.pk for b in Batch.objects.filter(status__in=Batch.KRAEVER_HANDLING)}
+    monkeypatch.setattr(transport, "http_send", aegte)
+    forfalden(batch)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    alt_leveret_een_gang(dfdg)

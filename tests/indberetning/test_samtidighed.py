@@ -8,14 +8,18 @@ transactional tests after the ordinary ones, so the flush after them harms no on
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from indberetning.batches import batch_byg
+from indberetning import levering, transport
+from indberetning.batches import batch_byg, batches_byg_alle
 from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse, Koersel
+from indberetning.selectors import batches_forfaldne
 from tests import factories
 from tests.factories import dage_siden, registrer
 
@@ -241,3 +245,57 @@ def test_et_job_hvis_arbejder_doede_tages_op_igen_og_leveres(sagsbehandler, dfdg
     kick = Koersel.objects.get(kilde=Koersel.Kilde.KICK)
     assert (kick.batches_bygget, kick.sendinger) == (2, 2) and kick.afsluttet
     assert not Koersel.objects.filter(kilde=Koersel.Kilde.PERIODISK).exists()
+
+
+# --- a worker that lost its attempt (its deadline passed while it waited for the receiver) ---
+
+
+def overtaget_af_en_anden_arbejder(dfdg, batch: Batch, settings) -> tuple:
+    """Worker A sends ``batch`` and waits for the receiver's slow answer (the first entry
+    of ``dfdg.plan``); meanwhile A's deadline passes and worker B takes the batch over and
+    gets it receipted. Then A's answer arrives. Returns (A's result, B's result)."""
+    settings.INDBERETNING_HTTP_TIMEOUT = 30  # A is still waiting, not timed out
+    a = i_traad(levering.batch_send, batch_id=batch.pk)
+    dfdg.vent_paa(lambda m: len(m.anmodninger) == 1, besked="arbejder A's forsøg")
+    # A's worker hangs past its deadline; the periodic run hands the batch to B.
+    Batch.objects.filter(pk=batch.pk).update(sendes_til=timezone.now() - datetime.timedelta(seconds=1))
+    assert batch.pk in batches_forfaldne()
+    udfald_b = levering.batch_send(batch_id=batch.pk)
+    dfdg.slip()  # A's answer comes, too late
+    return a.resultat(), udfald_b
+
+
+def test_en_arbejder_der_har_mistet_sit_forsoeg_slaar_ikke_en_kvitteret_batch_tilbage(sagsbehandler, dfdg, settings):
+    """A's late 500 must not turn the batch B got receipted back to waiting (to be sent
+    again, and shown as not delivered): only the worker holding the attempt records it."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    (batch,) = batches_byg_alle()
+    dfdg.plan = [("sent", 500)]
+    udfald_a, udfald_b = overtaget_af_en_anden_arbejder(dfdg, batch, settings)
+    assert udfald_b.resultat == transport.KVITTERET and udfald_a.resultat == transport.PROEV_IGEN
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KVITTERET and batch.forsoeg == 2 and batch.kvitteret
+    assert "modtaget" in batch.kvittering
+    assert batch.pk not in batches_forfaldne()
+    koersel_synkron()
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG)) and dfdg.dubletter() == []
+    assert len(dfdg.batches) == 1
+
+
+def test_en_arbejder_der_har_mistet_sit_forsoeg_deler_ikke_en_batch_en_anden_har_leveret(sagsbehandler, dfdg, settings):
+    """A's late refusal (400) of a batch of two must not split the batch B has delivered:
+    the halves would go out again under new ids (delivered twice) and the delivered batch
+    would be shown as split."""
+    for dage in (1, 2):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
+    (batch,) = batches_byg_alle()
+    dfdg.plan = [("sent", 400)]
+    _udfald_a, udfald_b = overtaget_af_en_anden_arbejder(dfdg, batch, settings)
+    assert udfald_b.resultat == transport.KVITTERET
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KVITTERET and batch.antal == 2
+    assert batch.haendelser.count() == 2
+    assert not Batch.objects.filter(opdelt_fra=batch).exists()
+    koersel_synkron()  # nothing more to send
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG)) and dfdg.dubletter() == []
+    assert len(dfdg.batches) == 1
