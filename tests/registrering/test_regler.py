@@ -9,10 +9,12 @@ from django.urls import reverse
 from indberetning.models import Haendelse
 from registrering import services
 from registrering.models import (
+    Deltagelsesform,
     Deltagerrolle,
     Kontaktgruppe,
     KontaktgruppeRegel,
     Samtale,
+    Samtaleform,
     Samtaletype,
     SamtaletypeRegel,
     TilladtSamtaletype,
@@ -254,3 +256,66 @@ def test_en_deltagerrolle_der_er_udloebet_kan_kun_bruges_for_samtaler_foer_slutd
             person=person, data=factories.data(dato=EFTER, deltagere=mentor), bruger=sagsbehandler
         )
     assert e.value.message_dict["deltagere"] == ["Deltager 1 har ikke en gyldig rolle."]
+
+
+def test_en_samtaleform_der_er_udloebet_kan_kun_bruges_for_samtaler_foer_slutdatoen(sagsbehandler):
+    luk(Samtaleform.objects.filter(kode="5"))
+    person = factories.person(kontaktgruppe="2")
+    assert services.samtale_registrer(
+        person=person, data=factories.data(dato=FOER, samtaleform="5"), bruger=sagsbehandler
+    ).samtale
+    with pytest.raises(ValidationError) as e:
+        services.samtale_registrer(
+            person=person, data=factories.data(dato=EFTER, samtaleform="5"), bruger=sagsbehandler
+        )
+    assert e.value.message_dict == {"samtaleform": ["Samtaleformen gælder ikke på denne dato."]}
+
+
+def test_en_deltagelsesform_der_er_udloebet_kan_kun_bruges_for_samtaler_foer_slutdatoen(sagsbehandler):
+    luk(Deltagelsesform.objects.filter(kode="5"))
+    person = factories.person(kontaktgruppe="2")
+    video = [factories.deltager("Tolk Tove", "tolk", "5")]
+    assert services.samtale_registrer(
+        person=person, data=factories.data(dato=FOER, deltagere=video), bruger=sagsbehandler
+    ).samtale
+    with pytest.raises(ValidationError) as e:
+        services.samtale_registrer(
+            person=person, data=factories.data(dato=EFTER, deltagere=video), bruger=sagsbehandler
+        )
+    assert e.value.message_dict == {"deltagere": ["Deltager 1 har ikke en gyldig deltagelsesform."]}
+
+
+def test_en_ny_regel_afloeser_den_aeldre_fra_sin_startdato_ogsaa_uden_slutdato_paa_den_aeldre(sagsbehandler):
+    """An administrator adds the new rule from SKIFT and leaves the old one open: the newest
+    rule that has started is the one in force."""
+    SamtaletypeRegel.objects.create(
+        samtaletype=Samtaletype.objects.get(kode="7"), gyldig_fra=SKIFT, praktiske_aftaler=True
+    )
+    kg2, st7 = Kontaktgruppe.objects.get(kode="2"), Samtaletype.objects.get(kode="7")
+    assert regelsaet(kontaktgruppe=kg2, samtaletype=st7, dato=FOER).aftale == "bindende"
+    efter = regelsaet(kontaktgruppe=kg2, samtaletype=st7, dato=EFTER)
+    assert efter.aftale == "" and efter.praktiske_aftaler
+
+
+def test_uden_samtaletype_eller_uden_regel_i_kraft_gaelder_ingen_af_samtaletypens_dele(sagsbehandler):
+    """Before a samtaletype is chosen, the form shows only the kontaktgruppe's parts; a
+    samtaletype with no rule in force is refused for that, and nothing else is asked for."""
+    kg1 = Kontaktgruppe.objects.get(kode="1")
+    assert regelsaet(kontaktgruppe=kg1, samtaletype=None, dato=EFTER).gaelder == {
+        "aftale": False,
+        "saerlig_indsats": False,
+        "akasse_deltagelse": False,
+        "praktiske_aftaler": False,
+        "visitationsgruppe": False,
+        "cv_ikke_fyldestgoerende": True,
+    }
+    luk(SamtaletypeRegel.objects.filter(samtaletype__kode="19"))
+    uden_regel = regelsaet(kontaktgruppe=kg1, samtaletype=Samtaletype.objects.get(kode="19"), dato=EFTER)
+    assert not uden_regel.samtaletype_tilladt and not uden_regel.akasse_deltagelse and not uden_regel.aftale
+    with pytest.raises(ValidationError) as e:
+        services.samtale_registrer(
+            person=factories.person(kontaktgruppe="1"),
+            data=factories.data(dato=EFTER, samtaletype="19", aftale=""),
+            bruger=sagsbehandler,
+        )
+    assert set(e.value.message_dict) == {"samtaletype"}
