@@ -37,7 +37,9 @@ def test_modultabellen_peger_paa_filer_og_funktioner_der_findes():
             assert (ROD / kilde).is_file(), f"{navn}: {kilde}"
             funktioner |= {name for _fra, _til, name in run._Kort((ROD / kilde).read_text()).funktioner}
         for test in cfg["test"]:
-            assert (ROD / test).is_file(), f"{navn}: {test}"
+            fil, _, enkelt = test.partition("::")
+            assert (ROD / fil).is_file(), f"{navn}: {test}"
+            assert not enkelt or f"def {enkelt}(" in (ROD / fil).read_text(), f"{navn}: {test}"
         for funktion in [*cfg.get("kun", ()), *cfg.get("uden", ())]:
             assert funktion in funktioner, f"{navn}: {funktion}"
 
