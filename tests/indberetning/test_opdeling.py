@@ -9,14 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from indberetning import dokument
 from indberetning.batches import batch_byg
 from indberetning.koersel import koersel_synkron
 from indberetning.levering import OPDELT, batch_send
 from indberetning.models import Batch, Haendelse
 from registrering import services as registrering_services
 from tests import factories
-from tests.factories import dage_siden, registrer
+from tests.factories import dage_siden, registrer, registrer_ugyldig
 
 pytestmark = pytest.mark.django_db
 
@@ -107,18 +106,6 @@ def test_adgang_naegtet_deles_ikke_og_giver_advarsel(client, sagsbehandler, dfdg
     svar = client.get(reverse("indberetning:drift"))
     assert 'id="indberetning-advarsel"' in svar.content.decode()
     assert "adgang_naegtet" in [a.kode for a in svar.context["advarsler"]]
-
-
-def registrer_ugyldig(person, sagsbehandler, monkeypatch, **kw):
-    """A registration whose frozen event the schema refuses (as a non-ASCII CPR did, issue 15.1)."""
-    aegte = dokument.haendelse_xml
-
-    def ugyldig(**kw):
-        return aegte(**kw).replace(f'sekvens="{kw["sekvens"]}"', 'sekvens="x"', 1)
-
-    with monkeypatch.context() as m:
-        m.setattr(dokument, "haendelse_xml", ugyldig)
-        return registrer(person, sagsbehandler, **kw).samtale
 
 
 def test_ugyldig_haendelse_holdes_tilbage_alene(klient, sagsbehandler, dfdg, monkeypatch):

@@ -21,7 +21,7 @@ from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse, Koersel
 from indberetning.selectors import batches_forfaldne
 from tests import factories
-from tests.factories import dage_siden, registrer
+from tests.factories import dage_siden, registrer, registrer_ugyldig
 
 from .modtager import committede
 
@@ -299,3 +299,38 @@ def test_en_arbejder_der_har_mistet_sit_forsoeg_deler_ikke_en_batch_en_anden_har
     koersel_synkron()  # nothing more to send
     assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG)) and dfdg.dubletter() == []
     assert len(dfdg.batches) == 1
+
+
+def test_en_arbejder_der_har_mistet_sit_forsoeg_mens_den_holdt_ugyldige_tilbage_sender_ikke_batchen(
+    sagsbehandler, dfdg, monkeypatch
+):
+    """A finds an invalid event in a batch of two and, before it takes the batch's lock to
+    hold the event back, loses its attempt: B holds the event back and delivers the other.
+    A then leaves the batch alone: it sends nothing (not even a repeat the receiver
+    answers with 412) and holds nothing back a second time."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(1))
+    registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch, dato=dage_siden(2))
+    (batch,) = batches_byg_alle()
+    a_vil_laase = threading.Event()
+    b_er_faerdig = threading.Event()
+
+    def hold_foer_laasen(execute, sql, params, many, context):
+        if "FOR UPDATE" in sql and '"indberetning_batch"' in sql and not a_vil_laase.is_set():
+            a_vil_laase.set()
+            assert b_er_faerdig.wait(30)
+        return execute(sql, params, many, context)
+
+    def arbejder_a():
+        with connection.execute_wrapper(hold_foer_laasen):
+            return levering.batch_send(batch_id=batch.pk)
+
+    a = i_traad(arbejder_a)
+    assert a_vil_laase.wait(30)
+    Batch.objects.filter(pk=batch.pk).update(sendes_til=timezone.now() - datetime.timedelta(seconds=1))
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    b_er_faerdig.set()
+    a.resultat()
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KVITTERET and batch.antal == batch.haendelser.count() == 1
+    assert Batch.objects.filter(status=Batch.Status.FEJLET).count() == 1
+    assert len(dfdg.anmodninger) == 1 and len(dfdg.haendelser()) == 1
