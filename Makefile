@@ -10,7 +10,7 @@ LOKAL := DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 DEBIAN_VERSION ?= /etc/debian_version
 
-.PHONY: run test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning mutation mutation-rapport
+.PHONY: run test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning mutation mutation-igen mutation-rapport
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,11 @@ MODULER ?=
 MUTATION_JOBS ?= 2
 mutation: install
 	$(LOKAL) $(PY) mutation/run.py koer --jobs $(MUTATION_JOBS) $(MODULER)
+
+# Only the last run's survivors again, against the tests as they are now (after new tests
+# for them; the modules' source must be unchanged): make mutation-igen MODULER=levering
+mutation-igen: install
+	$(LOKAL) $(PY) mutation/run.py koer --overlevende --jobs $(MUTATION_JOBS) $(MODULER)
 
 # The kill rate per module from the last runs (the survivors: mutation/run.py overlevende <modul>).
 mutation-rapport:

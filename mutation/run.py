@@ -22,6 +22,7 @@ seven replacements.
 Commands::
 
     python mutation/run.py koer [modul …] [--jobs 2]   # run (all modules without names)
+    python mutation/run.py koer --overlevende [modul …] # the last run's survivors again
     python mutation/run.py rapport                      # the kill rates of the last runs
     python mutation/run.py overlevende <modul>          # the surviving mutants' diffs
     python mutation/run.py test <modul>                 # the test command (cosmic-ray calls it)
@@ -32,10 +33,12 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime
+import hashlib
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -256,10 +259,26 @@ def _cosmic_ray(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "cosmic-ray"), *args]
 
 
-def koer_modul(modul: str) -> dict:
+def _kilder_sha(cfg: dict, rod: Path) -> str:
+    h = hashlib.sha256()
+    for kilde in cfg["kilde"]:
+        h.update((rod / kilde).read_bytes())
+    return h.hexdigest()
+
+
+def koer_modul(modul: str, kun_overlevende: bool = False) -> dict:
+    """One module in its copy. ``kun_overlevende``: only the last run's survivors again,
+    against the current tests (the module's source must be as it was: cosmic-ray finds a
+    mutation by its place in the source)."""
     cfg = moduler()[modul]
     mappe = UD / modul
     kopi = mappe / "kilde"
+    session = mappe / "session.sqlite"
+    tidligere = json.loads((mappe / "resultat.json").read_text()) if (mappe / "resultat.json").exists() else None
+    if kun_overlevende and (
+        tidligere is None or not session.exists() or _kilder_sha(cfg, kopi) != _kilder_sha(cfg, ROD)
+    ):
+        raise SystemExit(f"{modul}: ingen tidligere kørsel af denne kildekode; kør hele modulet")
     mappe.mkdir(parents=True, exist_ok=True)
     _kopier(kopi)
     env = _miljoe()
@@ -281,17 +300,25 @@ def koer_modul(modul: str) -> dict:
         f'test-command = "{" ".join(test_kommando)}"\n'
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
-    session = mappe / "session.sqlite"
-    session.unlink(missing_ok=True)
-    subprocess.run(_cosmic_ray("init", str(konfig), str(session)), cwd=kopi, env=env, check=True)
-    beholdt, sprunget = filtrer(session, kopi, cfg)
-    print(f"{modul}: {beholdt} mutanter ({sprunget} sorteret fra), basiskørsel {basistid:.0f} s", flush=True)
+    if kun_overlevende:
+        with sqlite3.connect(session) as db:
+            igen = db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+        print(f"{modul}: de {igen} overlevende igen, basiskørsel {basistid:.0f} s", flush=True)
+    else:
+        session.unlink(missing_ok=True)
+        subprocess.run(_cosmic_ray("init", str(konfig), str(session)), cwd=kopi, env=env, check=True)
+        beholdt, sprunget = filtrer(session, kopi, cfg)
+        print(f"{modul}: {beholdt} mutanter ({sprunget} sorteret fra), basiskørsel {basistid:.0f} s", flush=True)
     with (mappe / "exec.log").open("w") as log:
         subprocess.run(
             _cosmic_ray("exec", str(konfig), str(session)), cwd=kopi, env=env, check=True, stdout=log, stderr=log
         )
     resultat = opgoer(modul)
-    resultat.update(sekunder=round(time.monotonic() - start), basis_sekunder=round(basistid, 1))
+    resultat.update(basis_sekunder=round(basistid, 1))
+    if kun_overlevende:
+        resultat.update(sekunder=tidligere.get("sekunder"), sekunder_igen=round(time.monotonic() - start))
+    else:
+        resultat.update(sekunder=round(time.monotonic() - start))
     (mappe / "resultat.json").write_text(json.dumps(resultat, indent=2, ensure_ascii=False))
     print(f"{modul}: {_linje(resultat)}", flush=True)
     return resultat
@@ -340,7 +367,7 @@ def _linje(r: dict) -> str:
     return f"{r['draebt']}/{r['mutanter']} dræbt ({r['draebt_pct']} %), {r['overlevet']} overlevede"
 
 
-def koer(navne: list[str], jobs: int) -> int:
+def koer(navne: list[str], jobs: int, kun_overlevende: bool = False) -> int:
     alle = moduler()
     ukendte = [n for n in navne if n not in alle]
     if ukendte:
@@ -348,7 +375,7 @@ def koer(navne: list[str], jobs: int) -> int:
     navne = navne or list(alle)
     subprocess.run([sys.executable, __file__, "mal"], cwd=ROD, env=_miljoe(), check=True)
     with ThreadPoolExecutor(max_workers=jobs) as pulje:
-        resultater = list(pulje.map(koer_modul, navne))
+        resultater = list(pulje.map(lambda navn: koer_modul(navn, kun_overlevende), navne))
     tekst = rapport_tekst()
     (UD / "rapport.md").write_text(tekst + "\n")
     print(tekst)
@@ -385,6 +412,9 @@ def main() -> int:
     k = sub.add_parser("koer", help="kør mutationstest for modulerne (alle uden navne)")
     k.add_argument("moduler", nargs="*")
     k.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", 2)))
+    k.add_argument(
+        "--overlevende", action="store_true", help="kun den seneste kørsels overlevende igen, mod testene som de er nu"
+    )
     sub.add_parser("mal", help="(gen)opret skabelondatabasen")
     t = sub.add_parser("test", help="testkommandoen for én mutant (cosmic-ray kalder den)")
     t.add_argument("modul")
@@ -393,7 +423,7 @@ def main() -> int:
     o.add_argument("modul")
     a = p.parse_args()
     if a.kommando == "koer":
-        return koer(a.moduler, a.jobs)
+        return koer(a.moduler, a.jobs, a.overlevende)
     if a.kommando == "mal":
         mal_opret()
         return 0
