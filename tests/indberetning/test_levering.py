@@ -360,3 +360,20 @@ def test_en_fejl_i_transporten_proeves_igen_og_er_ikke_en_afvisning(sagsbehandle
     forfalden(batch)
     assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
     alt_leveret_een_gang(dfdg)
+
+
+def test_batchen_viser_hvor_den_blev_sendt_hen(sagsbehandler, dfdg, settings, monkeypatch):
+    """The operator sees where a batch went (the receiver's address); a batch held back
+    before sending went nowhere."""
+    from tests.factories import registrer_ugyldig
+
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    sendt = en_batch()
+    levering.batch_send(batch_id=sendt.pk)
+    sendt.refresh_from_db()
+    assert sendt.status == Batch.Status.KVITTERET and sendt.adresse == settings.INDBERETNING_DFDG_URL
+    registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch)
+    holdt = en_batch()
+    levering.batch_send(batch_id=holdt.pk)
+    holdt.refresh_from_db()
+    assert holdt.status == Batch.Status.FEJLET and holdt.adresse == ""

@@ -206,3 +206,19 @@ def test_en_afvisning_halverer_batchen_saa_den_afviste_haendelse_findes_hurtigt(
     assert len(dfdg.haendelser()) == 7 and dfdg.dubletter() == []
     (afvist,) = Batch.objects.filter(status=Batch.Status.AFVIST)
     assert afvist.antal == 1 and {str(afvist.haendelser.get().pk)} == dfdg.afvis
+
+
+def test_en_opdelt_batch_gemmer_hashen_af_det_dokument_modtageren_afviste(sagsbehandler, dfdg):
+    """The refused batch keeps the evidence of what was sent (its document's hash and size)
+    when its events go on in new batches."""
+    import hashlib
+
+    for i in range(2):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(i + 1))
+    dfdg.afvis = {str(Haendelse.objects.order_by("registreret", "id").last().pk)}
+    batch = batch_byg(modtager="dfdg")
+    assert batch_send(batch_id=batch.pk).resultat == OPDELT
+    ((_id, afvist),) = dfdg.anmodninger
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.OPDELT
+    assert batch.dokument_sha256 == hashlib.sha256(afvist).hexdigest() and batch.dokument_bytes == len(afvist)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from registrering import selectors, services
-from registrering.models import Deltager, PersonMarkering, Samtale, Visitation
+from registrering.models import Adgangslog, Deltager, PersonMarkering, Samtale, Visitation
 from tests import factories
 from tests.factories import dage_siden, igaar, registrer
 
@@ -611,3 +611,13 @@ def test_tjenesten_laeser_reglerne_for_borgerens_egen_kontaktgruppe(sagsbehandle
             person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler
         )
     assert "samtaletype" in fejl(e)
+
+
+def test_en_sagsbehandler_med_de_laengste_navne_kan_registrere_og_adgangsloggen_holder_300_tegn(jobcenter):
+    """Django allows 150 characters of first and of last name (301 with the space); the access
+    log keeps 300 of them, so such a caseworker's registration is not refused by the database."""
+    bruger = factories.bruger(jc=jobcenter, first_name="A" * 150, last_name="B" * 150)
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(), bruger=bruger)
+    (log,) = Adgangslog.objects.filter(person=person, bruger=bruger)
+    assert log.bruger_navn == ("A" * 150 + " " + "B" * 149)

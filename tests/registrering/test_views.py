@@ -519,3 +519,13 @@ def test_borgerens_side_escaper_det_indtastede(klient, jobcenter, sagsbehandler)
         )
         assert "&amp;amp;" not in html  # not escaped twice
         assert '<article class="list-group-item' in html  # and the row's own markup is markup
+
+
+def test_registrering_uden_visitationsgruppe_siger_intet_om_visitationen(klient, jobcenter):
+    """Only a visitation result is reported as new or unchanged (§ 28 nr. 9): a registration
+    without one must not tell the caseworker the group is unchanged."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(), follow=True)
+    html = svar.content.decode()
+    assert "er registreret" in html
+    assert "Visitationsgruppen" not in html
