@@ -49,7 +49,8 @@ from pathlib import Path
 ROD = Path(__file__).resolve().parent.parent
 UD = ROD / "var" / "mutation"
 KONFIG = Path(__file__).resolve().parent / "moduler.toml"
-MAL = "mutation_mal"
+# The template's name; a second run beside a first (other modules) needs its own.
+MAL = os.environ.get("MUTATION_MAL", "mutation_mal")
 sys.path.insert(0, str(ROD))  # the project's packages (run as ``python mutation/run.py``)
 
 # The mutations a tired engineer makes: a flipped condition, a boundary off by one, a guard
@@ -421,6 +422,8 @@ def main() -> int:
     sub.add_parser("rapport", help="drabsprocenten pr. modul fra de seneste kørsler")
     o = sub.add_parser("overlevende", help="de overlevende mutanter i et modul")
     o.add_argument("modul")
+    g = sub.add_parser("opgoer", help="skriv resultat.json fra et moduls session (efter en afbrudt kørsel)")
+    g.add_argument("modul")
     a = p.parse_args()
     if a.kommando == "koer":
         return koer(a.moduler, a.jobs, a.overlevende)
@@ -429,6 +432,14 @@ def main() -> int:
         return 0
     if a.kommando == "test":
         return test(a.modul)
+    if a.kommando == "opgoer":
+        mappe = UD / a.modul
+        resultat = opgoer(a.modul)
+        # The run's time: from its configuration (written after the baseline) to its log's last line.
+        resultat["sekunder"] = round((mappe / "exec.log").stat().st_mtime - (mappe / "cosmic-ray.toml").stat().st_mtime)
+        (mappe / "resultat.json").write_text(json.dumps(resultat, indent=2, ensure_ascii=False))
+        print(f"{a.modul}: {_linje(resultat)}")
+        return 0
     if a.kommando == "rapport":
         print(rapport_tekst())
         return 0

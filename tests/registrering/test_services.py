@@ -621,3 +621,27 @@ def test_en_sagsbehandler_med_de_laengste_navne_kan_registrere_og_adgangsloggen_
     services.samtale_registrer(person=person, data=factories.data(), bruger=bruger)
     (log,) = Adgangslog.objects.filter(person=person, bruger=bruger)
     assert log.bruger_navn == ("A" * 150 + " " + "B" * 149)
+
+
+@pytest.mark.parametrize(
+    ("rolle", "formaal"),
+    [
+        ("sagsbehandler", "Sagsbehandling"),
+        ("teamleder", "Sagsbehandling"),
+        ("administrator", "Sagsbehandling"),  # may write: acts in casework
+        ("revisor", "Revision og tilsyn"),  # reads history, writes nothing
+    ],
+)
+def test_formaalet_i_adgangsloggen_foelger_brugerens_rolle(jobcenter, rolle, formaal):
+    """The citizen and the auditor read each access's purpose (databeskyttelse): it follows
+    what the user's role does with citizen data."""
+    bruger = factories.bruger(rolle=rolle, jc=jobcenter)
+    person = factories.person(jc=jobcenter)
+    services.adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.VIS)
+    assert Adgangslog.objects.get(person=person, bruger=bruger).formaal.startswith(formaal)
+
+
+def test_adgangsloggen_gemmer_300_tegn_af_lange_detaljer(sagsbehandler):
+    person = factories.person()
+    services.adgang_log(bruger=sagsbehandler, personer=[person], handling=Adgangslog.Handling.VIS, detaljer="x" * 400)
+    assert Adgangslog.objects.get(person=person).detaljer == "x" * 300
