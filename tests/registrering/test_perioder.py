@@ -250,3 +250,29 @@ def test_en_ny_periode_fra_samme_dag_som_den_nuvaerende_afvises_ved_datoen(jobce
         skift(person, sagsbehandler, kontaktgruppe="12", akasse=None, fra=dage_siden(3))
     assert "efter den" in e.value.message_dict["gyldig_fra"][0]
     assert PersonPeriode.objects.filter(person=person).count() == 2
+
+
+def test_en_ny_periode_og_dens_linje_i_adgangsloggen_er_een_transaktion(jobcenter, sagsbehandler, monkeypatch):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+
+    def fejl(**kw):
+        raise RuntimeError("adgangsloggen kunne ikke skrives")
+
+    monkeypatch.setattr(services, "adgang_log", fejl)
+    with pytest.raises(RuntimeError):
+        skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=dage_siden(3))
+    assert PersonPeriode.objects.filter(person=person).count() == 1
+    person.refresh_from_db()
+    assert person.kontaktgruppe.kode == "2"
+
+
+def test_et_skift_af_kun_akassen_bedoemmer_ikke_samtalerne_igen(jobcenter, sagsbehandler):
+    """The § 28 rules follow the kontaktgruppe; a new a-kasse in the same kontaktgruppe leaves
+    the registered conversations as they were judged, even if the rules have changed since."""
+    from registrering.models import TilladtSamtaletype
+
+    person = factories.person(kontaktgruppe="1", akasse="HK", jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler)
+    TilladtSamtaletype.objects.filter(kontaktgruppe__kode="1", samtaletype__kode="7").update(gyldig_til=dage_siden(4))
+    periode = skift(person, sagsbehandler, kontaktgruppe="1", akasse="3F", fra=dage_siden(5))
+    assert periode.akasse.kode == "3F"

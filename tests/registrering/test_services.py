@@ -645,3 +645,20 @@ def test_adgangsloggen_gemmer_300_tegn_af_lange_detaljer(sagsbehandler):
     person = factories.person()
     services.adgang_log(bruger=sagsbehandler, personer=[person], handling=Adgangslog.Handling.VIS, detaljer="x" * 400)
     assert Adgangslog.objects.get(person=person).detaljer == "x" * 300
+
+
+def test_en_rettelse_og_dens_indberetning_er_een_transaktion(sagsbehandler, monkeypatch):
+    """Nothing corrected that is not reported: when the report events cannot be written, the
+    correction is not stored either."""
+    samtale = registrer(factories.person(kontaktgruppe="2"), sagsbehandler, aftale="Gammel aftale").samtale
+
+    def fejl(**kw):
+        raise RuntimeError("udbakken kunne ikke skrives")
+
+    monkeypatch.setattr(services, "haendelser_opret", fejl)
+    with pytest.raises(RuntimeError):
+        services.samtale_ret(
+            samtale=samtale, data=factories.data(aftale="Ny aftale"), begrundelse="Rettelse", bruger=sagsbehandler
+        )
+    samtale = Samtale.objects.get(pk=samtale.pk)
+    assert samtale.sekvens == 1 and samtale.aftale == "Gammel aftale" and samtale.rettet is None
