@@ -276,3 +276,12 @@ def test_et_skift_af_kun_akassen_bedoemmer_ikke_samtalerne_igen(jobcenter, sagsb
     TilladtSamtaletype.objects.filter(kontaktgruppe__kode="1", samtaletype__kode="7").update(gyldig_til=dage_siden(4))
     periode = skift(person, sagsbehandler, kontaktgruppe="1", akasse="3F", fra=dage_siden(5))
     assert periode.akasse.kode == "3F"
+
+
+def test_en_ny_periode_kan_gaelde_fra_i_dag(jobcenter, sagsbehandler):
+    """Not in the future: today is allowed (the change has taken effect)."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    assert (
+        skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=factories.idag()).gyldig_fra
+        == factories.idag()
+    )
