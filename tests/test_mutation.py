@@ -77,3 +77,13 @@ def test_udvalget_springer_annoteringer_logkald_og_stjernen_over_men_beholder_lo
     assert not behold("ReplaceComparisonOperator_Is_Gt", "is None", 5)  # not in the operator set
     assert not behold("ReplaceComparisonOperator_Is_IsNot", "is None", 5, kun=["g"])
     assert not behold("ReplaceComparisonOperator_Is_IsNot", "is None", 5, uden=["f"])
+
+
+def test_hver_aekvivalent_mutant_har_en_grund_og_peger_paa_en_linje_der_findes():
+    """An equivalent mutant is written down with the reason; an entry whose line is gone from
+    the source is stale (the survivor it explained must be judged again)."""
+    run = _run()
+    for e in run.ekvivalente():
+        assert e["grund"].strip(), e
+        kilde = " ".join((ROD / e["fil"]).read_text().split())
+        assert run._normaliser([e["foer"]]) in kilde, e

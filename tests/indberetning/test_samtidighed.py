@@ -290,8 +290,9 @@ def test_en_arbejder_der_har_mistet_sit_forsoeg_deler_ikke_en_batch_en_anden_har
         registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
     (batch,) = batches_byg_alle()
     dfdg.plan = [("sent", 400)]
-    _udfald_a, udfald_b = overtaget_af_en_anden_arbejder(dfdg, batch, settings)
+    udfald_a, udfald_b = overtaget_af_en_anden_arbejder(dfdg, batch, settings)
     assert udfald_b.resultat == transport.KVITTERET
+    assert udfald_a.resultat != levering.OPDELT  # A's run does not count a split it did not make
     batch.refresh_from_db()
     assert batch.status == Batch.Status.KVITTERET and batch.antal == 2
     assert batch.haendelser.count() == 2

@@ -11,7 +11,7 @@ from django.db import connection
 from registrering import selectors, services
 from registrering.models import Adgangslog, Deltager, PersonMarkering, Samtale, Visitation
 from tests import factories
-from tests.factories import dage_siden, igaar, registrer
+from tests.factories import dage_siden, idag, igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -662,3 +662,17 @@ def test_en_rettelse_og_dens_indberetning_er_een_transaktion(sagsbehandler, monk
         )
     samtale = Samtale.objects.get(pk=samtale.pk)
     assert samtale.sekvens == 1 and samtale.aftale == "Gammel aftale" and samtale.rettet is None
+
+
+def test_en_tilbagetrukket_markering_gaelder_til_og_med_i_gaar(sagsbehandler):
+    """§ 28 stk. 3: a correction that withdraws the request for early follow-up ends the
+    marking yesterday: no longer in force today (one withdrawn on its first day so ends
+    before it began)."""
+    person = factories.person(kontaktgruppe="2")
+    samtale = registrer(person, sagsbehandler, dato=dage_siden(5), tidlig_opfoelgning=True).samtale
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(dato=dage_siden(5)), begrundelse="Ikke anmodet", bruger=sagsbehandler
+    )
+    (pm,) = PersonMarkering.objects.filter(person=person)
+    assert pm.fra == idag() and pm.til == igaar()
+    assert not selectors.markeringer_aktive(person=person).exists()
