@@ -269,8 +269,8 @@ def _kilder_sha(cfg: dict, rod: Path) -> str:
 
 
 def koer_modul(modul: str, kun_overlevende: bool = False) -> dict:
-    """One module in its copy. ``kun_overlevende``: only the last run's survivors again,
-    against the current tests (the module's source must be as it was: cosmic-ray finds a
+    """One module in its copy. ``kun_overlevende``: only the last run's survivors that are
+    not written down as equivalent again, against the current tests (the module's source must be as it was: cosmic-ray finds a
     mutation by its place in the source)."""
     cfg = moduler()[modul]
     mappe = UD / modul
@@ -303,9 +303,11 @@ def koer_modul(modul: str, kun_overlevende: bool = False) -> dict:
         '[cosmic-ray.distributor]\nname = "local"\n'
     )
     if kun_overlevende:
+        # The survivors not written down as equivalent: those new tests may have killed.
+        jobs = [o["job"] for o in klassificer(opgoer(modul))["overlevende"] if not o["grund"]]
         with sqlite3.connect(session) as db:
-            igen = db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
-        print(f"{modul}: de {igen} overlevende igen, basiskørsel {basistid:.0f} s", flush=True)
+            db.executemany("DELETE FROM work_results WHERE job_id = ?", [(j,) for j in jobs])
+        print(f"{modul}: de {len(jobs)} uforklarede overlevende igen, basiskørsel {basistid:.0f} s", flush=True)
     else:
         session.unlink(missing_ok=True)
         subprocess.run(_cosmic_ray("init", str(konfig), str(session)), cwd=kopi, env=env, check=True)
