@@ -377,3 +377,15 @@ def test_batchen_viser_hvor_den_blev_sendt_hen(sagsbehandler, dfdg, settings, mo
     levering.batch_send(batch_id=holdt.pk)
     holdt.refresh_from_db()
     assert holdt.status == Batch.Status.FEJLET and holdt.adresse == ""
+
+
+def test_en_adresse_der_ikke_maa_modtage_cpr_numre_er_vores_fejl_ikke_modtagerens_afvisning(sagsbehandler, settings):
+    """Nothing leaves for an address that is not HTTPS (CPR numbers): the batch is ``fejlet``
+    (ours to correct), not ``afvist`` (the receiver's refusal of the content)."""
+    settings.INDBERETNING_DFDG_URL = "http://modtager.invalid/dfdg"
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    levering.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.FEJLET and batch.sidste_http_status is None
+    assert "Ikke sendt" in batch.sidste_besked

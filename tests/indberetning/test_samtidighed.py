@@ -335,3 +335,16 @@ def test_en_arbejder_der_har_mistet_sit_forsoeg_mens_den_holdt_ugyldige_tilbage_
     assert batch.status == Batch.Status.KVITTERET and batch.antal == batch.haendelser.count() == 1
     assert Batch.objects.filter(status=Batch.Status.FEJLET).count() == 1
     assert len(dfdg.anmodninger) == 1 and len(dfdg.haendelser()) == 1
+
+
+def test_operatoerens_genudsendelse_er_sin_egen_transaktion_og_batchen_leveres(sagsbehandler, dfdg):
+    """Outside a test's transaction, as in production: the resend locks the batch in a
+    transaction of its own, sets it ready with a send job, and the batch is delivered."""
+    dfdg.plan = [400]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    (batch,) = batches_byg_alle()
+    levering.batch_send(batch_id=batch.pk)
+    assert Batch.objects.get(pk=batch.pk).status == Batch.Status.AFVIST
+    levering.batch_genudsend(batch=batch, bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG))
