@@ -389,3 +389,13 @@ def test_en_adresse_der_ikke_maa_modtage_cpr_numre_er_vores_fejl_ikke_modtageren
     batch.refresh_from_db()
     assert batch.status == Batch.Status.FEJLET and batch.sidste_http_status is None
     assert "Ikke sendt" in batch.sidste_besked
+
+
+def test_en_koersel_bygger_hoejst_det_antal_batches_pr_modtager_den_faar_lov_til(sagsbehandler, settings):
+    """A run that may build two batches per recipient builds two and leaves the rest
+    pending for the next (the kick's share of a backlog)."""
+    settings.INDBERETNING_BATCH_STOERRELSE = 1
+    for dage in range(1, 6):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
+    assert len(batches_byg_alle(maks_pr_modtager=2)) == 2
+    assert Haendelse.objects.filter(batch__isnull=True).count() == 3
