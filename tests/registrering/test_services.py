@@ -157,7 +157,7 @@ def test_kun_tilladte_visitationsgrupper(sagsbehandler, kontaktgruppe, gruppe, t
 def test_uaendret_visitationsgruppe_giver_ingen_ny_raekke(sagsbehandler):
     person = factories.person(kontaktgruppe="2")
     foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(6))
-    assert foerste.visitation is not None
+    assert foerste.visitation is not None and not foerste.visitation_uaendret
     anden = registrer(person, sagsbehandler, samtaletype="4", visitationsgruppe="jobparat", aftale="")
     assert anden.visitation is None and anden.visitation_uaendret
     assert Visitation.objects.filter(person=person).count() == 1
@@ -676,3 +676,38 @@ def test_en_tilbagetrukket_markering_gaelder_til_og_med_i_gaar(sagsbehandler):
     (pm,) = PersonMarkering.objects.filter(person=person)
     assert pm.fra == idag() and pm.til == igaar()
     assert not selectors.markeringer_aktive(person=person).exists()
+
+
+def test_en_rettelse_starter_og_afslutter_kun_markeringen_naar_anmodningen_aendres(sagsbehandler):
+    """§ 28 stk. 3: a correction of something else neither starts a marking for a
+    conversation without the request, nor ends the one a conversation with it started."""
+    uden = factories.person(kontaktgruppe="2")
+    samtale = registrer(uden, sagsbehandler, dato=dage_siden(5)).samtale
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(dato=dage_siden(5), aftale="Ny"), begrundelse="Ret", bruger=sagsbehandler
+    )
+    assert not PersonMarkering.objects.filter(person=uden).exists()
+
+    med = factories.person(kontaktgruppe="2")
+    samtale = registrer(med, sagsbehandler, dato=dage_siden(5), tidlig_opfoelgning=True).samtale
+    services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(dato=dage_siden(5), aftale="Ny", tidlig_opfoelgning=True),
+        begrundelse="Ret",
+        bruger=sagsbehandler,
+    )
+    (pm,) = PersonMarkering.objects.filter(person=med)
+    assert pm.til is None and selectors.markeringer_aktive(person=med).exists()
+
+
+def test_en_annullering_og_dens_indberetning_er_een_transaktion(sagsbehandler, monkeypatch):
+    samtale = registrer(factories.person(kontaktgruppe="2"), sagsbehandler).samtale
+
+    def fejl(**kw):
+        raise RuntimeError("udbakken kunne ikke skrives")
+
+    monkeypatch.setattr(services, "haendelser_opret", fejl)
+    with pytest.raises(RuntimeError):
+        services.samtale_annuller(samtale=samtale, begrundelse="Fejlregistrering", bruger=sagsbehandler)
+    samtale = Samtale.objects.get(pk=samtale.pk)
+    assert samtale.annulleret is None and samtale.sekvens == 1
