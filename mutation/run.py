@@ -508,8 +508,10 @@ def main() -> int:
     if a.kommando == "opgoer":
         mappe = UD / a.modul
         resultat = opgoer(a.modul)
-        # The run's time: from its configuration (written after the baseline) to its log's last line.
-        resultat["sekunder"] = round((mappe / "exec.log").stat().st_mtime - (mappe / "cosmic-ray.toml").stat().st_mtime)
+        # The run's time: from its configuration (written after the baseline) to its last result.
+        resultat["sekunder"] = round(
+            (mappe / "session.sqlite").stat().st_mtime - (mappe / "cosmic-ray.toml").stat().st_mtime
+        )
         (mappe / "resultat.json").write_text(json.dumps(resultat, indent=2, ensure_ascii=False))
         print(f"{a.modul}: {_linje(resultat)}")
         return 0
