@@ -699,6 +699,16 @@ def test_en_rettelse_starter_og_afslutter_kun_markeringen_naar_anmodningen_aendr
     (pm,) = PersonMarkering.objects.filter(person=med)
     assert pm.til is None and selectors.markeringer_aktive(person=med).exists()
 
+    senere = factories.person(kontaktgruppe="2")
+    samtale = registrer(senere, sagsbehandler, dato=dage_siden(5)).samtale
+    services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(dato=dage_siden(5), tidlig_opfoelgning=True),
+        begrundelse="Borgeren anmodede om tidlig opfølgning",
+        bruger=sagsbehandler,
+    )
+    assert selectors.markeringer_aktive(person=senere).exists()
+
 
 def test_en_annullering_og_dens_indberetning_er_een_transaktion(sagsbehandler, monkeypatch):
     samtale = registrer(factories.person(kontaktgruppe="2"), sagsbehandler).samtale
@@ -711,3 +721,22 @@ def test_en_annullering_og_dens_indberetning_er_een_transaktion(sagsbehandler, m
         services.samtale_annuller(samtale=samtale, begrundelse="Fejlregistrering", bruger=sagsbehandler)
     samtale = Samtale.objects.get(pk=samtale.pk)
     assert samtale.annulleret is None and samtale.sekvens == 1
+
+
+def test_en_ny_borger_og_dens_linje_i_adgangsloggen_er_een_transaktion(sagsbehandler, monkeypatch):
+    from registrering.models import Kontaktgruppe, Person
+
+    def fejl(**kw):
+        raise RuntimeError("adgangsloggen kunne ikke skrives")
+
+    monkeypatch.setattr(services, "adgang_log", fejl)
+    cpr = factories.cpr()
+    with pytest.raises(RuntimeError):
+        services.person_opret(
+            cpr=cpr,
+            navn="Ny Borger",
+            kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),
+            akasse=None,
+            bruger=sagsbehandler,
+        )
+    assert not Person.objects.filter(cpr=cpr).exists()
