@@ -382,10 +382,22 @@ def _diff_linjer(diff: str) -> tuple[str, str]:
     return _normaliser(foer), _normaliser(efter)
 
 
+def _forrige_linje(diff: str) -> str:
+    """The unchanged line just above a mutant's change in its diff."""
+    linjer = (diff or "").splitlines()
+    for i, linje in enumerate(linjer):
+        if linje.startswith("-") and not linje.startswith("---"):
+            forrige = [x[1:] for x in linjer[:i] if x.startswith(" ")]
+            return _normaliser(forrige[-1:])
+    return ""
+
+
 def ekvivalente() -> list[dict]:
     """The survivors written down as equivalent, each with the reason: a mutant is known by
-    its file and its changed line before and after (not by its line number, which moves), so
-    an entry stops matching, and the survivor must be judged again, when that line changes."""
+    its file and its changed line before and after (not by its line number, which moves),
+    and, where that line is common (``return False``), by the line just above it
+    (``forrige``); an entry stops matching, and the survivor must be judged again, when
+    those lines change."""
     if not EKVIVALENTE.exists():
         return []
     with EKVIVALENTE.open("rb") as f:
@@ -406,6 +418,7 @@ def klassificer(r: dict) -> dict:
                 if e["fil"] == o["fil"]
                 and _normaliser([e["foer"]]) == foer
                 and _normaliser([e.get("efter", "")]) == efter
+                and _normaliser([e.get("forrige", "")]) in ("", _forrige_linje(o["diff"]))
             ),
             None,
         )
