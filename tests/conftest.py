@@ -40,7 +40,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, _
     owner, as production's database is (``django_db_setup`` below)."""
     from django.conf import settings
 
-    navn = f"test_samtaler_{os.getpid()}"
+    # ``make mutation`` gives each run a database of its own, copied from a migrated template
+    # (mutation/run.py), and runs pytest with --reuse-db on it.
+    navn = os.environ.get("TEST_DB_NAVN") or f"test_samtaler_{os.getpid()}"
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = navn
     _forbind_som(_db_roller[1])
 

@@ -125,6 +125,21 @@ def registrer(person: Person, bruger: Bruger, **kw) -> services.Resultat:
     return services.samtale_registrer(person=person, data=data(**kw), bruger=bruger)
 
 
+def registrer_ugyldig(person: Person, bruger: Bruger, monkeypatch, **kw):
+    """A registration whose frozen report event the schema refuses (as a non-ASCII CPR did,
+    issue 15.1); returns the conversation."""
+    from indberetning import dokument
+
+    aegte = dokument.haendelse_xml
+
+    def ugyldig(**kw):
+        return aegte(**kw).replace(f'sekvens="{kw["sekvens"]}"', 'sekvens="x"', 1)
+
+    with monkeypatch.context() as m:
+        m.setattr(dokument, "haendelse_xml", ugyldig)
+        return registrer(person, bruger, **kw).samtale
+
+
 # --- the registration form as posted (CONTRACT.md's field names) ------------------------------
 
 

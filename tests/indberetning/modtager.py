@@ -43,7 +43,9 @@ class Modtaget:
 class Modtager:
     """One receiving end. ``plan`` holds answers to give before behaving normally:
     an int is an HTTP status, ``"timeout"`` stores the batch and answers only once the test
-    calls :meth:`slip` (after the client has given up)."""
+    calls :meth:`slip` (after the client has given up), and ``("sent", status)`` answers
+    that status only once the test calls :meth:`slip` (a slow answer the client still
+    waits for, while other requests go on)."""
 
     plan: list = field(default_factory=list)
     # Event ids the receiver refuses (400, naming the event) in any batch that holds one.
@@ -65,6 +67,11 @@ class Modtager:
     def _svar(self, batch_id: str, krop: bytes) -> Response:
         self.anmodninger.append((batch_id, krop))
         naeste = self.plan.pop(0) if self.plan else None
+        if isinstance(naeste, tuple):
+            _sent, status = naeste
+            self.nyt.notify_all()
+            assert self.nyt.wait_for(lambda: self.sluppet, timeout=VENT_SEKUNDER), "testen slap aldrig det sene svar"
+            naeste = status
         if isinstance(naeste, int):
             return Response(f"Modtageren svarer {naeste}: Ukendt samtaletype for 0101851234", status=naeste)
         if batch_id in self.batches:

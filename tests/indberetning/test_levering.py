@@ -294,3 +294,109 @@ def test_batches_har_hoejst_den_konfigurerede_stoerrelse(sagsbehandler, settings
     assert [b.antal for b in batches] == [2, 2, 1]
     assert Haendelse.objects.filter(batch__isnull=True).count() == 0
     assert batches_byg_alle() == []
+
+
+def test_genudsendelse_bevarer_hashen_af_det_foerst_sendte_dokument(sagsbehandler, dfdg, monkeypatch):
+    """The batch's hash is the evidence of what was first delivered: an operator's resend
+    with a changed document (a new program version) must not overwrite it."""
+    import hashlib
+
+    dfdg.plan = [400]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    levering.batch_send(batch_id=batch.pk)
+    aegte = dokument.dokument_byg
+    # The next program version writes the same content a little differently (still valid).
+    monkeypatch.setattr(dokument, "dokument_byg", lambda **kw: aegte(**kw) + b"<!-- version 2 -->")
+    levering.batch_genudsend(batch=Batch.objects.get(pk=batch.pk), bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    (_id, foerste), (_id2, anden) = dfdg.anmodninger
+    assert foerste != anden
+    batch.refresh_from_db()
+    assert batch.dokument_sha256 == hashlib.sha256(foerste).hexdigest()
+    assert batch.dokument_bytes == len(foerste)
+    alt_leveret_een_gang(dfdg)
+
+
+def test_genudsendelse_af_en_fejlet_batch_faar_alle_forsoegene_igen(sagsbehandler, dfdg, settings):
+    """After an operator's resend a batch has its attempts anew: one more hiccup (a 503)
+    means a retry later, not ``fejlet`` again at once."""
+    settings.INDBERETNING_MAKS_FORSOEG = 2
+    dfdg.plan = [503, 503, 503]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    levering.batch_send(batch_id=batch.pk)
+    forfalden(batch)
+    levering.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.FEJLET
+    levering.batch_genudsend(batch=batch, bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.PROEV_IGEN
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KLAR and batch.forsoeg == 1
+    assert batch.naeste_forsoeg > timezone.now()
+    forfalden(batch)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    alt_leveret_een_gang(dfdg)
+
+
+def test_en_fejl_i_transporten_proeves_igen_og_er_ikke_en_afvisning(sagsbehandler, dfdg, monkeypatch):
+    """A bug in the transport (an exception nobody expected) is our fault, not the
+    receiver's refusal: the batch waits for a retry with backoff, and is delivered once
+    the bug is gone."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    aegte = transport.http_send
+
+    def fejl(**kw):
+        raise TypeError("en fejl i transporten")
+
+    monkeypatch.setattr(transport, "http_send", fejl)
+    udfald = levering.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert udfald.resultat == transport.PROEV_IGEN
+    assert batch.status == Batch.Status.KLAR and batch.naeste_forsoeg > timezone.now()
+    assert batch.pk not in {b.pk for b in Batch.objects.filter(status__in=Batch.KRAEVER_HANDLING)}
+    monkeypatch.setattr(transport, "http_send", aegte)
+    forfalden(batch)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    alt_leveret_een_gang(dfdg)
+
+
+def test_batchen_viser_hvor_den_blev_sendt_hen(sagsbehandler, dfdg, settings, monkeypatch):
+    """The operator sees where a batch went (the receiver's address); a batch held back
+    before sending went nowhere."""
+    from tests.factories import registrer_ugyldig
+
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    sendt = en_batch()
+    levering.batch_send(batch_id=sendt.pk)
+    sendt.refresh_from_db()
+    assert sendt.status == Batch.Status.KVITTERET and sendt.adresse == settings.INDBERETNING_DFDG_URL
+    registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch)
+    holdt = en_batch()
+    levering.batch_send(batch_id=holdt.pk)
+    holdt.refresh_from_db()
+    assert holdt.status == Batch.Status.FEJLET and holdt.adresse == ""
+
+
+def test_en_adresse_der_ikke_maa_modtage_cpr_numre_er_vores_fejl_ikke_modtagerens_afvisning(sagsbehandler, settings):
+    """Nothing leaves for an address that is not HTTPS (CPR numbers): the batch is ``fejlet``
+    (ours to correct), not ``afvist`` (the receiver's refusal of the content)."""
+    settings.INDBERETNING_DFDG_URL = "http://modtager.invalid/dfdg"
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    batch = en_batch()
+    levering.batch_send(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.FEJLET and batch.sidste_http_status is None
+    assert "Ikke sendt" in batch.sidste_besked
+
+
+def test_en_koersel_bygger_hoejst_det_antal_batches_pr_modtager_den_faar_lov_til(sagsbehandler, settings):
+    """A run that may build two batches per recipient builds two and leaves the rest
+    pending for the next (the kick's share of a backlog)."""
+    settings.INDBERETNING_BATCH_STOERRELSE = 1
+    for dage in range(1, 6):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
+    assert len(batches_byg_alle(maks_pr_modtager=2)) == 2
+    assert Haendelse.objects.filter(batch__isnull=True).count() == 3

@@ -9,14 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from indberetning import dokument
 from indberetning.batches import batch_byg
 from indberetning.koersel import koersel_synkron
 from indberetning.levering import OPDELT, batch_send
 from indberetning.models import Batch, Haendelse
 from registrering import services as registrering_services
 from tests import factories
-from tests.factories import dage_siden, registrer
+from tests.factories import dage_siden, registrer, registrer_ugyldig
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +111,7 @@ def test_adgang_naegtet_deles_ikke_og_giver_advarsel(client, sagsbehandler, dfdg
 def test_ugyldig_haendelse_holdes_tilbage_alene(klient, sagsbehandler, dfdg, monkeypatch):
     personer = [factories.person(kontaktgruppe="2", navn=f"Borger {i}") for i in range(3)]
     registrer(personer[0], sagsbehandler, dato=dage_siden(1))
-    aegte = dokument.haendelse_xml
-
-    def ugyldig(**kw):  # a value the schema refuses (as a non-ASCII CPR did, issue 15.1)
-        return aegte(**kw).replace(f'sekvens="{kw["sekvens"]}"', 'sekvens="x"', 1)
-
-    monkeypatch.setattr(dokument, "haendelse_xml", ugyldig)
-    daarlig = registrer(personer[1], sagsbehandler, dato=dage_siden(2)).samtale
-    monkeypatch.setattr(dokument, "haendelse_xml", aegte)
+    daarlig = registrer_ugyldig(personer[1], sagsbehandler, monkeypatch, dato=dage_siden(2))
     registrer(personer[2], sagsbehandler, dato=dage_siden(3))
 
     _koersel, problemer = koersel_synkron()
@@ -159,3 +151,74 @@ def test_arbejderen_deler_og_bestiller_begge_halvdele(sagsbehandler, dfdg):
     assert sorted(d.antal for d in dele) == [1, 2] and all(d.status == Batch.Status.KLAR for d in dele)
     for d in dele:  # each half already has its send job
         assert ProcrastinateJob.objects.filter(queueing_lock=f"indberetning-batch-{d.pk}", status="todo").exists()
+
+
+def test_en_ugyldig_haendelse_i_en_batch_paa_to_holder_ikke_den_gyldige_tilbage(sagsbehandler, dfdg, monkeypatch):
+    god = registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(1)).samtale
+    daarlig = registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch, dato=dage_siden(2))
+    _koersel, problemer = koersel_synkron()
+    (holdt,) = problemer
+    assert holdt.status == Batch.Status.FEJLET and "Holdt tilbage" in holdt.sidste_besked
+    assert list(holdt.haendelser.values_list("samtale_id", flat=True)) == [daarlig.pk]
+    assert dfdg.haendelser() == [str(h.pk) for h in Haendelse.objects.filter(samtale=god)]
+
+
+def test_en_batch_hvor_alle_haendelser_er_ugyldige_holdes_tilbage_samlet_og_sendes_ikke(
+    sagsbehandler, dfdg, monkeypatch
+):
+    """No event left to send: nothing leaves (not an empty document, not one batch per
+    event), and the batch waits for an operator with its events and the reason."""
+    for dage in (1, 2):
+        registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch, dato=dage_siden(dage))
+    _koersel, problemer = koersel_synkron()
+    (holdt,) = problemer
+    assert holdt.status == Batch.Status.FEJLET and "Holdt tilbage" in holdt.sidste_besked
+    assert holdt.antal == holdt.haendelser.count() == 2
+    assert Batch.objects.count() == 1
+    assert dfdg.anmodninger == []
+
+
+def test_batchens_antal_passer_efter_at_ugyldige_haendelser_er_holdt_tilbage(sagsbehandler, dfdg, monkeypatch):
+    """The operations page and the split count a batch's events by ``antal``: it must say
+    what the batch holds once the invalid events have been taken out."""
+    for dage in (1, 2, 3):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
+    registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch, dato=dage_siden(4))
+    koersel_synkron()
+    assert sorted(b.antal for b in Batch.objects.all()) == [1, 3]
+    for batch in Batch.objects.all():
+        assert batch.antal == batch.haendelser.count()
+    assert len(dfdg.haendelser()) == 3
+
+
+def test_en_afvisning_halverer_batchen_saa_den_afviste_haendelse_findes_hurtigt(sagsbehandler, dfdg):
+    """Eight events, the last refused: halving finds it in three splits (seven requests);
+    peeling one event off at a time would take fifteen."""
+    for i in range(8):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(i + 1))
+    dfdg.afvis = {str(Haendelse.objects.order_by("registreret", "id").last().pk)}
+    batch = batch_byg(modtager="dfdg")
+    assert batch_send(batch_id=batch.pk).resultat == OPDELT
+    assert sorted(Batch.objects.filter(opdelt_fra=batch).values_list("antal", flat=True)) == [4, 4]
+    with pytest.raises(CommandError):
+        call_command("indberet", "--uden-fremskridt")
+    assert len(dfdg.anmodninger) == 7
+    assert len(dfdg.haendelser()) == 7 and dfdg.dubletter() == []
+    (afvist,) = Batch.objects.filter(status=Batch.Status.AFVIST)
+    assert afvist.antal == 1 and {str(afvist.haendelser.get().pk)} == dfdg.afvis
+
+
+def test_en_opdelt_batch_gemmer_hashen_af_det_dokument_modtageren_afviste(sagsbehandler, dfdg):
+    """The refused batch keeps the evidence of what was sent (its document's hash and size)
+    when its events go on in new batches."""
+    import hashlib
+
+    for i in range(2):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(i + 1))
+    dfdg.afvis = {str(Haendelse.objects.order_by("registreret", "id").last().pk)}
+    batch = batch_byg(modtager="dfdg")
+    assert batch_send(batch_id=batch.pk).resultat == OPDELT
+    ((_id, afvist),) = dfdg.anmodninger
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.OPDELT
+    assert batch.dokument_sha256 == hashlib.sha256(afvist).hexdigest() and batch.dokument_bytes == len(afvist)

@@ -8,16 +8,20 @@ transactional tests after the ordinary ones, so the flush after them harms no on
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from indberetning.batches import batch_byg
+from indberetning import levering, transport
+from indberetning.batches import batch_byg, batches_byg_alle
 from indberetning.koersel import koersel_synkron
 from indberetning.models import DFDG, Batch, Haendelse, Koersel
+from indberetning.selectors import batches_forfaldne
 from tests import factories
-from tests.factories import dage_siden, registrer
+from tests.factories import dage_siden, registrer, registrer_ugyldig
 
 from .modtager import committede
 
@@ -243,3 +247,106 @@ def test_et_job_hvis_arbejder_doede_tages_op_igen_og_leveres(sagsbehandler, dfdg
     kick = Koersel.objects.get(kilde=Koersel.Kilde.KICK)
     assert (kick.batches_bygget, kick.sendinger) == (2, 2) and kick.afsluttet
     assert not Koersel.objects.filter(kilde=Koersel.Kilde.PERIODISK).exists()
+
+
+# --- a worker that lost its attempt (its deadline passed while it waited for the receiver) ---
+
+
+def overtaget_af_en_anden_arbejder(dfdg, batch: Batch, settings) -> tuple:
+    """Worker A sends ``batch`` and waits for the receiver's slow answer (the first entry
+    of ``dfdg.plan``); meanwhile A's deadline passes and worker B takes the batch over and
+    gets it receipted. Then A's answer arrives. Returns (A's result, B's result)."""
+    settings.INDBERETNING_HTTP_TIMEOUT = 30  # A is still waiting, not timed out
+    a = i_traad(levering.batch_send, batch_id=batch.pk)
+    dfdg.vent_paa(lambda m: len(m.anmodninger) == 1, besked="arbejder A's forsøg")
+    # A's worker hangs past its deadline; the periodic run hands the batch to B.
+    Batch.objects.filter(pk=batch.pk).update(sendes_til=timezone.now() - datetime.timedelta(seconds=1))
+    assert batch.pk in batches_forfaldne()
+    udfald_b = levering.batch_send(batch_id=batch.pk)
+    dfdg.slip()  # A's answer comes, too late
+    return a.resultat(), udfald_b
+
+
+def test_en_arbejder_der_har_mistet_sit_forsoeg_slaar_ikke_en_kvitteret_batch_tilbage(sagsbehandler, dfdg, settings):
+    """A's late 500 must not turn the batch B got receipted back to waiting (to be sent
+    again, and shown as not delivered): only the worker holding the attempt records it."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    (batch,) = batches_byg_alle()
+    dfdg.plan = [("sent", 500)]
+    udfald_a, udfald_b = overtaget_af_en_anden_arbejder(dfdg, batch, settings)
+    assert udfald_b.resultat == transport.KVITTERET and udfald_a.resultat == transport.PROEV_IGEN
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KVITTERET and batch.forsoeg == 2 and batch.kvitteret
+    assert "modtaget" in batch.kvittering
+    assert batch.pk not in batches_forfaldne()
+    koersel_synkron()
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG)) and dfdg.dubletter() == []
+    assert len(dfdg.batches) == 1
+
+
+def test_en_arbejder_der_har_mistet_sit_forsoeg_deler_ikke_en_batch_en_anden_har_leveret(sagsbehandler, dfdg, settings):
+    """A's late refusal (400) of a batch of two must not split the batch B has delivered:
+    the halves would go out again under new ids (delivered twice) and the delivered batch
+    would be shown as split."""
+    for dage in (1, 2):
+        registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(dage))
+    (batch,) = batches_byg_alle()
+    dfdg.plan = [("sent", 400)]
+    udfald_a, udfald_b = overtaget_af_en_anden_arbejder(dfdg, batch, settings)
+    assert udfald_b.resultat == transport.KVITTERET
+    assert udfald_a.resultat != levering.OPDELT  # A's run does not count a split it did not make
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KVITTERET and batch.antal == 2
+    assert batch.haendelser.count() == 2
+    assert not Batch.objects.filter(opdelt_fra=batch).exists()
+    koersel_synkron()  # nothing more to send
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG)) and dfdg.dubletter() == []
+    assert len(dfdg.batches) == 1
+
+
+def test_en_arbejder_der_har_mistet_sit_forsoeg_mens_den_holdt_ugyldige_tilbage_sender_ikke_batchen(
+    sagsbehandler, dfdg, monkeypatch
+):
+    """A finds an invalid event in a batch of two and, before it takes the batch's lock to
+    hold the event back, loses its attempt: B holds the event back and delivers the other.
+    A then leaves the batch alone: it sends nothing (not even a repeat the receiver
+    answers with 412) and holds nothing back a second time."""
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler, dato=dage_siden(1))
+    registrer_ugyldig(factories.person(kontaktgruppe="2"), sagsbehandler, monkeypatch, dato=dage_siden(2))
+    (batch,) = batches_byg_alle()
+    a_vil_laase = threading.Event()
+    b_er_faerdig = threading.Event()
+
+    def hold_foer_laasen(execute, sql, params, many, context):
+        if "FOR UPDATE" in sql and '"indberetning_batch"' in sql and not a_vil_laase.is_set():
+            a_vil_laase.set()
+            assert b_er_faerdig.wait(30)
+        return execute(sql, params, many, context)
+
+    def arbejder_a():
+        with connection.execute_wrapper(hold_foer_laasen):
+            return levering.batch_send(batch_id=batch.pk)
+
+    a = i_traad(arbejder_a)
+    assert a_vil_laase.wait(30)
+    Batch.objects.filter(pk=batch.pk).update(sendes_til=timezone.now() - datetime.timedelta(seconds=1))
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    b_er_faerdig.set()
+    a.resultat()
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.KVITTERET and batch.antal == batch.haendelser.count() == 1
+    assert Batch.objects.filter(status=Batch.Status.FEJLET).count() == 1
+    assert len(dfdg.anmodninger) == 1 and len(dfdg.haendelser()) == 1
+
+
+def test_operatoerens_genudsendelse_er_sin_egen_transaktion_og_batchen_leveres(sagsbehandler, dfdg):
+    """Outside a test's transaction, as in production: the resend locks the batch in a
+    transaction of its own, sets it ready with a send job, and the batch is delivered."""
+    dfdg.plan = [400]
+    registrer(factories.person(kontaktgruppe="2"), sagsbehandler)
+    (batch,) = batches_byg_alle()
+    levering.batch_send(batch_id=batch.pk)
+    assert Batch.objects.get(pk=batch.pk).status == Batch.Status.AFVIST
+    levering.batch_genudsend(batch=batch, bruger=sagsbehandler)
+    assert levering.batch_send(batch_id=batch.pk).resultat == transport.KVITTERET
+    assert sorted(dfdg.haendelser()) == sorted(committede(modtager=DFDG))

@@ -89,3 +89,19 @@ def test_flytning_afvises_med_dansk_besked(client, jobcenter, andet_jobcenter, b
     assert besked in svar.content.decode()
     assert Person.objects.get(pk=person.pk).jobcenter == jobcenter
     assert not Person.history.filter(id=person.pk, history_type="~").exists()
+
+
+def test_flytningen_og_dens_linje_i_adgangsloggen_er_een_transaktion(
+    jobcenter, andet_jobcenter, borger_med_historik, monkeypatch
+):
+    """Every change of a citizen's data is in the access log: when the log line cannot be
+    written, the citizen is not moved either."""
+    admin = factories.bruger("adm", rolle="administrator", is_staff=True)
+
+    def fejl(**kw):
+        raise RuntimeError("adgangsloggen kunne ikke skrives")
+
+    monkeypatch.setattr(services, "adgang_log", fejl)
+    with pytest.raises(RuntimeError):
+        services.person_flyt(person=borger_med_historik, jobcenter=andet_jobcenter, begrundelse="Flyttet", bruger=admin)
+    assert Person.objects.get(pk=borger_med_historik.pk).jobcenter == jobcenter

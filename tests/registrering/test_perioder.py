@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from indberetning.models import Haendelse
 from registrering import services
@@ -219,3 +220,68 @@ def test_perioder_er_i_revisionssporet_og_adgangsloggen(client, jobcenter, sagsb
     assert {a.felt: a.efter for a in periode.aendringer}["kontaktgruppe"].startswith("2")
     borger = next(p for p in svar.context["poster"] if p.objekt == "Borger" and p.handling == "ændret")
     assert {a.felt: (a.foer, a.efter) for a in borger.aendringer}["a-kasse"][1] == "—"
+
+
+def test_en_periode_gaelder_fra_og_med_sin_foerste_dag(jobcenter, sagsbehandler):
+    """A conversation held on the day a new period starts is judged and forwarded under it."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    skift(person, sagsbehandler, kontaktgruppe="1", akasse="HK", fra=dage_siden(5))
+    # Type 19 (joint jobsamtale with the a-kasse) is allowed for kontaktgruppe 1 only.
+    samtale = services.samtale_registrer(
+        person=person,
+        data=factories.data(dato=dage_siden(5), samtaletype="19", akasse_deltagelse="deltog"),
+        bruger=sagsbehandler,
+    ).samtale
+    assert samtale.kontaktgruppe.kode == "1"
+    assert sorted(Haendelse.objects.filter(samtale=samtale).values_list("modtager", flat=True)) == ["akasse-HK", "dfdg"]
+    with pytest.raises(ValidationError) as e:
+        services.samtale_registrer(
+            person=person,
+            data=factories.data(dato=dage_siden(6), samtaletype="19", akasse_deltagelse="deltog"),
+            bruger=sagsbehandler,
+        )
+    assert "kontaktgruppe 2" in e.value.message_dict["samtaletype"][0]
+
+
+def test_en_ny_periode_fra_samme_dag_som_den_nuvaerende_afvises_ved_datoen(jobcenter, sagsbehandler):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=dage_siden(3))
+    with pytest.raises(ValidationError) as e:
+        skift(person, sagsbehandler, kontaktgruppe="12", akasse=None, fra=dage_siden(3))
+    assert "efter den" in e.value.message_dict["gyldig_fra"][0]
+    assert PersonPeriode.objects.filter(person=person).count() == 2
+
+
+def test_en_ny_periode_og_dens_linje_i_adgangsloggen_er_een_transaktion(jobcenter, sagsbehandler, monkeypatch):
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+
+    def fejl(**kw):
+        raise RuntimeError("adgangsloggen kunne ikke skrives")
+
+    monkeypatch.setattr(services, "adgang_log", fejl)
+    with pytest.raises(RuntimeError):
+        skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=dage_siden(3))
+    assert PersonPeriode.objects.filter(person=person).count() == 1
+    person.refresh_from_db()
+    assert person.kontaktgruppe.kode == "2"
+
+
+def test_et_skift_af_kun_akassen_bedoemmer_ikke_samtalerne_igen(jobcenter, sagsbehandler):
+    """The § 28 rules follow the kontaktgruppe; a new a-kasse in the same kontaktgruppe leaves
+    the registered conversations as they were judged, even if the rules have changed since."""
+    from registrering.models import TilladtSamtaletype
+
+    person = factories.person(kontaktgruppe="1", akasse="HK", jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(dato=dage_siden(3)), bruger=sagsbehandler)
+    TilladtSamtaletype.objects.filter(kontaktgruppe__kode="1", samtaletype__kode="7").update(gyldig_til=dage_siden(4))
+    periode = skift(person, sagsbehandler, kontaktgruppe="1", akasse="3F", fra=dage_siden(5))
+    assert periode.akasse.kode == "3F"
+
+
+def test_en_ny_periode_kan_gaelde_fra_i_dag(jobcenter, sagsbehandler):
+    """Not in the future: today is allowed (the change has taken effect)."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    assert (
+        skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=factories.idag()).gyldig_fra
+        == factories.idag()
+    )

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from registrering import selectors, services
-from registrering.models import Deltager, PersonMarkering, Samtale, Visitation
+from registrering.models import Adgangslog, Deltager, PersonMarkering, Samtale, Visitation
 from tests import factories
-from tests.factories import dage_siden, igaar, registrer
+from tests.factories import dage_siden, idag, igaar, registrer
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,7 @@ def test_uaendret_visitationsgruppe_gemmes_ved_samtalen_men_indberettes_ikke(sag
     only one that gives another group than the latest registered."""
     person = factories.person(kontaktgruppe="2")
     foerste = registrer(person, sagsbehandler, visitationsgruppe="jobparat", dato=dage_siden(6))
-    assert foerste.visitation is not None
+    assert foerste.visitation is not None and not foerste.visitation_uaendret
     anden = registrer(person, sagsbehandler, samtaletype="4", visitationsgruppe="jobparat", aftale="")
     assert anden.visitation is None and anden.visitation_uaendret
     assert anden.samtale.visitationer.get().visitationsgruppe.kode == "jobparat"
@@ -691,3 +691,132 @@ def test_tjenesten_laeser_reglerne_for_borgerens_egen_kontaktgruppe(sagsbehandle
             person=person, data=factories.data(samtaletype="19", akasse_deltagelse="deltog"), bruger=sagsbehandler
         )
     assert "samtaletype" in fejl(e)
+
+
+def test_en_sagsbehandler_med_de_laengste_navne_kan_registrere_og_adgangsloggen_holder_300_tegn(jobcenter):
+    """Django allows 150 characters of first and of last name (301 with the space); the access
+    log keeps 300 of them, so such a caseworker's registration is not refused by the database."""
+    bruger = factories.bruger(jc=jobcenter, first_name="A" * 150, last_name="B" * 150)
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    services.samtale_registrer(person=person, data=factories.data(), bruger=bruger)
+    (log,) = Adgangslog.objects.filter(person=person, bruger=bruger)
+    assert log.bruger_navn == ("A" * 150 + " " + "B" * 149)
+
+
+@pytest.mark.parametrize(
+    ("rolle", "formaal"),
+    [
+        ("sagsbehandler", "Sagsbehandling"),
+        ("teamleder", "Sagsbehandling"),
+        ("administrator", "Sagsbehandling"),  # may write: acts in casework
+        ("revisor", "Revision og tilsyn"),  # reads history, writes nothing
+    ],
+)
+def test_formaalet_i_adgangsloggen_foelger_brugerens_rolle(jobcenter, rolle, formaal):
+    """The citizen and the auditor read each access's purpose (databeskyttelse): it follows
+    what the user's role does with citizen data."""
+    bruger = factories.bruger(rolle=rolle, jc=jobcenter)
+    person = factories.person(jc=jobcenter)
+    services.adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.VIS)
+    assert Adgangslog.objects.get(person=person, bruger=bruger).formaal.startswith(formaal)
+
+
+def test_adgangsloggen_gemmer_300_tegn_af_lange_detaljer(sagsbehandler):
+    person = factories.person()
+    services.adgang_log(bruger=sagsbehandler, personer=[person], handling=Adgangslog.Handling.VIS, detaljer="x" * 400)
+    assert Adgangslog.objects.get(person=person).detaljer == "x" * 300
+
+
+def test_en_rettelse_og_dens_indberetning_er_een_transaktion(sagsbehandler, monkeypatch):
+    """Nothing corrected that is not reported: when the report events cannot be written, the
+    correction is not stored either."""
+    samtale = registrer(factories.person(kontaktgruppe="2"), sagsbehandler, aftale="Gammel aftale").samtale
+
+    def fejl(**kw):
+        raise RuntimeError("udbakken kunne ikke skrives")
+
+    monkeypatch.setattr(services, "haendelser_opret", fejl)
+    with pytest.raises(RuntimeError):
+        services.samtale_ret(
+            samtale=samtale, data=factories.data(aftale="Ny aftale"), begrundelse="Rettelse", bruger=sagsbehandler
+        )
+    samtale = Samtale.objects.get(pk=samtale.pk)
+    assert samtale.sekvens == 1 and samtale.aftale == "Gammel aftale" and samtale.rettet is None
+
+
+def test_en_tilbagetrukket_markering_gaelder_til_og_med_i_gaar(sagsbehandler):
+    """§ 28 stk. 3: a correction that withdraws the request for early follow-up ends the
+    marking yesterday: no longer in force today (one withdrawn on its first day so ends
+    before it began)."""
+    person = factories.person(kontaktgruppe="2")
+    samtale = registrer(person, sagsbehandler, dato=dage_siden(5), tidlig_opfoelgning=True).samtale
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(dato=dage_siden(5)), begrundelse="Ikke anmodet", bruger=sagsbehandler
+    )
+    (pm,) = PersonMarkering.objects.filter(person=person)
+    assert pm.fra == idag() and pm.til == igaar()
+    assert not selectors.markeringer_aktive(person=person).exists()
+
+
+def test_en_rettelse_starter_og_afslutter_kun_markeringen_naar_anmodningen_aendres(sagsbehandler):
+    """§ 28 stk. 3: a correction of something else neither starts a marking for a
+    conversation without the request, nor ends the one a conversation with it started."""
+    uden = factories.person(kontaktgruppe="2")
+    samtale = registrer(uden, sagsbehandler, dato=dage_siden(5)).samtale
+    services.samtale_ret(
+        samtale=samtale, data=factories.data(dato=dage_siden(5), aftale="Ny"), begrundelse="Ret", bruger=sagsbehandler
+    )
+    assert not PersonMarkering.objects.filter(person=uden).exists()
+
+    med = factories.person(kontaktgruppe="2")
+    samtale = registrer(med, sagsbehandler, dato=dage_siden(5), tidlig_opfoelgning=True).samtale
+    services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(dato=dage_siden(5), aftale="Ny", tidlig_opfoelgning=True),
+        begrundelse="Ret",
+        bruger=sagsbehandler,
+    )
+    (pm,) = PersonMarkering.objects.filter(person=med)
+    assert pm.til is None and selectors.markeringer_aktive(person=med).exists()
+
+    senere = factories.person(kontaktgruppe="2")
+    samtale = registrer(senere, sagsbehandler, dato=dage_siden(5)).samtale
+    services.samtale_ret(
+        samtale=samtale,
+        data=factories.data(dato=dage_siden(5), tidlig_opfoelgning=True),
+        begrundelse="Borgeren anmodede om tidlig opfølgning",
+        bruger=sagsbehandler,
+    )
+    assert selectors.markeringer_aktive(person=senere).exists()
+
+
+def test_en_annullering_og_dens_indberetning_er_een_transaktion(sagsbehandler, monkeypatch):
+    samtale = registrer(factories.person(kontaktgruppe="2"), sagsbehandler).samtale
+
+    def fejl(**kw):
+        raise RuntimeError("udbakken kunne ikke skrives")
+
+    monkeypatch.setattr(services, "haendelser_opret", fejl)
+    with pytest.raises(RuntimeError):
+        services.samtale_annuller(samtale=samtale, begrundelse="Fejlregistrering", bruger=sagsbehandler)
+    samtale = Samtale.objects.get(pk=samtale.pk)
+    assert samtale.annulleret is None and samtale.sekvens == 1
+
+
+def test_en_ny_borger_og_dens_linje_i_adgangsloggen_er_een_transaktion(sagsbehandler, monkeypatch):
+    from registrering.models import Kontaktgruppe, Person
+
+    def fejl(**kw):
+        raise RuntimeError("adgangsloggen kunne ikke skrives")
+
+    monkeypatch.setattr(services, "adgang_log", fejl)
+    cpr = factories.cpr()
+    with pytest.raises(RuntimeError):
+        services.person_opret(
+            cpr=cpr,
+            navn="Ny Borger",
+            kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),
+            akasse=None,
+            bruger=sagsbehandler,
+        )
+    assert not Person.objects.filter(cpr=cpr).exists()

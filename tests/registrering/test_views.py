@@ -565,3 +565,13 @@ def test_30_deltagere_er_tilladt(klient, jobcenter):
     svar = klient.post(reverse("registrering:samtale-opret", kwargs={"person_pk": person.pk}), data)
     assert svar.status_code == 302
     assert Samtale.objects.get().deltagere.count() == 30
+
+
+def test_registrering_uden_visitationsgruppe_siger_intet_om_visitationen(klient, jobcenter):
+    """Only a visitation result is reported as new or unchanged (§ 28 nr. 9): a registration
+    without one must not tell the caseworker the group is unchanged."""
+    person = factories.person(kontaktgruppe="2", jc=jobcenter)
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), formular(), follow=True)
+    beskeder = [str(b) for b in svar.context["messages"]]
+    assert any("er registreret" in b for b in beskeder)
+    assert not [b for b in beskeder if "visitation" in b.lower()]
