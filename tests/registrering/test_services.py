@@ -708,7 +708,7 @@ def test_en_sagsbehandler_med_de_laengste_navne_kan_registrere_og_adgangsloggen_
     [
         ("sagsbehandler", "Sagsbehandling"),
         ("teamleder", "Sagsbehandling"),
-        ("administrator", "Sagsbehandling"),  # may write: acts in casework
+        ("administrator", "Administration af systemet"),  # administers the system (issue 20)
         ("revisor", "Revision og tilsyn"),  # reads history, writes nothing
     ],
 )
