@@ -86,10 +86,15 @@ def _miljoe() -> dict:
 
 
 def _django_db() -> dict:
+    """The connection settings that create databases: the owner's (issue 19: the app role
+    may not create a database), or the one role's."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samtaler_site.settings_test")
     from django.conf import settings
 
-    return settings.DATABASES["default"]
+    from samtaler_site.db_roller import EJER_NOEGLER, ejer_indstillinger
+
+    ejer = ejer_indstillinger() or {}
+    return {**settings.DATABASES["default"], **{k: ejer[k] for k in EJER_NOEGLER if k in ejer}}
 
 
 def _forbind(db: dict, navn: str = "postgres"):
@@ -114,6 +119,8 @@ def mal_opret() -> None:
     django.setup()
     from django.db import connection
 
+    # As the owner, as the test runner's own set-up does (tests/conftest.py).
+    connection.settings_dict.update(_django_db())
     with _forbind(connection.settings_dict) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{MAL}" WITH (FORCE)')
     connection.settings_dict.setdefault("TEST", {})["NAME"] = MAL
@@ -130,7 +137,8 @@ def db_fra_mal(navn: str) -> None:
 def test(modul: str) -> int:
     """The test command of one mutant: a fresh database, the module's tests, the first
     failure ends it."""
-    navn = f"mutation_{modul}"
+    # "test_…": the test runner's flush after a transactional test empties only test databases.
+    navn = f"test_mutation_{modul}"
     db_fra_mal(navn)
     os.environ["TEST_DB_NAVN"] = navn
     import pytest
