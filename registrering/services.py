@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indberetning.models import Handling
-from indberetning.outbox import haendelser_opret, seneste_indberettede_visitation
+from indberetning.outbox import seneste_indberettede_visitation
 
 from . import kodecache, selectors
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
 )
 from .regler import Regelsaet, dansk_dato, kontaktgruppe_regler, regelsaet, valider_samtale
 from .samtaledata import DeltagerData, SamtaleData
+from .udgivelse import akasse_maal, haendelser_opret
 
 TIDLIG_OPFOELGNING = "tidlig_opfoelgning_fast_track"
 
@@ -415,7 +416,9 @@ def _videresendelse_plan(*, person: Person, kontaktgruppe, akasse, gyldig_fra) -
         .order_by("dato", "registreret")
     ):
         regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
-        akasser = akasse_modtagere(samtale=samtale, handling=Handling.RET, regler=regler, akasse=akasse)
+        akasser = akasse_modtagere(
+            samtale=samtale, handling=Handling.RET, akasse=akasse_maal(regler=regler, akasse=akasse)
+        )
         kg = kontaktgruppe if samtale.kontaktgruppe_id != kontaktgruppe.pk else None
         if kg is not None or any(h != Handling.RET for _a, h in akasser.values()):
             samtale.person = person

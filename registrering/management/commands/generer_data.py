@@ -392,7 +392,7 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
     Every row is written as COPY text straight away from text made once per run
     (:func:`_forbered`); the report events' ``data`` (JSON) and ``xml`` are the same text
     :func:`indberetning.dokument.haendelse_xml` and ``json.dumps`` give for the content
-    :func:`indberetning.dokument.samtale_indhold` freezes, and each delivered batch's
+    :func:`registrering.udgivelse.samtale_indhold` freezes, and each delivered batch's
     SHA-256 is that of the real document (:func:`indberetning.dokument.dokument_byg`) over
     those elements."""
     from indberetning.dokument import dokument_byg
@@ -581,7 +581,7 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
                 ud_markering.append(f"{person_id}\t{markering_id}\t{dato}\t\\N\t{samtale_id}\n")
                 n_markeringer += 1
 
-            # The report events: the content indberetning.dokument.samtale_indhold gives (the
+            # The report events: the content registrering.udgivelse.samtale_indhold gives (the
             # a-kasse's without visitation, marking and participants), as JSON in its key
             # order and as the XML element haendelse_xml makes (in the schema's order).
             faelles_xml = (
