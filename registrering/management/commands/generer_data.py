@@ -203,7 +203,7 @@ COPY_RAEKKEFOELGE = list(COPY_KOLONNER)
 
 HISTORIK_SQL = [
     # Each citizen's first period of kontaktgruppe and a-kasse (DFDG order § 16; no start),
-    # as services.person_opret writes it, with its history.
+    # as borgere.person_opret writes it, with its history.
     """INSERT INTO registrering_personperiode (person_id, kontaktgruppe_id, akasse_id, gyldig_fra, registreret, registreret_af_id, begrundelse)
        SELECT p.id, p.kontaktgruppe_id, p.akasse_id, NULL, p.oprettet, g.bruger_id, ''
        FROM registrering_person p JOIN gen_person g ON g.id = p.id""",
