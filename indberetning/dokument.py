@@ -2,9 +2,11 @@
 
 Two steps, kept apart on purpose:
 
-1. Inside the registration transaction, :func:`samtale_indhold` freezes what is reported
-   to one recipient as a plain dict (``Haendelse.data``) and :func:`haendelse_xml` turns it
-   into the ``haendelse`` element that will be sent (``Haendelse.xml``). A later
+1. Inside the registration transaction, registration hands over what is reported as a
+   plain dict (``registrering.udgivelse.samtale_indhold``; this module checks its CPR
+   number, :func:`cpr_10_cifre`), the outbox stores each recipient's part
+   (``Haendelse.data``; :func:`akasse_indhold` for an a-kasse) and :func:`haendelse_xml`
+   turns it into the ``haendelse`` element that will be sent (``Haendelse.xml``). A later
    correction of the conversation makes a new event; it never changes an old one.
 2. :func:`dokument_byg` wraps a batch's frozen elements into one XML document valid
    against ``schemas/samtale-indberetning-v1.xsd``. It depends only on stored values (the
@@ -28,9 +30,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from registrering import samtaledata
-
-from .models import DFDG, Handling
+from .models import DFDG
 
 NAMESPACE = "urn:dk:beskaeftigelse:samtale-indberetning:1"
 SKEMA = Path(__file__).resolve().parent / "schemas" / "samtale-indberetning-v1.xsd"
@@ -75,67 +75,6 @@ def cpr_10_cifre(cpr: str) -> str:
         # The message deliberately does not repeat the number.
         raise DokumentFejl("CPR-nummeret har ikke 10 cifre.")
     return cifre
-
-
-def _markering(samtale) -> dict | None:
-    """§ 28 stk. 3: the persongruppemarkering this conversation asked for, if still in force."""
-    if not samtale.tidlig_opfoelgning:
-        return None
-    from registrering.models import PersonMarkering
-
-    pm = (
-        PersonMarkering.objects.filter(samtale=samtale, til__isnull=True)
-        .select_related("markering")
-        .order_by("-fra")
-        .first()
-        or PersonMarkering.objects.filter(
-            person_id=samtale.person_id, til__isnull=True, markering__kode="tidlig_opfoelgning_fast_track"
-        )
-        .select_related("markering")
-        .order_by("-fra")
-        .first()
-    )
-    if pm is None:
-        return None
-    return {"markering": pm.markering.kode, "fra": pm.fra.isoformat()}
-
-
-def samtale_indhold(*, samtale, handling: str, regler=None, visitation=None, begrundelse: str = "") -> dict:
-    """The full (DFDG) content of one event, as stored in ``Haendelse.data``."""
-    person = samtale.person
-    data: dict = {
-        "cpr": cpr_10_cifre(person.cpr),
-        "dato": samtale.dato.isoformat(),
-        "samtaletype": samtale.samtaletype.kode,
-    }
-    if handling != Handling.ANNULLER:
-        data["jobcenter"] = samtale.jobcenter.kode
-        data["kontaktgruppe"] = samtale.kontaktgruppe.kode
-        # The § 28 fields sent as entered, whenever given (registrering's one field list).
-        for felt in samtaledata.SAMTALE_FELTER:
-            if felt.report_element and getattr(samtale, felt.column):
-                vaerdi = getattr(samtale, felt.name)
-                data[felt.report_element] = vaerdi.kode if felt.kind == samtaledata.KODE else vaerdi
-        if visitation is not None:
-            # § 28 nr. 9 and stk. 2: only a changed group, in force from the registration date.
-            data["visitation"] = {
-                "visitationsgruppe": visitation.visitationsgruppe.kode,
-                "gyldigFra": visitation.gyldig_fra.isoformat(),
-            }
-        markering = _markering(samtale)
-        if markering:
-            data["persongruppemarkering"] = markering
-        if regler is not None and regler.cv_vurdering:
-            data["cvIkkeFyldestgoerende"] = bool(samtale.cv_ikke_fyldestgoerende)
-        deltagere = [
-            {"navn": d.navn, "rolle": d.rolle.kode, "deltagelsesform": d.deltagelsesform.kode}
-            for d in samtale.deltagere.filter(aktiv=True).select_related("rolle", "deltagelsesform").order_by("id")
-        ]
-        if deltagere:
-            data["deltager"] = deltagere
-    if begrundelse:
-        data["begrundelse"] = begrundelse
-    return data
 
 
 def akasse_indhold(data: dict) -> dict:

@@ -17,7 +17,7 @@ from django.forms.utils import ErrorDict
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from . import kodecache, selectors
+from . import historik, kodecache, selectors
 from .datofelt import DatoFelt, i_omraadet
 from .models import (
     Akasse,
@@ -158,7 +158,7 @@ class PersonForm(forms.Form):
         self.fields["cpr"].widget.attrs.update({"autocomplete": "off", "inputmode": "numeric"})
 
     def clean_cpr(self):
-        # A number already registered is refused by services.person_opret, which logs the
+        # A number already registered is refused by borgere.person_opret, which logs the
         # attempt with the user (issue 15, probing across jobcentres).
         return cpr_normaliser(self.cleaned_data["cpr"])
 
@@ -628,7 +628,7 @@ class SamtaleFormular:
         changed keeps the caseworker's (listed in ``begge_aendret``). Participants are one
         field here. The hidden ``sekvens`` is the stored one: saving again is a decision."""
         data = _with_management_form(data).copy()
-        base = selectors.samtale_version(samtale=samtale, sekvens=_heltal(data.get("sekvens")))
+        base = historik.samtale_version(samtale=samtale, sekvens=_heltal(data.get("sekvens")))
         nu = SamtaleRetForm.for_correction(samtale=samtale).initial
         nu_deltagere = [
             {"navn": d.navn, "rolle": d.rolle.kode, "deltagelsesform": d.deltagelsesform.kode}

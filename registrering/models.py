@@ -391,7 +391,7 @@ class PersonPeriode(models.Model):
     One row per period; a period runs until the next one starts. The first period has no
     start (``gyldig_fra`` empty): it reaches back before the citizen was created, so a
     conversation registered late is judged by it. ``Person.kontaktgruppe``/``akasse`` hold
-    the current period's values (kept by ``services.person_ret``) for the pages that show
+    the current period's values (kept by ``borgere.person_ret``) for the pages that show
     only today's; every § 28 rule reads the period in force on the conversation's date
     (``selectors.periode_paa_dato``).
     """
@@ -408,7 +408,7 @@ class PersonPeriode(models.Model):
     registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     begrundelse = models.TextField(_("begrundelse"), blank=True)
     # Issue 18, § 28 stk. 5 over time: the held conversations this period moved to another
-    # a-kasse (or into or out of forwarding), as services.person_ret re-routed them: one
+    # a-kasse (or into or out of forwarding), as borgere.person_ret re-routed them: one
     # entry per conversation, {"samtale": id, "titel", "sendt_til": code or None,
     # "annulleret_hos": [codes], "kontaktgruppe": the conversation's new one or None}.
     # Empty (or NULL: rows written without it, e.g. by generer_data's COPY) when none.

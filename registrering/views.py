@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from samtaler_site.csv_export import excel_csv_response
 
-from . import raekker, selectors, services
+from . import borgere, historik, raekker, selectors, services
 from . import statistik as statistikmodul
 from .forms import (
     BegrundelseForm,
@@ -85,7 +85,7 @@ def person_opret(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_opret(bruger=request.user, **form.cleaned_data)
+            person = borgere.person_opret(bruger=request.user, **form.cleaned_data)
         except ValidationError as e:
             add_validation_error(form, e)
         else:
@@ -322,8 +322,8 @@ def person_ret(request: HttpRequest, pk) -> HttpResponse:
     konflikter, konflikt = [], None
     if request.method == "POST" and form.is_valid():
         try:
-            periode = services.person_ret(person=person, bruger=request.user, **form.cleaned_data)
-        except services.PeriodeKonflikt as e:
+            periode = borgere.person_ret(person=person, bruger=request.user, **form.cleaned_data)
+        except borgere.PeriodeKonflikt as e:
             konflikter = e.konflikter
             add_validation_error(form, e)
         except ValidationError as e:
@@ -369,7 +369,7 @@ def person_flyt(request: HttpRequest, pk) -> HttpResponse:
     form = PersonFlytForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_flyt(person=person, bruger=request.user, **form.cleaned_data)
+            borgere.person_flyt(person=person, bruger=request.user, **form.cleaned_data)
         except ValidationError as e:
             add_validation_error(form, e)
         else:
@@ -441,7 +441,7 @@ def person_historik(request: HttpRequest, pk) -> HttpResponse:
         "registrering/person_historik.html",
         {
             "person": person,
-            "poster": selectors.historik_for_person(person=person),
+            "poster": historik.historik_for_person(person=person),
             "dato_form": dato_form,
             "paa_dato": paa_dato,
             "adgange": selectors.adgangslog_for_person(person=person)[:50],

@@ -19,7 +19,7 @@ import itertools
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from registrering import services
+from registrering import borgere, services
 from registrering.models import (
     Akasse,
     AkasseDeltagelse,
@@ -85,7 +85,7 @@ def person(
         akasse=Akasse.objects.get(kode=akasse) if akasse else None,
         jobcenter=jc,
     )
-    services.periode_foerste(person=p, bruger=None)  # the first period (DFDG order § 16)
+    borgere.periode_foerste(person=p, bruger=None)  # the first period (DFDG order § 16)
     return p
 
 

@@ -20,6 +20,40 @@ VIEW_MODULER = (
 )
 MAKS_VIEW_LINJER = 25
 
+# The layers, lowest first (docs/arkitektur.md, "The layers"): a module may import its own
+# layer and the layers below it, never one above. Reporting is an engine that is handed a
+# frozen snapshot; registration knows it; sign-in knows registration's citizens and users.
+LAG = ("basis", "indberetning", "registrering", "identitet", "komposition")
+# samtaler_site holds both ends: shared base modules that every app may import and that
+# import no app, and the composition that puts the apps together and may import any of them.
+# A new module in samtaler_site is put in one of the two here.
+SAMTALER_SITE = {
+    "basis": (
+        "samtaler_site",
+        "samtaler_site.append_only",
+        "samtaler_site.apps",
+        "samtaler_site.csv_export",
+        "samtaler_site.db_roller",
+        "samtaler_site.embedded_db",
+        "samtaler_site.fejl",
+        "samtaler_site.jinja2",
+        "samtaler_site.logfilter",
+        "samtaler_site.login",
+        "samtaler_site.maskintal",
+        "samtaler_site.middleware",
+        "samtaler_site.session",
+        "samtaler_site.sikkerhed",
+    ),
+    "komposition": (
+        "samtaler_site.asgi",
+        "samtaler_site.settings",
+        "samtaler_site.settings_test",
+        "samtaler_site.sundhed",
+        "samtaler_site.urls",
+        "samtaler_site.wsgi",
+    ),
+}
+
 
 def _moduler() -> dict[str, Path]:
     moduler = {}
@@ -90,6 +124,57 @@ def test_intet_modul_importerer_et_modul_der_importerer_det_tilbage():
     moduler = _moduler()
     graf = {navn: _importerer(navn, fil, moduler) for navn, fil in moduler.items()}
     assert _cykler(graf) == []
+
+
+def _lag(modul: str) -> str:
+    pakke = modul.partition(".")[0]
+    if pakke != "samtaler_site":
+        return pakke
+    return next(lag for lag, moduler in SAMTALER_SITE.items() if modul in moduler)
+
+
+def _mod_lagene(graf: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Every import (importer, imported) from a lower layer to a higher one."""
+    return sorted(
+        (fra, til) for fra, tils in graf.items() for til in tils if LAG.index(_lag(til)) > LAG.index(_lag(fra))
+    )
+
+
+def test_hvert_modul_i_samtaler_site_er_basis_eller_komposition():
+    i_site = {navn for navn in _moduler() if navn.partition(".")[0] == "samtaler_site"}
+    klassificeret = {m for moduler in SAMTALER_SITE.values() for m in moduler}
+    assert i_site == klassificeret
+
+
+def test_pakkerne_importerer_kun_nedad():
+    """Reporting imports nothing from registration, neither imports sign-in, and no base
+    module imports an app: at module level or inside a function (migrations are history,
+    outside the rule)."""
+    moduler = _moduler()
+    graf = {navn: _importerer(navn, fil, moduler) for navn, fil in moduler.items()}
+    assert _mod_lagene(graf) == []
+
+
+def test_lagtjekket_finder_en_import_den_forkerte_vej(tmp_path):
+    """The check above can fail: an import inside a function of a reporting module that
+    reaches into registration is found, and so is a base module that imports an app."""
+    fil = tmp_path / "indberetning" / "udsnit.py"
+    fil.parent.mkdir()
+    fil.write_text(
+        "from . import dokument\n\n\ndef f():\n    from registrering.selectors import stilling_paa_dato\n"
+        "    return stilling_paa_dato\n"
+    )
+    moduler = {**_moduler(), "indberetning.udsnit": fil}
+    importeret = _importerer("indberetning.udsnit", fil, moduler)
+    assert importeret == {"indberetning", "indberetning.dokument", "registrering.selectors"}
+    assert _mod_lagene({"indberetning.udsnit": importeret}) == [("indberetning.udsnit", "registrering.selectors")]
+    assert _mod_lagene({"samtaler_site.jinja2": {"registrering.raekker"}, "registrering.raekker": set()}) == [
+        ("samtaler_site.jinja2", "registrering.raekker")
+    ]
+    assert _mod_lagene({"registrering.services": {"identitet.services"}}) == [
+        ("registrering.services", "identitet.services")
+    ]
+    assert _mod_lagene({"samtaler_site.urls": {"identitet.views"}, "identitet.services": {"registrering.models"}}) == []
 
 
 def test_cyklusfinderen_finder_en_cyklus():

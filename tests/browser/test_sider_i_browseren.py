@@ -28,7 +28,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from indberetning.koersel import koersel_synkron
 from indberetning.models import Batch
-from registrering import services
+from registrering import borgere, services
 from registrering.models import Bruger, Jobcenter, Kontaktgruppe, Person
 from tests import factories
 from tests.browser.hjaelpere import detalje_url, log_ind, opret_url
@@ -138,7 +138,7 @@ def verden(jobcenter, sagsbehandler, settings, tmp_path):
         data=factories.data(dato=factories.dage_siden(20), samtaletype="19", akasse_deltagelse="deltog"),
         bruger=sagsbehandler,
     )
-    services.person_ret(
+    borgere.person_ret(
         person=dorte,
         kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),
         akasse=None,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from indberetning import dokument
-from registrering import selectors, services
+from registrering import borgere, selectors
 from registrering.forms import cpr_normaliser
 from registrering.models import Adgangslog, Kontaktgruppe, Person
 from tests import factories
@@ -76,7 +76,7 @@ def test_modellen_afviser_cpr_i_full_clean(cpr, jobcenter):
 
 def test_tjenesten_afviser_cpr_med_andre_cifre(sagsbehandler):
     with pytest.raises(ValidationError):
-        services.person_opret(
+        borgere.person_opret(
             cpr=FULDBREDDE,
             navn="X",
             kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from registrering import services
+from registrering import borgere, services
 from registrering.models import Adgangslog, Person
 from tests import factories
 from tests.factories import url
@@ -101,7 +101,7 @@ def test_flytningen_og_dens_linje_i_adgangsloggen_er_een_transaktion(
     def fejl(**kw):
         raise RuntimeError("adgangsloggen kunne ikke skrives")
 
-    monkeypatch.setattr(services, "adgang_log", fejl)
+    monkeypatch.setattr(borgere, "adgang_log", fejl)
     with pytest.raises(RuntimeError):
-        services.person_flyt(person=borger_med_historik, jobcenter=andet_jobcenter, begrundelse="Flyttet", bruger=admin)
+        borgere.person_flyt(person=borger_med_historik, jobcenter=andet_jobcenter, begrundelse="Flyttet", bruger=admin)
     assert Person.objects.get(pk=borger_med_historik.pk).jobcenter == jobcenter

@@ -14,7 +14,7 @@ from django.urls import reverse
 from indberetning import dokument
 from indberetning.batches import batch_dokument
 from indberetning.models import Batch, Haendelse
-from registrering import regler, selectors, services
+from registrering import regler, selectors, services, udgivelse
 from registrering.forms import cpr_normaliser
 from registrering.models import (
     Bruger,
@@ -178,11 +178,11 @@ def test_haendelserne_er_dem_registreringen_ville_have_skrevet(genereret):
         s = h.samtale
         if h.handling == "opret":
             rs = regler.regelsaet(kontaktgruppe=s.kontaktgruppe, samtaletype=s.samtaletype, dato=s.dato)
-            data = dokument.samtale_indhold(
+            data = udgivelse.samtale_indhold(
                 samtale=s, handling="opret", regler=rs, visitation=Visitation.objects.filter(samtale=s).first()
             )
         else:
-            data = dokument.samtale_indhold(samtale=s, handling="annuller", begrundelse=s.annulleringsbegrundelse)
+            data = udgivelse.samtale_indhold(samtale=s, handling="annuller", begrundelse=s.annulleringsbegrundelse)
         if h.modtager != "dfdg":
             data = dokument.akasse_indhold(data)
             assert h.modtager == f"akasse-{s.person.akasse.kode}" and h.akasse_id == s.person.akasse_id

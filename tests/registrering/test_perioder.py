@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from indberetning.models import Haendelse
-from registrering import services
+from registrering import borgere, services
 from registrering.models import Adgangslog, Akasse, Kontaktgruppe, PersonPeriode, Samtale
 from tests import factories
 from tests.factories import dage_siden, fejl_ved, url
@@ -27,7 +27,7 @@ def skift(
     fra: datetime.date,
     begrundelse: str = "Overgået til kontanthjælp",
 ):
-    return services.person_ret(
+    return borgere.person_ret(
         person=person,
         kontaktgruppe=Kontaktgruppe.objects.get(kode=kontaktgruppe),
         akasse=Akasse.objects.get(kode=akasse) if akasse else None,
@@ -258,7 +258,7 @@ def test_en_ny_periode_og_dens_linje_i_adgangsloggen_er_een_transaktion(jobcente
     def fejl(**kw):
         raise RuntimeError("adgangsloggen kunne ikke skrives")
 
-    monkeypatch.setattr(services, "adgang_log", fejl)
+    monkeypatch.setattr(borgere, "adgang_log", fejl)
     with pytest.raises(RuntimeError):
         skift(person, sagsbehandler, kontaktgruppe="3", akasse=None, fra=dage_siden(3))
     assert PersonPeriode.objects.filter(person=person).count() == 1

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from registrering import services
+from registrering import borgere
 from registrering.models import Adgangslog, Kontaktgruppe, Person
 from tests import factories
 
@@ -48,7 +48,7 @@ def test_samtidig_oprettelse_af_samme_borger_giver_den_danske_formularbesked(cli
     def foerste_oprettelse():
         try:
             with transaction.atomic():
-                services.person_opret(
+                borgere.person_opret(
                     cpr=cpr,
                     navn="Først Oprettet",
                     kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),

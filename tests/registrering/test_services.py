@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from registrering import selectors, services
+from registrering import borgere, selectors, services
 from registrering.models import Adgangslog, Deltager, PersonMarkering, Samtale, Visitation
 from tests import factories
 from tests.factories import dage_siden, idag, igaar, registrer
@@ -664,7 +664,7 @@ def test_dagpengemodtager_kan_ikke_oprettes_uden_akasse(sagsbehandler):
     from registrering.models import Kontaktgruppe
 
     with pytest.raises(ValidationError) as e:
-        services.person_opret(
+        borgere.person_opret(
             cpr="0101901234",
             navn="X",
             kontaktgruppe=Kontaktgruppe.objects.get(kode="1"),
@@ -809,10 +809,10 @@ def test_en_ny_borger_og_dens_linje_i_adgangsloggen_er_een_transaktion(sagsbehan
     def fejl(**kw):
         raise RuntimeError("adgangsloggen kunne ikke skrives")
 
-    monkeypatch.setattr(services, "adgang_log", fejl)
+    monkeypatch.setattr(borgere, "adgang_log", fejl)
     cpr = factories.cpr()
     with pytest.raises(RuntimeError):
-        services.person_opret(
+        borgere.person_opret(
             cpr=cpr,
             navn="Ny Borger",
             kontaktgruppe=Kontaktgruppe.objects.get(kode="2"),

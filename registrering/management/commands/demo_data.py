@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registrering import samtaledata, selectors, services
+from registrering import borgere, samtaledata, selectors, services
 from registrering.models import (
     Akasse,
     AkasseDeltagelse,
@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 },
             )
             if not person.perioder.exists():
-                services.periode_foerste(person=person, bruger=None)  # DFDG order § 16
+                borgere.periode_foerste(person=person, bruger=None)  # DFDG order § 16
             personer[cpr] = person
 
         borger, _ = Bruger.objects.get_or_create(username="borger")

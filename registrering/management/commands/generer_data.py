@@ -203,7 +203,7 @@ COPY_RAEKKEFOELGE = list(COPY_KOLONNER)
 
 HISTORIK_SQL = [
     # Each citizen's first period of kontaktgruppe and a-kasse (DFDG order § 16; no start),
-    # as services.person_opret writes it, with its history.
+    # as borgere.person_opret writes it, with its history.
     """INSERT INTO registrering_personperiode (person_id, kontaktgruppe_id, akasse_id, gyldig_fra, registreret, registreret_af_id, begrundelse)
        SELECT p.id, p.kontaktgruppe_id, p.akasse_id, NULL, p.oprettet, g.bruger_id, ''
        FROM registrering_person p JOIN gen_person g ON g.id = p.id""",
@@ -392,7 +392,7 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
     Every row is written as COPY text straight away from text made once per run
     (:func:`_forbered`); the report events' ``data`` (JSON) and ``xml`` are the same text
     :func:`indberetning.dokument.haendelse_xml` and ``json.dumps`` give for the content
-    :func:`indberetning.dokument.samtale_indhold` freezes, and each delivered batch's
+    :func:`registrering.udgivelse.samtale_indhold` freezes, and each delivered batch's
     SHA-256 is that of the real document (:func:`indberetning.dokument.dokument_byg`) over
     those elements."""
     from indberetning.dokument import dokument_byg
@@ -581,7 +581,7 @@ def byg_chunk(opgave: tuple[int, int, int]) -> dict:
                 ud_markering.append(f"{person_id}\t{markering_id}\t{dato}\t\\N\t{samtale_id}\n")
                 n_markeringer += 1
 
-            # The report events: the content indberetning.dokument.samtale_indhold gives (the
+            # The report events: the content registrering.udgivelse.samtale_indhold gives (the
             # a-kasse's without visitation, marking and participants), as JSON in its key
             # order and as the XML element haendelse_xml makes (in the schema's order).
             faelles_xml = (

@@ -1,11 +1,17 @@
+"""Reporting's admin pages (batches, events, runs), registered here rather than in
+``indberetning/admin.py``: they log each citizen they show with registration's access log
+(:class:`~registrering.admin_adgang.AdgangLogges`), and reporting imports nothing from
+registration (docs/arkitektur.md, "The layers"). ``registrering/admin.py`` imports this
+module, so Django's admin discovery registers it."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from registrering.admin import AdgangLogges, KunLaesning
+from indberetning import levering
+from indberetning.models import Batch, Haendelse, Koersel
 
-from . import levering
-from .models import Batch, Haendelse, Koersel
+from .admin_adgang import AdgangLogges, KunLaesning
 
 
 class HaendelseInline(admin.TabularInline):

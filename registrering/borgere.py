@@ -1,0 +1,377 @@
+"""Write operations on citizens: create one (with the first period), a new period of
+kontaktgruppe and a-kasse (DFDG order § 16; it re-routes the conversations whose recipients
+it changes, § 28 stk. 5), and a move to another jobcenter. One function per business
+action, each one database transaction that locks the citizen's row first, as the
+conversation services in :mod:`registrering.services` do; the helpers both share (the row
+lock, saving with history, the access log, :class:`~registrering.services.SamtidigAendring`)
+stay there. Moved out of ``services.py`` (issue 21): a reader asking what happens to a
+citizen reads this file, one asking what happens to a conversation reads that one."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indberetning.models import Handling
+
+from . import historik, kodecache, selectors
+from .models import (
+    Adgangslog,
+    Akasse,
+    Bruger,
+    Jobcenter,
+    Kontaktgruppe,
+    Person,
+    PersonPeriode,
+    Samtale,
+)
+from .regler import dansk_dato, kontaktgruppe_regler, regelsaet, valider_samtale
+from .samtaledata import DeltagerData, SamtaleData
+from .services import SamtidigAendring, _er_aendring, _full_clean, _lock_person, _save, adgang_log
+from .udgivelse import akasse_maal, haendelser_opret
+
+# --- citizens ------------------------------------------------------------------------------
+
+
+def person_opret(*, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: Akasse | None, bruger: Bruger) -> Person:
+    """Create a citizen in the user's jobcenter.
+
+    A CPR number that is already registered is refused, and the attempt is written to that
+    citizen's access log first, in its own statement, so the refusal does not roll it back:
+    a caseworker who tries numbers learns that a citizen exists (also in another jobcenter),
+    and the auditor sees who asked (ASVS 7.1). The message names no jobcenter and shows
+    nothing of the citizen; it says how to get the citizen moved.
+
+    Two creations of the same citizen at once both pass the first check; the database's
+    unique CPR number stops the second, which then gets the same refusal (and access-log
+    row) as if the citizen had been there first (issue 19, findings 6 and 7), not a 500.
+    """
+    if bruger.jobcenter_id is None:
+        raise ValidationError(_("Din bruger er ikke knyttet til et jobcenter."))
+    _person_findes_afvis(cpr=cpr, bruger=bruger)
+    try:
+        return _person_opret(cpr=cpr, navn=navn, kontaktgruppe=kontaktgruppe, akasse=akasse, bruger=bruger)
+    except IntegrityError:
+        # Rolled back to _person_opret's savepoint; the other creation has committed.
+        _person_findes_afvis(cpr=cpr, bruger=bruger)
+        raise
+
+
+def _person_findes_afvis(*, cpr: str, bruger: Bruger) -> None:
+    """Refuse (and access-log) the creation of a citizen whose CPR number exists."""
+    eksisterende = Person.objects.filter(cpr=cpr).values_list("pk", "jobcenter_id").first()
+    if eksisterende is None:
+        return
+    pk, jobcenter_id = eksisterende
+    adgang_log(
+        bruger=bruger,
+        personer=[pk],
+        handling=Adgangslog.Handling.OPRET_AFVIST,
+        detaljer=_("CPR-nummeret findes allerede"),
+    )
+    if jobcenter_id == bruger.jobcenter_id:
+        raise ValidationError(
+            {"cpr": [_("Der findes allerede en borger med dette CPR-nummer. Søg borgeren frem i stedet.")]}
+        )
+    raise ValidationError(
+        {
+            "cpr": [
+                _(
+                    "Borgeren er allerede oprettet i et andet jobcenter. Bed en teamleder eller en administrator i "
+                    "borgerens jobcenter om at flytte borgeren til dit jobcenter med »Flyt borger«. Forsøget er "
+                    "skrevet i borgerens adgangslog."
+                )
+            ]
+        }
+    )
+
+
+@transaction.atomic
+def _person_opret(
+    *, cpr: str, navn: str, kontaktgruppe: Kontaktgruppe, akasse: Akasse | None, bruger: Bruger
+) -> Person:
+    person = Person(
+        cpr=cpr, navn=navn.strip(), kontaktgruppe=kontaktgruppe, akasse=akasse, jobcenter_id=bruger.jobcenter_id
+    )
+    if (
+        akasse is None
+        and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=selectors.idag())["akasse_videregivelse"]
+    ):
+        # § 28 stk. 5: the information is forwarded to the citizen's a-kasse.
+        raise ValidationError(
+            {"akasse": [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]}
+        )
+    person.full_clean()
+    person._history_user = bruger
+    person.save()
+    periode_foerste(person=person, bruger=bruger)
+    adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.OPRET, detaljer=_("Borger oprettet"))
+    return person
+
+
+def periode_foerste(*, person: Person, bruger: Bruger | None) -> PersonPeriode:
+    """The citizen's first period (no start: it covers every date before a later one).
+    Called in the transaction that creates the citizen; demo data and tests call it too."""
+    periode = PersonPeriode(
+        person=person,
+        kontaktgruppe_id=person.kontaktgruppe_id,
+        akasse_id=person.akasse_id,
+        gyldig_fra=None,
+        registreret=person.oprettet,
+        registreret_af=bruger,
+    )
+    periode._history_user = bruger
+    periode.save()
+    person._perioder = None
+    return periode
+
+
+@dataclass
+class Konflikt:
+    """A registered conversation a backdated period would make invalid."""
+
+    samtale: Samtale
+    fejl: list[str]
+
+
+class PeriodeKonflikt(ValidationError):
+    def __init__(self, konflikter: list[Konflikt]):
+        super().__init__(
+            {
+                "gyldig_fra": [
+                    _(
+                        "Perioden ville gøre %(n)s registrerede samtaler ugyldige. Ret eller annullér dem først, eller vælg en senere dato."
+                    )
+                    % {"n": len(konflikter)}
+                ]
+            }
+        )
+        self.konflikter = konflikter
+
+
+def _samtale_data(samtale: Samtale) -> SamtaleData:
+    """A registered conversation as the data it was registered with (to judge it again)."""
+    visitation = selectors.samtale_visitation(samtale=samtale)
+    return SamtaleData.from_samtale(
+        samtale,
+        visitationsgruppe=visitation.visitationsgruppe if visitation else None,
+        deltagere=[
+            DeltagerData(navn=d.navn, rolle=d.rolle, deltagelsesform=d.deltagelsesform)
+            for d in selectors.deltagere_aktive(samtale=samtale)
+        ],
+    )
+
+
+@transaction.atomic
+def person_ret(
+    *,
+    person: Person,
+    kontaktgruppe: Kontaktgruppe,
+    akasse: Akasse | None,
+    gyldig_fra: datetime.date,
+    begrundelse: str,
+    bruger: Bruger,
+    sekvens: int | None = None,
+    tidspunkt: datetime.datetime | None = None,
+) -> PersonPeriode:
+    """DFDG order § 16: a new period of kontaktgruppe and a-kasse from ``gyldig_fra``.
+
+    ``sekvens`` is the number of periods the caller saw (the form's hidden field): a period
+    registered by somebody else meanwhile refuses this one (:class:`SamtidigAendring`).
+
+
+    The period runs until a later one starts (none can exist: a new period starts after the
+    latest). Every active conversation held from ``gyldig_fra`` on is judged again under the
+    new kontaktgruppe; if one would no longer be valid, the period is refused with those
+    conflicts (:class:`PeriodeKonflikt`), so a registration already reported never turns
+    invalid behind the caseworker's back."""
+    begrundelse = (begrundelse or "").strip()
+    laast = _lock_person(person)
+    tidspunkt = tidspunkt or timezone.now()  # after the lock: times follow the order of the writes
+    perioder = selectors.perioder(person=laast)
+    if sekvens is not None and sekvens != len(perioder):
+        aendringer = historik.perioder_siden(person=laast, sekvens=sekvens)
+        raise SamtidigAendring(
+            forventet=sekvens,
+            aktuel=len(perioder),
+            aendringer=aendringer,
+            besked=_(
+                "%(hvem)s har registreret en ny periode for borgeren, mens du havde siden åben. Din periode er ikke "
+                "gemt. Se den nye periode herunder, og registrér din igen, hvis den stadig skal gælde."
+            )
+            % {"hvem": ", ".join(sorted({p.bruger for p in aendringer})) or _("En anden")},
+        )
+    nuvaerende = perioder[0] if perioder else None
+    fejl: dict[str, list[str]] = {}
+    if not begrundelse:
+        fejl["begrundelse"] = [_("Skriv en begrundelse for ændringen.")]
+    if gyldig_fra > dansk_dato(tidspunkt):
+        fejl["gyldig_fra"] = [_("Datoen ligger i fremtiden. Registrér ændringen, når den er trådt i kraft.")]
+    elif nuvaerende is not None and nuvaerende.gyldig_fra is not None and gyldig_fra <= nuvaerende.gyldig_fra:
+        fejl["gyldig_fra"] = [
+            _("Den nuværende periode gælder fra %(dato)s. En ny periode skal starte efter den.")
+            % {"dato": nuvaerende.gyldig_fra.strftime("%d.%m.%Y")}
+        ]
+    if kontaktgruppe not in kodecache.gyldige(Kontaktgruppe, gyldig_fra):
+        fejl["kontaktgruppe"] = [_("Kontaktgruppen gælder ikke på denne dato.")]
+    if akasse is not None and akasse not in kodecache.gyldige(Akasse, gyldig_fra):
+        fejl["akasse"] = [_("A-kassen gælder ikke på denne dato.")]
+    if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=gyldig_fra)["akasse_videregivelse"]:
+        fejl["akasse"] = [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]
+    if (
+        not fejl
+        and nuvaerende is not None
+        and nuvaerende.kontaktgruppe_id == kontaktgruppe.pk
+        and nuvaerende.akasse_id == getattr(akasse, "pk", None)
+    ):
+        fejl["__all__"] = [_("Borgeren har allerede denne kontaktgruppe og a-kasse. Intet er ændret.")]
+    if fejl:
+        raise ValidationError(fejl)
+
+    konflikter = []
+    if nuvaerende is None or nuvaerende.kontaktgruppe_id != kontaktgruppe.pk:
+        berorte = (
+            Samtale.objects.aktive()
+            .filter(person=laast, dato__gte=gyldig_fra)
+            .select_related("samtaletype", "samtaleform", "akasse_deltagelse")
+            .order_by("dato", "registreret")
+        )
+        for samtale in berorte:
+            data = _samtale_data(samtale)
+            regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
+            beskeder = valider_samtale(person=laast, data=data, regler=regler, samtale=samtale)
+            if beskeder:
+                konflikter.append(Konflikt(samtale=samtale, fejl=[b for bs in beskeder.values() for b in bs]))
+    if konflikter:
+        raise PeriodeKonflikt(konflikter)
+
+    flyttes = _videresendelse_plan(person=laast, kontaktgruppe=kontaktgruppe, akasse=akasse, gyldig_fra=gyldig_fra)
+    periode = PersonPeriode(
+        person=laast,
+        kontaktgruppe=kontaktgruppe,
+        akasse=akasse,
+        gyldig_fra=gyldig_fra,
+        registreret=tidspunkt,
+        registreret_af=bruger,
+        begrundelse=begrundelse,
+        videresendelser=[f.oversigt() for f in flyttes],
+    )
+    _full_clean(periode)
+    _save(periode, bruger=bruger, begrundelse=begrundelse)
+    # The citizen's own fields hold the current period's values (the latest period is current:
+    # it is not in the future).
+    laast.kontaktgruppe, laast.akasse, laast._perioder = kontaktgruppe, akasse, None
+    _save(laast, bruger=bruger, begrundelse=begrundelse)
+    person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
+    _videresendelse_flyt(flyttes, periode=periode, bruger=bruger, tidspunkt=tidspunkt)
+    adgang_log(
+        bruger=bruger,
+        personer=[laast],
+        handling=Adgangslog.Handling.RET,
+        detaljer=_("Kontaktgruppe %(kg)s fra %(dato)s")
+        % {"kg": kontaktgruppe.kode, "dato": gyldig_fra.strftime("%d.%m.%Y")},
+    )
+    return periode
+
+
+@dataclass
+class _Flytning:
+    """A held conversation whose recipients a new period changes (§ 28 stk. 5 over time):
+    the a-kasse events it gets (recipient -> (a-kasse, handling)), and whether its
+    kontaktgruppe on its date changes (then DFDG gets the correction too)."""
+
+    samtale: Samtale
+    akasser: dict
+    kontaktgruppe: Kontaktgruppe | None
+
+    def oversigt(self) -> dict:
+        return {
+            "samtale": str(self.samtale.pk),
+            "titel": str(self.samtale),
+            "sendt_til": next((a.kode for a, h in self.akasser.values() if h != Handling.ANNULLER), None),
+            "annulleret_hos": sorted(a.kode for a, h in self.akasser.values() if h == Handling.ANNULLER),
+            "kontaktgruppe": self.kontaktgruppe.kode if self.kontaktgruppe else None,
+        }
+
+
+def _videresendelse_plan(*, person: Person, kontaktgruppe, akasse, gyldig_fra) -> list[_Flytning]:
+    """The held, non-cancelled conversations from ``gyldig_fra`` on (all in the new period:
+    it is the latest) whose a-kasse, forwarding or kontaktgruppe the new period changes."""
+    from indberetning.outbox import akasse_modtagere
+
+    flyttes = []
+    for samtale in (
+        Samtale.objects.aktive()
+        .filter(person=person, dato__gte=gyldig_fra)
+        .select_related("samtaletype", "samtaleform", "akasse_deltagelse", "jobcenter", "kontaktgruppe")
+        .order_by("dato", "registreret")
+    ):
+        regler = regelsaet(kontaktgruppe=kontaktgruppe, samtaletype=samtale.samtaletype, dato=samtale.dato)
+        akasser = akasse_modtagere(
+            samtale=samtale, handling=Handling.RET, akasse=akasse_maal(regler=regler, akasse=akasse)
+        )
+        kg = kontaktgruppe if samtale.kontaktgruppe_id != kontaktgruppe.pk else None
+        if kg is not None or any(h != Handling.RET for _a, h in akasser.values()):
+            samtale.person = person
+            flyttes.append(_Flytning(samtale=samtale, akasser=akasser, kontaktgruppe=kg))
+    return flyttes
+
+
+def _videresendelse_flyt(flyttes: list[_Flytning], *, periode: PersonPeriode, bruger: Bruger, tidspunkt) -> None:
+    """Re-route what the new period moved, in its transaction: each conversation counts its
+    sekvens up (history with the reason) and is reported: to the a-kasse of the period (as a
+    registration if it does not hold it), a cancellation to the a-kasse that did, and to
+    DFDG only when its kontaktgruppe changed. Its content is untouched."""
+    fra = periode.gyldig_fra.strftime("%d.%m.%Y")
+    for f in flyttes:
+        samtale = Samtale.objects.select_for_update(of=("self",)).get(pk=f.samtale.pk)
+        samtale.person = f.samtale.person
+        if f.kontaktgruppe is not None:
+            samtale.kontaktgruppe = f.kontaktgruppe
+        samtale.sekvens += 1
+        grund = _("Ny periode for kontaktgruppe og a-kasse fra %(fra)s: %(begrundelse)s") % {
+            "fra": fra,
+            "begrundelse": periode.begrundelse,
+        }
+        _save(samtale, bruger=bruger, begrundelse=grund)
+        vurdering = selectors.samtale_visitation(samtale=samtale)
+        aendring = vurdering if vurdering is not None and _er_aendring(vurdering, person=samtale.person) else None
+        haendelser_opret(
+            samtale=samtale,
+            handling=Handling.RET,
+            tidspunkt=tidspunkt,
+            visitation=aendring,
+            begrundelse=grund,
+            dfdg=f.kontaktgruppe is not None,
+        )
+
+
+@transaction.atomic
+def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruger: Bruger) -> Person:
+    """Move the citizen to another jobcenter: from now on that jobcenter's caseworkers see
+    the whole history (conversations keep the jobcenter that registered them)."""
+    begrundelse = (begrundelse or "").strip()
+    laast = _lock_person(person)
+    fejl = {}
+    if not begrundelse:
+        fejl["begrundelse"] = [_("Skriv en begrundelse for flytningen.")]
+    if jobcenter.pk == laast.jobcenter_id:
+        fejl["jobcenter"] = [_("Borgeren hører allerede til %(jc)s.") % {"jc": jobcenter}]
+    if fejl:
+        raise ValidationError(fejl)
+    fra = laast.jobcenter
+    laast.jobcenter = jobcenter
+    _save(laast, bruger=bruger, begrundelse=begrundelse)
+    person.jobcenter = jobcenter
+    adgang_log(
+        bruger=bruger,
+        personer=[laast],
+        handling=Adgangslog.Handling.RET,
+        detaljer=_("Flyttet fra %(fra)s til %(til)s") % {"fra": fra, "til": jobcenter},
+    )
+    return laast
