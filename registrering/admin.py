@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import models, services
+from . import beskyttelse, models, services
 
 # The admin's own names, in Danish (issue 20): "Samtaleregistrering – administration", not
 # Django's "Django administration".
@@ -84,7 +84,15 @@ class AdgangLogges:
                 formaal=str(ADMIN_FORMAAL),
             )
 
+    def _beskyttelse(self, request, object_id) -> None:
+        """Issue 24: a page of a protected citizen's row is refused (and logged) for a user
+        without ``se_beskyttede`` (registrering/beskyttelse.py)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            beskyttelse.kraev_adgang_til(bruger=request.user, person_ids=self.adgang_personer(obj), side="admin")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._beskyttelse(request, object_id)
         svar = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.VIS)
@@ -102,6 +110,7 @@ class AdgangLogges:
     def history_view(self, request, object_id, extra_context=None):
         # Django's own history page (admin log) puts the object in its title: not here.
         extra_context = {"title": self.history_view_title(request, None), **(extra_context or {})}
+        self._beskyttelse(request, object_id)
         svar = super().history_view(request, object_id, extra_context)
         if request.method == "GET" and svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)
@@ -117,6 +126,7 @@ class KunVisning(KunLaesning, AdgangLogges):
         # *view* the history: refuse the write here.
         if request.method != "GET":
             raise PermissionDenied
+        self._beskyttelse(request, object_id)
         svar = super().history_form_view(request, object_id, version_id, extra_context)
         if svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)
@@ -270,7 +280,8 @@ class PersonAdmin(KunVisning, SimpleHistoryAdmin):
     person-flyt) with their validation, periods, reasons and access log; here only shown."""
 
     # No search on CPR here: admin searches travel in the URL (?q=), and CPR numbers must not.
-    list_display = ("navn", "kontaktgruppe", "akasse", "jobcenter")
+    # The name through str(): "Beskyttet borger" for a protected citizen (issue 24).
+    list_display = ("__str__", "kontaktgruppe", "akasse", "jobcenter")
     list_filter = ("jobcenter", "kontaktgruppe")
     list_select_related = ("kontaktgruppe", "akasse", "jobcenter")
     search_fields = ("navn",)

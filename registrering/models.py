@@ -388,7 +388,10 @@ class Person(models.Model):
         ]
 
     def __str__(self):
-        # Deliberately without the CPR number: str() ends up in logs and admin messages.
+        # Deliberately without the CPR number: str() ends up in logs and admin messages; and
+        # without a protected citizen's name (issue 24: admin lists, messages).
+        if self.beskyttet:
+            return str(_("Beskyttet borger"))
         return self.navn
 
 
@@ -629,6 +632,8 @@ class Adgangslog(models.Model):
         # citizen exists (also in another jobcenter), so the auditor sees who asked.
         OPRET_AFVIST = "opret_afvist", _("forsøg på oprettelse (findes allerede)")
         OVERSIGT = "oversigt", _("vist på forsiden")
+        # Issue 24: a page of a citizen with navne- og adressebeskyttelse refused (403).
+        AFVIST = "afvist", _("forsøg på adgang afvist (beskyttet borger)")
 
     tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("borger"))
