@@ -286,9 +286,19 @@ class PersonAdmin(KunVisning, SimpleHistoryAdmin):
     list_select_related = ("kontaktgruppe", "akasse", "jobcenter")
     search_fields = ("navn",)
     exclude = ("cpr",)
+    # Issue 24: an administrator sets or lifts the legal hold here (services.retshold_saet:
+    # in the citizen's history with who and why); everything else is shown only.
+    fields = ("navn", "kontaktgruppe", "akasse", "jobcenter", "retshold")
+    readonly_fields = ("navn", "kontaktgruppe", "akasse", "jobcenter")
 
     def adgang_personer(self, obj):
         return [obj.pk]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.has_perm("registrering.change_bruger")
+
+    def save_model(self, request, obj, form, change):
+        services.retshold_saet(person=obj, retshold=form.cleaned_data["retshold"], bruger=request.user)
 
 
 @admin.register(models.PersonPeriode)
@@ -383,3 +393,20 @@ for _model, _admin in (
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, type(f"{_model.__name__}Admin", (_AxesUdenSletning, _admin), {}))
+
+
+# --- retention (issue 24) ---------------------------------------------------------------------
+
+
+@admin.register(models.Slettefrist)
+class SlettefristAdmin(GyldighedAdmin):
+    """Deadlines as dated data, edited like the code lists (with history)."""
+
+    list_display = ("kode", "navn", "varighed", "regnes_fra", "gyldig_fra", "gyldig_til")
+
+
+@admin.register(models.Sletning)
+class SletningAdmin(KunLaesning, admin.ModelAdmin):
+    """The erasure records: opaque id, time, rule and counts; nothing to change."""
+
+    list_display = ("tidspunkt", "person_id", "regel", "antal")
