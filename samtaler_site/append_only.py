@@ -225,15 +225,21 @@ BEGIN
     + _slet("registrering_historicalsamtale", "person_id = borger OR id = ANY(samtaler)", "samtaler_historik")
     + _slet("registrering_personperiode", "person_id = borger", "perioder")
     + _slet("registrering_historicalpersonperiode", "person_id = borger", "perioder_historik")
-    + _slet("registrering_adgangslog", "person_id = borger OR bruger_id = ANY(brugere)", "adgangslog")
-    # The citizen's own login (MitID): its user, named after the citizen's id.
+    + _slet("registrering_adgangslog", "person_id = borger", "adgangslog")
+    # The citizen's own login (MitID): its user, named after the citizen's id (when there
+    # is one: axes' logs have no index on the user name).
+    + """
+    IF pg_catalog.cardinality(brugere) > 0 THEN"""
     + _slet("identitet_eksternidentitet", "bruger_id = ANY(brugere)", "eksterne_identiteter")
+    + _slet("registrering_adgangslog", "bruger_id = ANY(brugere)", "adgangslog_egne")
     + _slet("registrering_bruger_groups", "bruger_id = ANY(brugere)", "brugergrupper")
     + _slet("registrering_bruger_user_permissions", "bruger_id = ANY(brugere)", "brugerrettigheder")
     + _slet("axes_accesslog", "username = ANY(brugernavne)", "logins")
     + _slet("axes_accessfailurelog", "username = ANY(brugernavne)", "login_fejl")
     + _slet("axes_accessattempt", "username = ANY(brugernavne)", "login_forsoeg")
     + _slet("registrering_bruger", "id = ANY(brugere)", "brugere")
+    + """
+    END IF;"""
     + _slet("registrering_person", "id = borger", "borger")
     + _slet("registrering_historicalperson", "id = borger", "borger_historik")
     + """
