@@ -173,3 +173,27 @@ def test_varighed_er_iso_8601_i_dage_eller_uger():
         frist.varighed = forkert
         with pytest.raises(ValidationError):
             frist.full_clean()
+
+
+def test_administrator_saetter_retshold_i_admin_og_det_staar_i_historikken(client, jobcenter):
+    from django.urls import reverse
+
+    p = factories.person(jc=jobcenter, navn="Klage Karlsen")
+    admin = factories.bruger("adm", rolle="administrator", is_staff=True, first_name="Ada", last_name="Admin")
+    client.force_login(admin)
+    adresse = reverse("admin:registrering_person_change", args=[p.pk])
+    assert client.get(adresse).status_code == 200
+    svar = client.post(adresse, {"retshold": "Verserende klagesag", "_save": "Gem"})
+    assert svar.status_code == 302, svar.content.decode()[:2000]
+    p.refresh_from_db()
+    assert p.retshold == "Verserende klagesag" and p.navn == "Klage Karlsen"
+    seneste = p.history.first()
+    assert seneste.history_user == admin and "Verserende klagesag" in seneste.history_change_reason
+    # Kept past the deadline.
+    assert sletning.slet_udloebne(nu=timezone.now() + SEKS_AAR).borgere == 0
+    # A caseworker has no admin, and a revisor may look but not change.
+    revisor = factories.bruger("rev", rolle="revisor", is_staff=True)
+    client.force_login(revisor)
+    client.post(adresse, {"retshold": "", "_save": "Gem"})
+    p.refresh_from_db()
+    assert p.retshold == "Verserende klagesag"
