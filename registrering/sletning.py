@@ -94,8 +94,8 @@ def _arkiver_statistik(person_id) -> None:
 @transaction.atomic
 def slet_borger(*, person_id, frist: Slettefrist, nu: datetime.datetime | None = None) -> Sletning | None:
     """Erase one citizen if still due (under the citizen's row lock); None if not."""
-    if not Person.objects.select_for_update().filter(pk=person_id).exists():
-        return None
+    if not list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True)):
+        return None  # erased meanwhile
     if not udloebne(frist=frist, nu=nu, person_id=person_id):
         return None  # a registration or a hold came meanwhile
     _arkiver_statistik(person_id)

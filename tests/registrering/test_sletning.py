@@ -197,3 +197,12 @@ def test_administrator_saetter_retshold_i_admin_og_det_staar_i_historikken(clien
     client.post(adresse, {"retshold": "", "_save": "Gem"})
     p.refresh_from_db()
     assert p.retshold == "Verserende klagesag"
+
+
+def test_arbejderen_koerer_sletningen_hver_nat():
+    from procrastinate.contrib.django import app
+
+    import registrering.tasks  # noqa: F401  (procrastinate finds each app's tasks.py)
+
+    natlige = {t.task.name: t.cron for t in app.periodic_registry.periodic_tasks.values()}
+    assert natlige["registrering.slet_udloebne"] == "43 2 * * *"
