@@ -89,8 +89,11 @@ SAMTALER ?= 10
 SEKUNDER ?= 15
 N ?= 100000
 SKALERING_N ?= 100000
+# Retention (issue 24): slet_udloebne on this many conversations, 10 % of the citizens
+# past the deadline (bench/sletning_bench.py; 0 skips it).
+SLETNING_N ?= 1000000
 bench: install
-	$(LOKAL) $(PY) bench/web_bench.py --personer $(PERSONER) --samtaler-pr-person $(SAMTALER) --sekunder $(SEKUNDER) --indberetning-n $(N) --skalering-n $(SKALERING_N)
+	$(LOKAL) $(PY) bench/web_bench.py --personer $(PERSONER) --samtaler-pr-person $(SAMTALER) --sekunder $(SEKUNDER) --indberetning-n $(N) --skalering-n $(SKALERING_N) --sletning-n $(SLETNING_N)
 
 # The reporting pipeline benchmark alone (issue 3): N events against PostgreSQL's COPY,
 # memory peak, and the delay to receipt with a worker running.

@@ -311,6 +311,19 @@ def skalering_bench(n: int) -> dict:
     return {"fejl": ud[-2000:]}
 
 
+def sletning_bench(n: int) -> dict:
+    """Retention (issue 24): slet_udloebne on ``n`` conversations, 10 % past the deadline."""
+    print(f"\nSletning: slet_udloebne (bench/sletning_bench.py --samtaler {n}) …", flush=True)
+    ud = subprocess.run(
+        [PY, "bench/sletning_bench.py", "--samtaler", str(n)], cwd=ROD, stdout=subprocess.PIPE, text=True
+    ).stdout
+    print(ud, flush=True)
+    for linje in ud.splitlines():
+        if linje.startswith("RESULTAT "):
+            return json.loads(linje[len("RESULTAT ") :])
+    return {"fejl": ud[-2000:]}
+
+
 # --- report -------------------------------------------------------------------------------------
 
 
@@ -498,6 +511,9 @@ def main() -> None:
     p.add_argument("--sekunder", type=int, default=15, help="seconds per Locust run")
     p.add_argument("--indberetning-n", type=int, default=20_000, help="events for the reporting benchmark (0: skip)")
     p.add_argument("--skalering-n", type=int, default=100_000, help="events for the scale-out benchmark (0: skip)")
+    p.add_argument(
+        "--sletning-n", type=int, default=1_000_000, help="conversations for the erasure benchmark (0: skip)"
+    )
     a = p.parse_args()
 
     t0 = time.perf_counter()
@@ -577,6 +593,8 @@ def main() -> None:
         resultat["indberetning"] = indberetning_bench(a.indberetning_n)
     if a.skalering_n:
         resultat["skalering"] = skalering_bench(a.skalering_n)
+    if a.sletning_n:
+        resultat["sletning"] = sletning_bench(a.sletning_n)
     resultat["mål"] = maal(resultat)
     resultat["sekunder_i_alt"] = round(time.perf_counter() - t0)
 
@@ -606,6 +624,12 @@ def main() -> None:
                 f"Skalering, modtager svarer efter {fk['forsinkelse_ms']:g} ms: 1 arbejder {fk['1']['pr_s']:,.0f} hændelser/s, "
                 f"2 arbejdere {fk['2']['pr_s']:,.0f} hændelser/s: {fk['forhold']:.2f}× (målet)"
             )
+    if resultat.get("sletning", {}).get("sekunder") is not None:
+        sl = resultat["sletning"]
+        print(
+            f"\nSletning (slet_udloebne): {sl['slettede_borgere']:,} af {sl['borgere']:,} borgere "
+            f"({sl['slettede_samtaler']:,} af {sl['samtaler']:,} samtaler) på {sl['sekunder']:,.1f} s"
+        )
     RESULTATER.mkdir(parents=True, exist_ok=True)
     stempel = resultat["tidspunkt"].replace(":", "").replace("-", "")
     sti = RESULTATER / f"web-{stempel}.json"

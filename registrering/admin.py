@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_indberetning, models, services  # noqa: F401 (admin_indberetning: reporting's pages)
+from . import admin_indberetning, beskyttelse, models, services  # noqa: F401 (admin_indberetning: reporting's pages)
 from .admin_adgang import ADMIN_FORMAAL, AdgangLogges, KunLaesning  # noqa: F401
 
 # The admin's own names, in Danish (issue 20): "Samtaleregistrering – administration", not
@@ -33,6 +33,7 @@ class KunVisning(KunLaesning, AdgangLogges):
         # *view* the history: refuse the write here.
         if request.method != "GET":
             raise PermissionDenied
+        self._beskyttelse(request, object_id)
         svar = super().history_form_view(request, object_id, version_id, extra_context)
         if svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)
@@ -186,14 +187,25 @@ class PersonAdmin(KunVisning, SimpleHistoryAdmin):
     person-flyt) with their validation, periods, reasons and access log; here only shown."""
 
     # No search on CPR here: admin searches travel in the URL (?q=), and CPR numbers must not.
-    list_display = ("navn", "kontaktgruppe", "akasse", "jobcenter")
+    # The name through str(): "Beskyttet borger" for a protected citizen (issue 24).
+    list_display = ("__str__", "kontaktgruppe", "akasse", "jobcenter")
     list_filter = ("jobcenter", "kontaktgruppe")
     list_select_related = ("kontaktgruppe", "akasse", "jobcenter")
     search_fields = ("navn",)
     exclude = ("cpr",)
+    # Issue 24: an administrator sets or lifts the legal hold here (services.retshold_saet:
+    # in the citizen's history with who and why); everything else is shown only.
+    fields = ("navn", "kontaktgruppe", "akasse", "jobcenter", "retshold")
+    readonly_fields = ("navn", "kontaktgruppe", "akasse", "jobcenter")
 
     def adgang_personer(self, obj):
         return [obj.pk]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.has_perm("registrering.change_bruger")
+
+    def save_model(self, request, obj, form, change):
+        services.retshold_saet(person=obj, retshold=form.cleaned_data["retshold"], bruger=request.user)
 
 
 @admin.register(models.PersonPeriode)
@@ -288,3 +300,20 @@ for _model, _admin in (
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
     admin.site.register(_model, type(f"{_model.__name__}Admin", (_AxesUdenSletning, _admin), {}))
+
+
+# --- retention (issue 24) ---------------------------------------------------------------------
+
+
+@admin.register(models.Slettefrist)
+class SlettefristAdmin(GyldighedAdmin):
+    """Deadlines as dated data, edited like the code lists (with history)."""
+
+    list_display = ("kode", "navn", "varighed", "regnes_fra", "gyldig_fra", "gyldig_til")
+
+
+@admin.register(models.Sletning)
+class SletningAdmin(KunLaesning, admin.ModelAdmin):
+    """The erasure records: opaque id, time, rule and counts; nothing to change."""
+
+    list_display = ("tidspunkt", "person_id", "regel", "antal")

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from . import models, services
+from . import beskyttelse, models, services
 
 
 class KunLaesning:
@@ -69,7 +69,15 @@ class AdgangLogges:
                 formaal=str(ADMIN_FORMAAL),
             )
 
+    def _beskyttelse(self, request, object_id) -> None:
+        """Issue 24: a page of a protected citizen's row is refused (and logged) for a user
+        without ``se_beskyttede`` (registrering/beskyttelse.py)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            beskyttelse.kraev_adgang_til(bruger=request.user, person_ids=self.adgang_personer(obj), side="admin")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._beskyttelse(request, object_id)
         svar = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.VIS)
@@ -87,6 +95,7 @@ class AdgangLogges:
     def history_view(self, request, object_id, extra_context=None):
         # Django's own history page (admin log) puts the object in its title: not here.
         extra_context = {"title": self.history_view_title(request, None), **(extra_context or {})}
+        self._beskyttelse(request, object_id)
         svar = super().history_view(request, object_id, extra_context)
         if request.method == "GET" and svar.status_code == 200:
             self._log(request, object_id, models.Adgangslog.Handling.HISTORIK)

@@ -354,6 +354,23 @@ class Person(models.Model):
         Jobcenter, on_delete=models.PROTECT, related_name="personer", verbose_name=_("jobcenter")
     )
     oprettet = models.DateTimeField(_("oprettet"), default=timezone.now)
+    # Navne- og adressebeskyttelse in force today (the current period's ``beskyttet``, kept
+    # by borgere.person_ret like kontaktgruppe and a-kasse): lists and search mask the
+    # citizen from one indexed column (registrering/beskyttelse.py).
+    beskyttet = models.BooleanField(_("navne- og adressebeskyttelse"), default=False, db_default=False, editable=False)
+    # Issue 24: an administrator's legal hold (the reason; empty: none). A citizen on hold is
+    # never erased by slet_udloebne (registrering/sletning.py); set in the admin, through
+    # services.retshold_saet, so it is in the citizen's history with who and why.
+    retshold = models.CharField(
+        _("retshold"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Begrundelse for at borgerens data ikke må slettes (fx en verserende klagesag). Tom: intet retshold."
+        ),
+    )
     history = HistoricalRecords(excluded_fields=["oprettet"])
 
     class Meta:
@@ -363,6 +380,9 @@ class Person(models.Model):
         permissions = [
             ("se_alle_jobcentre", _("Kan se borgere i alle jobcentre")),
             ("flyt_person", _("Kan flytte borgere til et andet jobcenter")),
+            # Granted deliberately to a named user, never through a role (roller.py leaves it
+            # out, superusers included): registrering/beskyttelse.py.
+            ("se_beskyttede", _("Må se borgere med navne- og adressebeskyttelse")),
         ]
         indexes = [
             models.Index(fields=["jobcenter", "navn"]),
@@ -381,7 +401,10 @@ class Person(models.Model):
         ]
 
     def __str__(self):
-        # Deliberately without the CPR number: str() ends up in logs and admin messages.
+        # Deliberately without the CPR number: str() ends up in logs and admin messages; and
+        # without a protected citizen's name (issue 24: admin lists, messages).
+        if self.beskyttet:
+            return str(_("Beskyttet borger"))
         return self.navn
 
 
@@ -403,6 +426,9 @@ class PersonPeriode(models.Model):
     akasse = models.ForeignKey(
         Akasse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse")
     )
+    # Issue 24: navne- og adressebeskyttelse in CPR (BEK 442/2023 § 169), a period like the
+    # kontaktgruppe and a-kasse, set on person-ret and by the API's period import.
+    beskyttet = models.BooleanField(_("navne- og adressebeskyttelse"), default=False, db_default=False)
     gyldig_fra = models.DateField(_("gyldig fra"), null=True, blank=True)
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)
     registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -619,6 +645,8 @@ class Adgangslog(models.Model):
         # citizen exists (also in another jobcenter), so the auditor sees who asked.
         OPRET_AFVIST = "opret_afvist", _("forsøg på oprettelse (findes allerede)")
         OVERSIGT = "oversigt", _("vist på forsiden")
+        # Issue 24: a page of a citizen with navne- og adressebeskyttelse refused (403).
+        AFVIST = "afvist", _("forsøg på adgang afvist (beskyttet borger)")
 
     tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("borger"))
@@ -646,3 +674,100 @@ class Adgangslog(models.Model):
     def __str__(self):
         # Danish time, as the admin shows the field itself (issue 20).
         return f"{timezone.localtime(self.tidspunkt):%d.%m.%Y %H:%M} {self.bruger} {self.get_handling_display()}"
+
+
+# --- retention (issue 24, CONTRACT.md "Retention") ---------------------------------------------
+
+
+class Slettefrist(Gyldighed):
+    """A retention deadline as dated data, like the code lists: an ISO 8601 duration in days
+    or weeks (KL's ``P1825D``, "5 år efter sagsafslutning") counted from ``regnes_fra``."""
+
+    class RegnesFra(models.TextChoices):
+        BORGER = "borger", _("borgerens seneste registrerede samtale, periode eller flytning")
+        ADGANGSLOG = "adgangslog", _("adgangen (adgangsloggens egne rækker)")
+
+    kode = models.CharField(_("kode"), max_length=40, unique=True)
+    navn = models.CharField(_("navn"), max_length=200)
+    varighed = models.CharField(
+        _("varighed (ISO 8601)"),
+        max_length=40,
+        help_text=_("En ISO 8601-varighed i dage eller uger, fx P1825D (5 år)."),
+    )
+    regnes_fra = models.CharField(_("regnes fra"), max_length=20, choices=RegnesFra.choices)
+
+    class Meta:
+        verbose_name = _("slettefrist")
+        verbose_name_plural = _("slettefrister")
+        ordering = ["regnes_fra", "gyldig_fra"]
+
+    def __str__(self):
+        return f"{self.navn} ({self.varighed})"
+
+    @property
+    def tidsrum(self) -> datetime.timedelta:
+        return varighed_tidsrum(self.varighed)
+
+    def clean(self):
+        super().clean()
+        if varighed_tidsrum(self.varighed) is None:
+            raise ValidationError({"varighed": _("Skriv en ISO 8601-varighed i dage eller uger, fx P1825D.")})
+
+
+_VARIGHED = re.compile(r"\AP(?:(?P<uger>[0-9]{1,5})W|(?P<dage>[0-9]{1,6})D)\Z")
+
+
+def varighed_tidsrum(varighed: str) -> datetime.timedelta | None:
+    """``P1825D`` or ``P260W`` as a timedelta; None for anything else (years and months have
+    no fixed length, and KL writes its deadlines in days)."""
+    m = _VARIGHED.match(varighed or "")
+    if m is None:
+        return None
+    return datetime.timedelta(weeks=int(m["uger"])) if m["uger"] else datetime.timedelta(days=int(m["dage"]))
+
+
+class Sletning(models.Model):
+    """The append-only record of one erasure: the citizen's opaque id, when, by which rule,
+    and how many rows of each kind went. Never a CPR number or a name."""
+
+    # Empty for the access log's own deadline (rows of citizens still kept).
+    person_id = models.UUIDField(_("borgerens id"), db_index=True, null=True, blank=True)
+    tidspunkt = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    slettefrist = models.ForeignKey(Slettefrist, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    regel = models.CharField(_("regel"), max_length=300)
+    antal = models.JSONField(_("antal rækker"), default=dict)
+
+    class Meta:
+        verbose_name = _("sletning")
+        verbose_name_plural = _("sletninger")
+        ordering = ["-tidspunkt", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{timezone.localtime(self.tidspunkt):%d.%m.%Y %H:%M} {self.person_id}"
+
+
+class StatistikArkiv(models.Model):
+    """Anonymous counts kept when a citizen is erased, so the statistics of past years stay
+    true (registrering/statistik.py adds them): per day, jobcenter, samtaletype, samtaleform
+    and caseworker, or per visitationsgruppe for the visitations. No citizen in it."""
+
+    dato = models.DateField()
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="+")
+    samtaletype = models.ForeignKey(Samtaletype, on_delete=models.PROTECT, related_name="+", null=True)
+    samtaleform = models.ForeignKey(Samtaleform, on_delete=models.PROTECT, related_name="+", null=True)
+    registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, related_name="+", null=True)
+    visitationsgruppe = models.ForeignKey(Visitationsgruppe, on_delete=models.PROTECT, related_name="+", null=True)
+    antal = models.PositiveIntegerField(default=0)
+    aftale_typer = models.PositiveIntegerField(default=0)
+    aftale_med = models.PositiveIntegerField(default=0)
+    tidlig = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("arkiveret optælling")
+        verbose_name_plural = _("arkiverede optællinger")
+        indexes = [models.Index(fields=["jobcenter", "dato"], name="statistikarkiv_jc_dato")]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.dato:%d.%m.%Y}: {self.antal}"

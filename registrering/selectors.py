@@ -619,6 +619,7 @@ def samtaler_registreret_af(*, bruger, antal: int = 10) -> list[dict]:
             "annulleret",
             "person_id",
             person_navn=F("person__navn"),
+            person_beskyttet=F("person__beskyttet"),
             samtaletype_navn=F("samtaletype__navn"),
         )[:antal]
     )
@@ -635,7 +636,7 @@ def personer_set_nylig(*, bruger, antal: int = 10, vindue: int = 200) -> list[di
         Adgangslog.objects.filter(bruger=bruger, handling=Adgangslog.Handling.VIS)
         .filter(synlighed(bruger=bruger, felt="person"))
         .order_by("-tidspunkt", "-id")
-        .values("person_id", "tidspunkt", navn=F("person__navn"))[:vindue]
+        .values("person_id", "tidspunkt", navn=F("person__navn"), person_beskyttet=F("person__beskyttet"))[:vindue]
     ):
         if r["person_id"] not in set_:
             set_[r["person_id"]] = r

@@ -631,3 +631,20 @@ def samtale_annuller(
         )
     adgang_log(bruger=bruger, personer=[person], handling=Adgangslog.Handling.ANNULLER, detaljer=str(samtale))
     return samtale
+
+
+# --- retention (issue 24) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def retshold_saet(*, person: Person, retshold: str, bruger: Bruger) -> Person:
+    """An administrator's legal hold (the reason) on the citizen, or its end (empty): kept
+    from erasure (registrering/sletning.py); in the citizen's history with who."""
+    laast = _lock_person(person)
+    retshold = (retshold or "").strip()[:300]
+    if laast.retshold == retshold:
+        return laast  # nothing changed: nothing in the history
+    laast.retshold = retshold
+    _save(laast, bruger=bruger, begrundelse=_("Retshold: %(grund)s") % {"grund": laast.retshold or _("ophævet")})
+    person.retshold = laast.retshold
+    return laast

@@ -82,6 +82,8 @@ def statistik(
         )
         .order_by()
     )
+    arkiv = _arkiv(jobcenter_id=jobcenter_id, fra=fra, til=til)  # erased citizens (issue 24)
+    grupper += [g for g in arkiv if g["samtaletype_id"] is not None]
 
     def summer(key) -> dict:
         ud: dict = {}
@@ -156,7 +158,41 @@ def statistik(
         .annotate(antal=Count("id"))
         .order_by("-antal", "kode")
     )
+    if any(g["visitationsgruppe_id"] for g in arkiv):
+        s.visitationer = _visitationer_med_arkiv(s.visitationer, arkiv)
     return s
+
+
+def _arkiv(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.date) -> list[dict]:
+    """The anonymous counts kept for erased citizens (registrering/sletning.py), in the
+    shape of the conversations' groups above; visitations carry ``visitationsgruppe_id``."""
+    from django.db.models import Sum
+
+    from .models import StatistikArkiv
+
+    qs = StatistikArkiv.objects.filter(dato__gte=fra, dato__lte=til)
+    if jobcenter_id is not None:
+        qs = qs.filter(jobcenter_id=jobcenter_id)
+    return list(
+        qs.annotate(uge=TruncWeek("dato"))
+        .values("uge", "samtaletype_id", "samtaleform_id", "registreret_af_id", "visitationsgruppe_id")
+        .annotate(
+            antal=Sum("antal"), aftale_typer=Sum("aftale_typer"), aftale_med=Sum("aftale_med"), tidlig=Sum("tidlig")
+        )
+        .order_by()
+    )
+
+
+def _visitationer_med_arkiv(visitationer: list[dict], arkiv: list[dict]) -> list[dict]:
+    from .models import Visitationsgruppe
+
+    antal = {v["kode"]: dict(v) for v in visitationer}
+    navne = {g.pk: g for g in Visitationsgruppe.objects.filter(pk__in={a["visitationsgruppe_id"] for a in arkiv})}
+    for a in arkiv:
+        if a["visitationsgruppe_id"]:
+            g = navne[a["visitationsgruppe_id"]]
+            antal.setdefault(g.kode, {"kode": g.kode, "navn": g.navn, "antal": 0})["antal"] += a["antal"]
+    return sorted(antal.values(), key=lambda v: (-v["antal"], v["kode"]))
 
 
 def soejler(uger: list[dict], *, bredde: int = 640, hoejde: int = 220) -> dict:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("borgere/<uuid:pk>/historik/", views.person_historik, name="person-historik"),
     path("borgere/<uuid:pk>/adgangslog.csv", views.person_adgangslog, name="person-adgangslog"),
     path("mine-samtaler/", views.mine_samtaler, name="mine-samtaler"),
+    path("mine-data/", views.borger_indsigt, name="borger-indsigt"),
     path("statistik/", views.statistik, name="statistik"),
     path("", views.forside, name="forside"),
 ]

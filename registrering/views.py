@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from samtaler_site.csv_export import excel_csv_response
 
-from . import borgere, historik, raekker, selectors, services
+from . import beskyttelse, borgere, historik, indsigt, raekker, selectors, services
 from . import statistik as statistikmodul
 from .forms import (
     BegrundelseForm,
@@ -41,7 +41,9 @@ SOEG_GRAENSE = 50
 
 
 def _person(request: HttpRequest, pk):
-    return get_object_or_404(selectors.personer_synlige(bruger=request.user), pk=pk)
+    person = get_object_or_404(selectors.personer_synlige(bruger=request.user), pk=pk)
+    beskyttelse.kraev_adgang(bruger=request.user, person=person, side=request.resolver_match.url_name)
+    return person
 
 
 def _log(request: HttpRequest, person, handling: str, detaljer: str) -> None:
@@ -71,7 +73,7 @@ def person_soeg(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "soegning": selectors.soegning_fortolk(q),
-            "resultater": resultater,
+            "resultater": beskyttelse.personer_masker(resultater, bruger=request.user) if resultater else resultater,
             "antal": antal,
             "vis_jobcenter": request.user.has_perm("registrering.se_alle_jobcentre"),
         },
@@ -258,7 +260,9 @@ def samtale_opret(request: HttpRequest, person_pk) -> HttpResponse:
 
 
 def _samtale(request: HttpRequest, pk) -> Samtale:
-    return get_object_or_404(selectors.samtaler_synlige(bruger=request.user), pk=pk)
+    samtale = get_object_or_404(selectors.samtaler_synlige(bruger=request.user), pk=pk)
+    beskyttelse.kraev_adgang(bruger=request.user, person=samtale.person, side=request.resolver_match.url_name)
+    return samtale
 
 
 @login_required
@@ -291,6 +295,8 @@ def samtale_annuller(request: HttpRequest, pk) -> HttpResponse:
         else:
             messages.success(request, _("Samtalen %(samtale)s er annulleret.") % {"samtale": samtale})
             return redirect("registrering:person-detalje", pk=samtale.person_id)
+    if request.method == "GET":  # the conversation's content is shown: a read like any other
+        _log(request, samtale.person, Adgangslog.Handling.VIS, _("Annullering af samtale"))
     # What is being cancelled, as the citizen's page shows it (without its buttons).
     indhold = raekker.samtale_raekke_html(samtale=samtale)
     return render(
@@ -331,6 +337,8 @@ def person_ret(request: HttpRequest, pk) -> HttpResponse:
             konflikt, form = _konflikt(form, e, sekvens=len(selectors.perioder(person=person)))
         else:
             _periode_beskeder(request, periode)
+            if beskyttelse.er_skjult(bruger=request.user, person=person):
+                return redirect("registrering:person-soeg")  # protected now: not for this user
             return redirect("registrering:person-detalje", pk=person.pk)
     elif request.method == "GET":
         _log(request, person, Adgangslog.Handling.VIS, _("Ændring af kontaktgruppe og a-kasse"))
@@ -403,6 +411,8 @@ def forside(request: HttpRequest) -> HttpResponse:
         services.adgang_log(
             bruger=request.user, personer=viste, handling=Adgangslog.Handling.OVERSIGT, detaljer=_("Forsiden")
         )
+    egne = beskyttelse.raekker_masker(egne, bruger=request.user, navn="person_navn")
+    set_ = beskyttelse.raekker_masker(set_, bruger=request.user)
     return render(request, "registrering/forside.html", {"egne": egne, "set": set_})
 
 
@@ -499,6 +509,24 @@ def mine_samtaler(request: HttpRequest) -> HttpResponse:
             "aftale": selectors.aftale_gaeldende(person=person),
         },
     )
+
+
+@login_required
+@require_safe
+def borger_indsigt(request: HttpRequest) -> HttpResponse:
+    """GDPR art. 15: the logged-in citizen's insight (registrering/indsigt.py); logged
+    first, like any read, so the page shows this view too. ``?format=json``: all of it."""
+    person = request.user.person
+    if person is None:
+        raise PermissionDenied
+    som_json = request.GET.get("format") == "json"
+    _log(request, person, Adgangslog.Handling.INDSIGT, _("Indsigt (JSON)") if som_json else _("Indsigt"))
+    data = indsigt.borger_indsigt(person=person)
+    if som_json:
+        svar = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        svar["Content-Disposition"] = 'attachment; filename="mine-data.json"'
+        return svar
+    return render(request, "registrering/borger_indsigt.html", data)
 
 
 @login_required

@@ -44,11 +44,25 @@ CREATE OR REPLACE FUNCTION samtaler_er_ejer(tabel oid) RETURNS boolean AS $$
 $$ LANGUAGE sql STABLE;
 """
 
+# Whether samtaler_slet_borger() marked this transaction (its id in a transaction-local
+# setting; anyone may set it, so it counts only together with samtaler_er_ejer).
+SLETTER_SQL = """
+CREATE OR REPLACE FUNCTION samtaler_sletter() RETURNS boolean AS $$
+    SELECT pg_catalog.current_setting('samtaler.sletning', true) = pg_catalog.txid_current()::text
+$$ LANGUAGE sql VOLATILE;
+"""
+
 FUNKTION_SQL = (
     EJER_SQL
+    + SLETTER_SQL
     + """
 CREATE OR REPLACE FUNCTION samtaler_kun_tilfoej() RETURNS trigger AS $$
 BEGIN
+    -- Erasure (issue 24): only inside samtaler_slet_borger(), which runs as the owner and
+    -- marks its own transaction; the app role is never the owner, whatever it sets.
+    IF TG_OP = 'DELETE' AND samtaler_er_ejer(TG_RELID) AND samtaler_sletter() THEN
+        RETURN OLD;
+    END IF;
     -- Django's test runner empties its own test database, as the tables' owner (flush).
     IF TG_OP = 'TRUNCATE' AND pg_catalog.left(pg_catalog.current_database(), 5) = 'test_'
        AND samtaler_er_ejer(TG_RELID) THEN
@@ -144,3 +158,120 @@ def efter_migrate(sender, using="default", apps=None, **kwargs) -> None:
     if {"axes_accesslog", "axes_accessfailurelog"} <= set(forbindelse.introspection.table_names()):
         with forbindelse.cursor() as c:
             c.execute(axes_sql())
+
+
+# --- erasure (issue 24) -----------------------------------------------------------------------
+
+# The access log's own trigger (migration 0005) refuses DELETE outright: the same exception
+# for erasure as above.
+ADGANGSLOG_SQL = """
+CREATE OR REPLACE FUNCTION registrering_adgangslog_kun_tilfoej() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND samtaler_er_ejer(TG_RELID) AND samtaler_sletter() THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'Adgangsloggen kan kun tilføjes til (% afvist)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+ADGANGSLOG_REVERSE = """
+CREATE OR REPLACE FUNCTION registrering_adgangslog_kun_tilfoej() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'Adgangsloggen kan kun tilføjes til (% afvist)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _slet(tabel: str, betingelse: str, noegle: str) -> str:
+    return f"""
+    DELETE FROM {tabel} WHERE {betingelse};
+    GET DIAGNOSTICS n = ROW_COUNT;
+    antal := antal || jsonb_build_object('{noegle}', n);"""
+
+
+# Erasure of one citizen: the one way past the append-only triggers. SECURITY DEFINER, so it
+# runs as its owner (the tables' owner), with a fixed search_path; PUBLIC may not call it,
+# the app role may (samtaler_site/db_roller.py grants EXECUTE). It marks its transaction for
+# samtaler_kun_tilfoej(), deletes exactly the citizen's rows (children first: the foreign
+# keys are PROTECT), unmarks, and answers the counts per table. It erases one citizen by id,
+# whoever calls it: *which* citizens are due is decided by registrering/sletning.py.
+SLET_BORGER_SQL = (
+    """
+CREATE OR REPLACE FUNCTION samtaler_slet_borger(borger uuid) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {skema}, pg_catalog AS $$
+DECLARE
+    antal jsonb := '{{}}'::jsonb;
+    n bigint;
+    samtaler uuid[];
+    brugere bigint[];
+    brugernavne text[];
+BEGIN
+    PERFORM pg_catalog.set_config('samtaler.sletning', pg_catalog.txid_current()::text, true);
+    SELECT coalesce(array_agg(id), '{{}}') INTO samtaler FROM registrering_samtale WHERE person_id = borger;
+    SELECT coalesce(array_agg(id), '{{}}'), coalesce(array_agg(username), '{{}}') INTO brugere, brugernavne
+        FROM registrering_bruger WHERE person_id = borger;"""
+    + _slet("indberetning_haendelse", "samtale_id = ANY(samtaler)", "haendelser")
+    + _slet("registrering_personmarkering", "person_id = borger", "markeringer")
+    + _slet("registrering_historicalpersonmarkering", "person_id = borger", "markeringer_historik")
+    + _slet("registrering_visitation", "person_id = borger", "visitationer")
+    + _slet("registrering_historicalvisitation", "person_id = borger", "visitationer_historik")
+    + _slet("registrering_deltager", "samtale_id = ANY(samtaler)", "deltagere")
+    + _slet("registrering_historicaldeltager", "samtale_id = ANY(samtaler)", "deltagere_historik")
+    + _slet("registrering_samtale", "person_id = borger", "samtaler")
+    + _slet("registrering_historicalsamtale", "person_id = borger OR id = ANY(samtaler)", "samtaler_historik")
+    + _slet("registrering_personperiode", "person_id = borger", "perioder")
+    + _slet("registrering_historicalpersonperiode", "person_id = borger", "perioder_historik")
+    + _slet("registrering_adgangslog", "person_id = borger", "adgangslog")
+    # The citizen's own login (MitID): its user, named after the citizen's id (when there
+    # is one: axes' logs have no index on the user name).
+    + """
+    IF pg_catalog.cardinality(brugere) > 0 THEN"""
+    + _slet("identitet_eksternidentitet", "bruger_id = ANY(brugere)", "eksterne_identiteter")
+    + _slet("registrering_adgangslog", "bruger_id = ANY(brugere)", "adgangslog_egne")
+    + _slet("registrering_bruger_groups", "bruger_id = ANY(brugere)", "brugergrupper")
+    + _slet("registrering_bruger_user_permissions", "bruger_id = ANY(brugere)", "brugerrettigheder")
+    + _slet("axes_accesslog", "username = ANY(brugernavne)", "logins")
+    + _slet("axes_accessfailurelog", "username = ANY(brugernavne)", "login_fejl")
+    + _slet("axes_accessattempt", "username = ANY(brugernavne)", "login_forsoeg")
+    + _slet("registrering_bruger", "id = ANY(brugere)", "brugere")
+    + """
+    END IF;"""
+    + _slet("registrering_person", "id = borger", "borger")
+    + _slet("registrering_historicalperson", "id = borger", "borger_historik")
+    + """
+    PERFORM pg_catalog.set_config('samtaler.sletning', '', true);
+    RETURN antal;
+END;
+$$;
+REVOKE ALL ON FUNCTION samtaler_slet_borger(uuid) FROM PUBLIC;
+
+-- The access log's own deadline: rows older than ``foer`` (of citizens still kept).
+CREATE OR REPLACE FUNCTION samtaler_slet_adgangslog(foer timestamptz) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {skema}, pg_catalog AS $$
+DECLARE
+    n bigint;
+BEGIN
+    PERFORM pg_catalog.set_config('samtaler.sletning', pg_catalog.txid_current()::text, true);
+    DELETE FROM registrering_adgangslog WHERE tidspunkt < foer;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM pg_catalog.set_config('samtaler.sletning', '', true);
+    RETURN n;
+END;
+$$;
+REVOKE ALL ON FUNCTION samtaler_slet_adgangslog(timestamptz) FROM PUBLIC;
+"""
+)
+
+SLET_BORGER_REVERSE = (
+    "DROP FUNCTION IF EXISTS samtaler_slet_borger(uuid); DROP FUNCTION IF EXISTS samtaler_slet_adgangslog(timestamptz);"
+)
+# The functions the app role may EXECUTE (samtaler_site/db_roller.py grants them).
+SLET_FUNKTIONER = ("samtaler_slet_borger(uuid)", "samtaler_slet_adgangslog(timestamptz)")
+
+
+def slet_borger_sql(skema: str) -> str:
+    return SLET_BORGER_SQL.format(skema=skema)

@@ -42,7 +42,9 @@ DATABASE = "samtaler"
 
 # Tables the app role reads and adds to, never rewrites (samtaler_site/append_only.py keeps
 # them so with triggers, for the owner too). The history tables are found by name.
-KUN_TILFOEJ = frozenset({"registrering_adgangslog", "axes_accessfailurelog", "identitet_noedadganglogin"})
+KUN_TILFOEJ = frozenset(
+    {"registrering_adgangslog", "axes_accessfailurelog", "identitet_noedadganglogin", "registrering_sletning"}
+)
 # Append-only but for one column the app itself moves.
 KOLONNE_OPDATERING = {
     # Delivery state: a claimed event is put in a batch, a refused batch's events in new ones.
@@ -218,6 +220,13 @@ def tildel_rettigheder(forbindelse, *, app: str) -> list[str]:
             c.execute(f'REVOKE ALL ON TABLE {skema}."{tabel}" FROM {rolle}')
             c.execute(f'GRANT {tabel_rettigheder(tabel, historik=historik)} ON TABLE {skema}."{tabel}" TO {rolle}')
         c.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {skema} TO {rolle}")
+        # Erasure (issue 24): the only functions the app role may EXECUTE that act as the owner.
+        from samtaler_site.append_only import SLET_FUNKTIONER
+
+        for funktion in SLET_FUNKTIONER:
+            c.execute("SELECT pg_catalog.to_regprocedure(%s) IS NOT NULL", [funktion])
+            if c.fetchone()[0]:
+                c.execute(f"GRANT EXECUTE ON FUNCTION {skema}.{funktion} TO {rolle}")
         # A table a later migration creates is the app's to use at once; post_migrate then
         # narrows it if it is append-only (a history table, say).
         c.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {skema} GRANT {', '.join(ALLE)} ON TABLES TO {rolle}")

@@ -138,6 +138,15 @@ REGLER = {
         revisor=403,
         administrator=403,
     ),
+    "registrering:borger-indsigt": dict(
+        anonym=LOGIN,
+        borger=200,
+        sagsbehandler=403,
+        sagsbehandler_odense=403,
+        teamleder=403,
+        revisor=403,
+        administrator=403,
+    ),
     "registrering:statistik": dict(
         anonym=LOGIN,
         borger=403,

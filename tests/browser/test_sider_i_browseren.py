@@ -228,7 +228,12 @@ def _skridt(rolle: str, verden) -> list[tuple[str, object]]:
 
         return [(u("login"), forkert_kodeord), (u("logout"), None)]
     if rolle == "borger":
-        return [(u("registrering:forside"), None), (u("registrering:mine-samtaler"), None), (u("logout"), None)]
+        return [
+            (u("registrering:forside"), None),
+            (u("registrering:mine-samtaler"), None),
+            (u("registrering:borger-indsigt"), None),
+            (u("logout"), None),
+        ]
     if rolle == "sagsbehandler":
 
         def soeg(page: Page, vagt: Vagt, hvor: str) -> None:
