@@ -318,3 +318,95 @@ def test_graense_pr_klient(api, borger, settings):
     svar = api.post("/personer/find", {"cpr": borger.cpr})
     _problem(svar, 429)
     assert 1 <= int(svar.headers["Retry-After"]) <= 60
+
+
+# --- periods in bulk ------------------------------------------------------------------------
+
+
+def test_perioder_importeres_med_person_rets_regler_og_idempotent(api, jobcenter, borger, anden_borger, sagsbehandler):
+    dagpenge = factories.person(kontaktgruppe="1", akasse="HK", jc=jobcenter)
+    samtale = factories.registrer(
+        dagpenge, sagsbehandler, dato=factories.dage_siden(3), samtaletype="19", akasse_deltagelse="deltog"
+    ).samtale
+    ukendt = factories.cpr()
+    raekker = [
+        {
+            "cpr": borger.cpr,
+            "kontaktgruppe": "3",
+            "akasse": None,
+            "beskyttet": False,
+            "gyldig_fra": factories.dage_siden(10).isoformat(),
+        },
+        {
+            "cpr": borger.cpr,
+            "kontaktgruppe": "1",
+            "akasse": "3F",
+            "beskyttet": False,
+            "gyldig_fra": factories.dage_siden(4).isoformat(),
+        },
+        {
+            "cpr": dagpenge.cpr,
+            "kontaktgruppe": "2",
+            "akasse": None,
+            "beskyttet": False,
+            "gyldig_fra": factories.dage_siden(5).isoformat(),
+        },
+        {
+            "cpr": ukendt,
+            "kontaktgruppe": "2",
+            "akasse": None,
+            "beskyttet": False,
+            "gyldig_fra": factories.igaar().isoformat(),
+        },
+        {
+            "cpr": anden_borger.cpr,
+            "kontaktgruppe": "3",
+            "akasse": None,
+            "beskyttet": False,
+            "gyldig_fra": factories.igaar().isoformat(),
+        },
+        {
+            "cpr": "99999",
+            "kontaktgruppe": "3",
+            "akasse": None,
+            "beskyttet": False,
+            "gyldig_fra": factories.igaar().isoformat(),
+        },
+        {
+            "cpr": borger.cpr,
+            "kontaktgruppe": "1",
+            "akasse": None,
+            "beskyttet": False,
+            "gyldig_fra": factories.igaar().isoformat(),
+        },
+    ]
+    svar = api.post("/personer/perioder", raekker)
+    assert svar.status_code == 200, svar.text
+    resultater = svar.json()["resultater"]
+    assert [r["status"] for r in resultater] == [
+        "oprettet",
+        "oprettet",
+        "konflikt",
+        "ikke_fundet",
+        "ikke_fundet",
+        "afvist",
+        "afvist",
+    ]
+    assert resultater[2]["samtaler"] == [str(samtale.pk)] and "ugyldige" in resultater[2]["errors"]["gyldig_fra"][0]
+    assert resultater[5]["errors"]["cpr"] == ["Et CPR-nummer har 10 cifre (ddmmåå-xxxx)."]
+    assert "a-kasse" in resultater[6]["errors"]["akasse"][0]
+    borger.refresh_from_db()
+    assert (borger.kontaktgruppe.kode, borger.akasse.kode) == ("1", "3F")
+    perioder = list(
+        PersonPeriode.objects.filter(person=borger)
+        .order_by("registreret")
+        .values_list("kontaktgruppe__kode", "begrundelse")
+    )
+    assert perioder[1:] == [("3", "Indlæst af KMD Momentum Aarhus"), ("1", "Indlæst af KMD Momentum Aarhus")]
+    assert not PersonPeriode.objects.filter(person=anden_borger, gyldig_fra__isnull=False).exists()
+
+    # The same file again (another key, as a nightly job would send it): nothing changes.
+    igen = api.post("/personer/perioder", raekker[:3]).json()
+    assert [r["status"] for r in igen["resultater"]] == ["uaendret", "uaendret", "konflikt"]
+    assert PersonPeriode.objects.filter(person=borger).count() == 3
+    assert Adgangslog.objects.filter(person=borger, handling="ret").count() == 2
