@@ -32,12 +32,23 @@ from .skemaer import (
 from .validering import ninja_fejl
 
 
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Samme nøgle og krop igen giver det første svar; samme nøgle med en anden krop giver 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
 class Api(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Refusals are ``application/problem+json`` (RFC 9457) in the schema as on the wire."""
         skema = super().get_openapi_schema(*args, **kwargs)
         for sti in skema["paths"].values():
-            for operation in sti.values():
+            for metode, operation in sti.items():
+                if metode == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
                 for status, svar in operation.get("responses", {}).items():
                     if int(status) >= 400 and "content" in svar:
                         svar["content"] = {PROBLEM_JSON: svar["content"]["application/json"]}
