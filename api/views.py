@@ -31,7 +31,6 @@ from .skemaer import (
 )
 from .validering import ninja_fejl
 
-
 IDEMPOTENCY_KEY = {
     "in": "header",
     "name": "Idempotency-Key",
@@ -60,6 +59,7 @@ api = Api(
     version="1",
     description="Integrations-API for jobcentrenes fagsystemer (docs/api.md).",
     urls_namespace="api",
+    docs_url=None,  # the schema is the reference (docs/api.md); no page loading scripts from elsewhere
     auth=KlientToken(),
 )
 
