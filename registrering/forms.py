@@ -732,6 +732,14 @@ class PersonRetForm(forms.Form):
         empty_label=_("Ingen a-kasse"),
         help_text=_("Skal udfyldes, når oplysningerne videregives til a-kassen (kontaktgruppe 1, § 28 stk. 5)."),
     )
+    beskyttet = forms.BooleanField(
+        label=_("Navne- og adressebeskyttelse i CPR"),
+        required=False,
+        help_text=_(
+            "Borgeren er registreret med navne- og adressebeskyttelse. Kun medarbejdere med særlig rettighed "
+            "kan da se borgeren."
+        ),
+    )
     gyldig_fra = DatoFelt(
         label=_("Gælder fra"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -769,6 +777,7 @@ class PersonRetForm(forms.Form):
             gaeldende = perioder[0]
             initial["kontaktgruppe"] = gaeldende.kontaktgruppe.kode
             initial["akasse"] = gaeldende.akasse.kode if gaeldende.akasse else ""
+            initial["beskyttet"] = gaeldende.beskyttet
         return cls(data, initial=initial)
 
     def clean_gyldig_fra(self):

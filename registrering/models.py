@@ -354,6 +354,10 @@ class Person(models.Model):
         Jobcenter, on_delete=models.PROTECT, related_name="personer", verbose_name=_("jobcenter")
     )
     oprettet = models.DateTimeField(_("oprettet"), default=timezone.now)
+    # Navne- og adressebeskyttelse in force today (the current period's ``beskyttet``, kept
+    # by services.person_ret like kontaktgruppe and a-kasse): lists and search mask the
+    # citizen from one indexed column (registrering/beskyttelse.py).
+    beskyttet = models.BooleanField(_("navne- og adressebeskyttelse"), default=False, db_default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["oprettet"])
 
     class Meta:
@@ -363,6 +367,9 @@ class Person(models.Model):
         permissions = [
             ("se_alle_jobcentre", _("Kan se borgere i alle jobcentre")),
             ("flyt_person", _("Kan flytte borgere til et andet jobcenter")),
+            # Granted deliberately to a named user, never through a role (roller.py leaves it
+            # out, superusers included): registrering/beskyttelse.py.
+            ("se_beskyttede", _("Må se borgere med navne- og adressebeskyttelse")),
         ]
         indexes = [
             models.Index(fields=["jobcenter", "navn"]),
@@ -403,6 +410,9 @@ class PersonPeriode(models.Model):
     akasse = models.ForeignKey(
         Akasse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("a-kasse")
     )
+    # Issue 24: navne- og adressebeskyttelse in CPR (BEK 442/2023 § 169), a period like the
+    # kontaktgruppe and a-kasse, set on person-ret and by the API's period import.
+    beskyttet = models.BooleanField(_("navne- og adressebeskyttelse"), default=False, db_default=False)
     gyldig_fra = models.DateField(_("gyldig fra"), null=True, blank=True)
     registreret = models.DateTimeField(_("registreret"), default=timezone.now)
     registreret_af = models.ForeignKey(Bruger, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

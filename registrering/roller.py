@@ -18,6 +18,10 @@ ROLLER: dict[str, list[str]] = {
 }
 
 
+# Granted deliberately to a named user only, never through a group (registrering/beskyttelse.py).
+IKKE_I_ROLLER = ("se_beskyttede",)
+
+
 def opret_roller(apps=None, *, streng: bool = True) -> None:
     """Create the groups and give them their permissions. ``streng=False`` is for older
     migrations, when models that later permissions belong to do not exist yet."""
@@ -41,5 +45,10 @@ def opret_roller(apps=None, *, streng: bool = True) -> None:
             if perm is not None:
                 perms.append(perm)
         if navn == "administrator":
-            perms += list(Permission.objects.filter(content_type__app_label__in=["registrering", "auth"]))
+            # Every permission but seeing protected citizens, which no role implies (issue 24).
+            perms += list(
+                Permission.objects.filter(content_type__app_label__in=["registrering", "auth"]).exclude(
+                    codename__in=IKKE_I_ROLLER
+                )
+            )
         gruppe.permissions.add(*perms)

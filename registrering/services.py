@@ -284,8 +284,13 @@ def person_ret(
     bruger: Bruger,
     sekvens: int | None = None,
     tidspunkt: datetime.datetime | None = None,
+    beskyttet: bool | None = None,
 ) -> PersonPeriode:
     """DFDG order § 16: a new period of kontaktgruppe and a-kasse from ``gyldig_fra``.
+
+    ``beskyttet`` (issue 24): navne- og adressebeskyttelse from ``gyldig_fra``; ``None``
+    keeps the current period's. A period that changes only the protection is a period like
+    any other (same date and version rules); it judges no conversation again.
 
     ``sekvens`` is the number of periods the caller saw (the form's hidden field): a period
     registered by somebody else meanwhile refuses this one (:class:`SamtidigAendring`).
@@ -313,6 +318,8 @@ def person_ret(
             % {"hvem": ", ".join(sorted({p.bruger for p in aendringer})) or _("En anden")},
         )
     nuvaerende = perioder[0] if perioder else None
+    if beskyttet is None:
+        beskyttet = bool(nuvaerende and nuvaerende.beskyttet)
     fejl: dict[str, list[str]] = {}
     if not begrundelse:
         fejl["begrundelse"] = [_("Skriv en begrundelse for ændringen.")]
@@ -334,6 +341,7 @@ def person_ret(
         and nuvaerende is not None
         and nuvaerende.kontaktgruppe_id == kontaktgruppe.pk
         and nuvaerende.akasse_id == getattr(akasse, "pk", None)
+        and nuvaerende.beskyttet == beskyttet
     ):
         fejl["__all__"] = [_("Borgeren har allerede denne kontaktgruppe og a-kasse. Intet er ændret.")]
     if fejl:
@@ -366,14 +374,15 @@ def person_ret(
         registreret_af=bruger,
         begrundelse=begrundelse,
         videresendelser=[f.oversigt() for f in flyttes],
+        beskyttet=beskyttet,
     )
     _full_clean(periode)
     _save(periode, bruger=bruger, begrundelse=begrundelse)
     # The citizen's own fields hold the current period's values (the latest period is current:
     # it is not in the future).
-    laast.kontaktgruppe, laast.akasse, laast._perioder = kontaktgruppe, akasse, None
+    laast.kontaktgruppe, laast.akasse, laast.beskyttet, laast._perioder = kontaktgruppe, akasse, beskyttet, None
     _save(laast, bruger=bruger, begrundelse=begrundelse)
-    person.kontaktgruppe, person.akasse, person._perioder = kontaktgruppe, akasse, None
+    person.kontaktgruppe, person.akasse, person.beskyttet, person._perioder = kontaktgruppe, akasse, beskyttet, None
     _videresendelse_flyt(flyttes, periode=periode, bruger=bruger, tidspunkt=tidspunkt)
     adgang_log(
         bruger=bruger,
