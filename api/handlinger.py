@@ -37,12 +37,20 @@ def _cpr(vaerdi) -> str:
 # --- citizens -------------------------------------------------------------------------------
 
 
+def _beskyttet_afvis(*, bruger, person) -> None:
+    """A protected citizen (navne- og adressebeskyttelse) is 403 for a client whose user was
+    not given ``se_beskyttede``, as every page of that citizen is (issue 24)."""
+    if selectors.er_skjult(bruger=bruger, person=person):
+        raise Problem(403, _("Borgeren har navne- og adressebeskyttelse."))
+
+
 def person_ud(person: Person) -> dict:
     return {
         "id": str(person.pk),
         "navn": person.navn,
         "kontaktgruppe": person.kontaktgruppe.kode,
         "akasse": person.akasse.kode if person.akasse_id else None,
+        "beskyttet": person.beskyttet,
     }
 
 
@@ -53,6 +61,7 @@ def person_find(klient, *, cpr: str) -> tuple[int, dict]:
     if fundet is None:
         raise ikke_fundet(_("Ingen borger med dette CPR-nummer i klientens jobcentre."))
     person, bruger = fundet
+    _beskyttet_afvis(bruger=bruger, person=person)
     reg_services.adgang_log(
         bruger=bruger, personer=[person], handling=Adgangslog.Handling.SOEG, detaljer=_("Fundet ved CPR-opslag (API)")
     )
@@ -145,6 +154,7 @@ def samtale_registrer(klient, body: dict) -> tuple[int, dict]:
     if fundet is None:
         raise ikke_fundet(_("Borgeren findes ikke i klientens jobcentre."))
     person, bruger = fundet
+    _beskyttet_afvis(bruger=bruger, person=person)
     formular = SamtaleFormular.posted(_formular_data(body), person=person)
     resultat = _gem(formular, person=person, bruger=bruger)
     return 201, {"id": str(resultat.samtale.pk), "sekvens": resultat.samtale.sekvens}
@@ -154,6 +164,7 @@ def _samtale(klient, pk) -> tuple[Samtale, object]:
     fundet = selectors.samtale(klient, pk)
     if fundet is None:
         raise ikke_fundet(_("Samtalen findes ikke i klientens jobcentre."))
+    _beskyttet_afvis(bruger=fundet[1], person=fundet[0].person)
     return fundet
 
 
@@ -247,7 +258,7 @@ def perioder_importer(klient, raekker: list[dict]) -> tuple[int, dict]:
     }
     perioder: dict = {}
     for periode in PersonPeriode.objects.filter(person__in=list(personer.values())).values_list(
-        "person_id", "gyldig_fra", "kontaktgruppe__kode", "akasse__kode"
+        "person_id", "gyldig_fra", "kontaktgruppe__kode", "akasse__kode", "beskyttet"
     ):
         perioder.setdefault(periode[0], set()).add(periode[1:])
     resultater = [None] * len(raekker)
@@ -270,20 +281,19 @@ def _periode(klient, raekke: dict, cpr, personer, perioder, jobcentre) -> dict:
     person = personer.get(cpr)
     if person is None:
         return {"status": IKKE_FUNDET, "detail": _("Ingen borger med dette CPR-nummer i klientens jobcentre.")}
-    if raekke.get("beskyttet"):
-        return _afvist({"beskyttet": [_("Navne- og adressebeskyttelse kan endnu ikke indlæses.")]}, person)
     form = PersonRetForm(
         {
             "kontaktgruppe": raekke.get("kontaktgruppe") or "",
             "akasse": raekke.get("akasse") or "",
             "gyldig_fra": raekke.get("gyldig_fra") or "",
+            "beskyttet": "on" if raekke.get("beskyttet") else "",
             "begrundelse": raekke.get("begrundelse") or _("Indlæst af %(klient)s") % {"klient": klient.navn},
         }
     )
     if not form.is_valid():
         return _afvist(form.errors, person)
     d = form.cleaned_data
-    noegle = (d["gyldig_fra"], d["kontaktgruppe"].kode, d["akasse"].kode if d["akasse"] else None)
+    noegle = (d["gyldig_fra"], d["kontaktgruppe"].kode, d["akasse"].kode if d["akasse"] else None, d["beskyttet"])
     if noegle in perioder.get(person.pk, ()):
         return {"status": UAENDRET, "person": str(person.pk)}
     try:
@@ -298,7 +308,10 @@ def _periode(klient, raekke: dict, cpr, personer, perioder, jobcentre) -> dict:
         }
     except ValidationError as e:
         fejl = felt_fejl(e.message_dict) if hasattr(e, "error_dict") else {"__all__": e.messages}
-        if list(fejl) == ["__all__"] and person.kontaktgruppe_id == d["kontaktgruppe"].pk:
+        if list(fejl) == ["__all__"] and (person.kontaktgruppe_id, person.beskyttet) == (
+            d["kontaktgruppe"].pk,
+            d["beskyttet"],
+        ):
             return {"status": UAENDRET, "person": str(person.pk)}
         return _afvist(fejl, person)
     perioder.setdefault(person.pk, set()).add(noegle)

@@ -49,6 +49,22 @@ def person_ved_cpr(klient: ApiKlient, cpr: str) -> tuple[Person, object] | None:
     return (fundet, bruger) if fundet is not None else None
 
 
+def kan_se_beskyttede(bruger) -> bool:
+    """Issue 24's rule (CONTRACT.md "Protected citizens"): only a user given
+    ``registrering.se_beskyttede`` as a permission of their own, never through a role. When
+    issue 24's ``registrering.beskyttelse`` is merged, this is its ``kan_se_beskyttede``."""
+    svar = getattr(bruger, "_kan_se_beskyttede", None)
+    if svar is None:
+        svar = bruger.user_permissions.filter(content_type__app_label="registrering", codename="se_beskyttede").exists()
+        bruger._kan_se_beskyttede = svar
+    return svar
+
+
+def er_skjult(*, bruger, person) -> bool:
+    """A protected citizen the client's user may not see (asks the database only then)."""
+    return bool(getattr(person, "beskyttet", False)) and not kan_se_beskyttede(bruger)
+
+
 def samtale(klient: ApiKlient, pk) -> tuple[Samtale, object] | None:
     for bruger in brugere(klient).values():
         fundet = (

@@ -20,6 +20,8 @@ class PersonUd(Schema):
     navn: str
     kontaktgruppe: str
     akasse: str | None = None
+    beskyttet: bool = False
+    beskyttet: bool = False
 
 
 class PersonOpretInd(Schema):

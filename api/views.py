@@ -63,7 +63,7 @@ api = Api(
     auth=KlientToken(),
 )
 
-FEJL = {400: ProblemUd, 401: ProblemUd, 404: ProblemUd, 422: ProblemUd, 429: ProblemUd}
+FEJL = {400: ProblemUd, 401: ProblemUd, 403: ProblemUd, 404: ProblemUd, 422: ProblemUd, 429: ProblemUd}
 
 
 @api.exception_handler(Problem)

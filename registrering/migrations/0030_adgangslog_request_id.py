@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrering', '0019_samtale_engangsnoegle'),
+        ('registrering', '0020_beskyttelsesperioder'),
     ]
 
     operations = [

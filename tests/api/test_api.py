@@ -114,7 +114,13 @@ def test_person_find_kun_i_klientens_jobcenter_og_i_adgangsloggen(api, borger, a
         "/personer/find", {"cpr": borger.cpr}, headers={"X-Request-ID": "0b5d6a9e-3c1f-4c1a-9a57-2f1f0c1d2e3f"}
     )
     assert svar.status_code == 200, svar.text
-    assert svar.json() == {"id": str(borger.pk), "navn": "Anna Andersen", "kontaktgruppe": "2", "akasse": None}
+    assert svar.json() == {
+        "id": str(borger.pk),
+        "navn": "Anna Andersen",
+        "kontaktgruppe": "2",
+        "akasse": None,
+        "beskyttet": False,
+    }
     assert svar.headers["X-Request-ID"] == "0b5d6a9e-3c1f-4c1a-9a57-2f1f0c1d2e3f"
     log = Adgangslog.objects.get(person=borger)
     assert str(log.request_id) == svar.headers["X-Request-ID"]
@@ -410,3 +416,42 @@ def test_perioder_importeres_med_person_rets_regler_og_idempotent(api, jobcenter
     assert [r["status"] for r in igen["resultater"]] == ["uaendret", "uaendret", "konflikt"]
     assert PersonPeriode.objects.filter(person=borger).count() == 3
     assert Adgangslog.objects.filter(person=borger, handling="ret").count() == 2
+
+
+# --- protected citizens (issue 24) ------------------------------------------------------------
+
+
+def test_beskyttede_borgere_som_paa_siderne(api, borger, sagsbehandler):
+    samtale = factories.registrer(borger, sagsbehandler).samtale
+    svar = api.post(
+        "/personer/perioder",
+        [{"cpr": borger.cpr, "kontaktgruppe": "2", "beskyttet": True, "gyldig_fra": factories.igaar().isoformat()}],
+    )
+    assert [r["status"] for r in svar.json()["resultater"]] == ["oprettet"], svar.text
+    borger.refresh_from_db()
+    assert borger.beskyttet
+
+    # Like every page of the citizen: 403 for a user without se_beskyttede (a caseworker's role has not).
+    assert _problem(api.post("/personer/find", {"cpr": borger.cpr}), 403)["detail"] == (
+        "Borgeren har navne- og adressebeskyttelse."
+    )
+    _problem(api.post("/samtaler", samtale_krop(borger)), 403)
+    _problem(api.get(f"/samtaler/{samtale.pk}"), 403)
+    _problem(api.post(f"/samtaler/{samtale.pk}/annuller", {"sekvens": 1, "begrundelse": "x"}), 403)
+    assert Samtale.objects.filter(person=borger).count() == 1 and Samtale.objects.get(pk=samtale.pk).sekvens == 1
+
+    # Given the permission deliberately, the client sees the citizen.
+    from django.contrib.auth.models import Permission
+
+    ret = Permission.objects.get(content_type__app_label="registrering", codename="se_beskyttede")
+    for kb in api.klient.brugere.all():
+        kb.bruger.user_permissions.add(ret)
+    svar = api.post("/personer/find", {"cpr": borger.cpr})
+    assert svar.status_code == 200 and svar.json()["beskyttet"] is True
+
+    # The protection ends from a date: a new period; the same file again changes nothing.
+    slut = [{"cpr": borger.cpr, "kontaktgruppe": "2", "beskyttet": False, "gyldig_fra": factories.idag().isoformat()}]
+    assert api.post("/personer/perioder", slut).json()["antal"] == {"oprettet": 1}
+    assert api.post("/personer/perioder", slut).json()["antal"] == {"uaendret": 1}
+    borger.refresh_from_db()
+    assert not borger.beskyttet
