@@ -200,7 +200,8 @@ def main() -> None:
         env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "samtaler_site.settings"}
         kør([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
         kør([PY, "manage.py", "demo_data"], env, stdout=subprocess.DEVNULL)
-        client_id, hemmelighed, cprer, ider = data(args.raekker)
+        # The file's citizens, and 300 more (kontaktgruppe 2, untouched) to register for.
+        client_id, hemmelighed, cprer, ider = data(args.raekker + 300)
         proc, vaert = gunicorn(ind)
         import requests
 
@@ -212,8 +213,9 @@ def main() -> None:
         ).json()["access_token"]
         resultat = {
             "tidspunkt": datetime.datetime.now().isoformat(timespec="seconds"),
-            "import": import_maal(vaert, token, cprer),
-            "registrering": registrering_maal(vaert, token, ider[: max(args.registreringer, 50)], args.registreringer),
+            "belastning": os.getloadavg(),
+            "import": import_maal(vaert, token, cprer[: args.raekker]),
+            "registrering": registrering_maal(vaert, token, ider[args.raekker :], args.registreringer),
         }
         sti = ROD / "bench" / "results" / f"api-{datetime.datetime.now():%Y%m%dT%H%M%S}.json"
         sti.write_text(json.dumps(resultat, indent=2, ensure_ascii=False))

@@ -240,6 +240,7 @@ REGLER = {
 # in: a read is 401 for every role, a GET of a POST-only address 405; the schema is public.
 REGLER |= {navn: dict.fromkeys(ROLLER, 405) for navn in ("api-token", *(f"api:{o}" for o in API_POST))}
 REGLER |= {"api:samtale_hent": dict.fromkeys(ROLLER, 401), "api:openapi-json": dict.fromkeys(ROLLER, 200)}
+REGLER |= {"api:api-root": dict.fromkeys(ROLLER, 404)}  # /api/v1/ itself: nothing (no docs page)
 
 # Django's own apps govern these themselves (login and logout, the admin). Password reset
 # and change pages are not exposed (samtaler_site/urls.py).
