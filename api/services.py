@@ -120,7 +120,7 @@ def idempotent(request, *, klient: ApiKlient, udfoer: Callable[[], tuple[int, di
     ``udfoer`` returns ``(status, body)``; a :class:`Problem` it raises is answered after
     the commit (what the services logged before refusing, stays)."""
     noegle = request.headers.get("Idempotency-Key")
-    if noegle is None:
+    if noegle is None or request.method != "POST":
         return *_udfoer(udfoer), False
     if not 1 <= len(noegle) <= 255:
         raise Problem(400, _("Idempotency-Key skal være 1-255 tegn."), errors={"Idempotency-Key": [_("1-255 tegn.")]})
