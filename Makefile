@@ -10,7 +10,7 @@ LOKAL := DEBUG=1
 CHROMIUM ?= /usr/bin/chromium
 DEBIAN_VERSION ?= /etc/debian_version
 
-.PHONY: run run-sso test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning mutation mutation-igen mutation-rapport
+.PHONY: run run-sso test install chromium migrate demo serve worker db-stop clean-db check bench bench-indberetning bench-api mutation mutation-igen mutation-rapport
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -94,6 +94,13 @@ SKALERING_N ?= 100000
 SLETNING_N ?= 1000000
 bench: install
 	$(LOKAL) $(PY) bench/web_bench.py --personer $(PERSONER) --samtaler-pr-person $(SAMTALER) --sekunder $(SEKUNDER) --indberetning-n $(N) --skalering-n $(SKALERING_N) --sletning-n $(SLETNING_N)
+	$(LOKAL) $(PY) bench/api_bench.py --raekker $(API_RAEKKER)
+
+# The integration API alone (issue 22): a nightly file of API_RAEKKER periods through
+# person_perioder_importer, and registration p95 through the API beside the page's.
+API_RAEKKER ?= 10000
+bench-api: install
+	$(LOKAL) $(PY) bench/api_bench.py --raekker $(API_RAEKKER)
 
 # The reporting pipeline benchmark alone (issue 3): N events against PostgreSQL's COPY,
 # memory peak, and the delay to receipt with a worker running.

@@ -656,6 +656,8 @@ class Adgangslog(models.Model):
     handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
     formaal = models.CharField(_("formål"), max_length=200)
     detaljer = models.CharField(_("detaljer"), max_length=300, blank=True)
+    # The API call's X-Request-ID (issue 22); empty for the pages.
+    request_id = models.UUIDField(_("X-Request-ID"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("adgangslog")

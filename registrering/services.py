@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from indberetning.models import Handling
 from indberetning.outbox import seneste_indberettede_visitation
+from samtaler_site import forespoergsel
 
 from . import historik, kodecache, selectors
 from .models import (
@@ -115,6 +116,7 @@ def adgang_log(*, bruger: Bruger, personer, handling: str, detaljer: str = "", f
     formaal = formaal or formaal_for(bruger)
     navn = (bruger.get_full_name() or bruger.username)[:300]
     nu = timezone.now()
+    request_id = forespoergsel.request_id()  # the API call's X-Request-ID (issue 22)
     raekker = [
         Adgangslog(
             tidspunkt=nu,
@@ -124,6 +126,7 @@ def adgang_log(*, bruger: Bruger, personer, handling: str, detaljer: str = "", f
             handling=handling,
             formaal=formaal,
             detaljer=detaljer[:300],
+            request_id=request_id,
         )
         for p in personer
     ]

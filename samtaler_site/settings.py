@@ -59,10 +59,16 @@ INSTALLED_APPS = [
     "registrering",
     "indberetning",
     "identitet",
+    # The integration API (issue 22): django-ninja over the same services, OAuth 2.0 client
+    # credentials by django-oauth-toolkit (docs/api.md).
+    "oauth2_provider",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's X-Request-ID on every answer, kept for the access-log rows (api/middleware.py).
+    "api.middleware.RequestIdMiddleware",
     # Malformed input (NUL bytes, overlong parameters) is answered 400 before any view.
     "samtaler_site.middleware.UgyldigInputMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -377,3 +383,25 @@ LOGGING = {
         "procrastinate": {"level": "WARNING", "filters": ["uden_cpr"]},
     },
 }
+
+
+# --- the integration API (issue 22; docs/api.md) ---------------------------------------------
+# OAuth 2.0 client credentials (django-oauth-toolkit): short-lived bearer tokens, secrets
+# stored hashed, no refresh tokens for this grant.
+API_TOKEN_SEKUNDER = int(os.environ.get("API_TOKEN_SEKUNDER", 900))
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": min(API_TOKEN_SEKUNDER, 3600),
+    "SCOPES": {"samtaler": "Registrering af samtaler for klientens jobcentre"},
+    "DEFAULT_SCOPES": ["samtaler"],
+    "OAUTH2_VALIDATOR_CLASS": "api.auth.Validator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# Calls per client per minute (429 with Retry-After beyond it).
+API_KALD_PR_MINUT = int(os.environ.get("API_KALD_PR_MINUT", 600))
+# How long an Idempotency-Key's first answer is kept (hours); older keys are deleted nightly.
+API_IDEMPOTENS_TIMER = int(os.environ.get("API_IDEMPOTENS_TIMER", 24))
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"

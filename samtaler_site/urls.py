@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/password_change/", fejl.ikke_fundet),
     path("admin/password_change/done/", fejl.ikke_fundet),
     path("admin/", admin.site.urls),
+    # The integration API (issue 22; docs/api.md): /api/v1/openapi.json, /api/v1/token …
+    path("api/", include("api.urls")),
     path("sundhed/", sundhed.sundhed, name="sundhed"),
     path("session/forlaeng/", session.forlaeng, name="session-forlaeng"),
     path("", include("registrering.urls")),

@@ -18,6 +18,15 @@ ROLLER = ("anonym", "borger", "sagsbehandler", "sagsbehandler_odense", "teamlede
 LOGIN = "login"  # redirect to the login page
 ANDET = "andet"  # redirect somewhere else
 
+API_POST = (
+    "person_find",
+    "person_opret",
+    "person_perioder_importer",
+    "samtale_registrer",
+    "samtale_ret",
+    "samtale_annuller",
+)
+
 # url name -> expected answer per role for GET (ints are status codes)
 REGLER = {
     "registrering:forside": dict(
@@ -236,6 +245,12 @@ REGLER = {
     ),
 }
 
+# The integration API (issue 22): a browser session never authenticates it, whoever is logged
+# in: a read is 401 for every role, a GET of a POST-only address 405; the schema is public.
+REGLER |= {navn: dict.fromkeys(ROLLER, 405) for navn in ("api-token", *(f"api:{o}" for o in API_POST))}
+REGLER |= {"api:samtale_hent": dict.fromkeys(ROLLER, 401), "api:openapi-json": dict.fromkeys(ROLLER, 200)}
+REGLER |= {"api:api-root": dict.fromkeys(ROLLER, 404)}  # /api/v1/ itself: nothing (no docs page)
+
 # Django's own apps govern these themselves (login and logout, the admin). Password reset
 # and change pages are not exposed (samtaler_site/urls.py).
 EGNE_APPS = {"admin", "login", "logout"}
@@ -284,6 +299,9 @@ def verden(jobcenter, andet_jobcenter):
         "indberetning:batch-detalje": {"pk": batch.pk if batch else "00000000-0000-0000-0000-000000000000"},
         "identitet:log-ind": {"udbyder": "medarbejder"},
         "identitet:retur": {"udbyder": "borger"},
+        "api:samtale_hent": {"samtale_id": samtale.pk},
+        "api:samtale_ret": {"samtale_id": samtale.pk},
+        "api:samtale_annuller": {"samtale_id": samtale.pk},
     }
     return brugere, kwargs
 

@@ -10,20 +10,21 @@ from pathlib import Path
 import pytest
 
 ROD = Path(__file__).resolve().parent.parent
-PAKKER = ("registrering", "indberetning", "samtaler_site", "identitet")
+PAKKER = ("registrering", "indberetning", "samtaler_site", "identitet", "api")
 VIEW_MODULER = (
     "registrering/views.py",
     "indberetning/views.py",
     "samtaler_site/sundhed.py",
     "samtaler_site/fejl.py",
     "identitet/views.py",
+    "api/views.py",
 )
 MAKS_VIEW_LINJER = 25
 
 # The layers, lowest first (docs/arkitektur.md, "The layers"): a module may import its own
 # layer and the layers below it, never one above. Reporting is an engine that is handed a
 # frozen snapshot; registration knows it; sign-in knows registration's citizens and users.
-LAG = ("basis", "indberetning", "registrering", "identitet", "komposition")
+LAG = ("basis", "indberetning", "registrering", "identitet", "api", "komposition")
 # samtaler_site holds both ends: shared base modules that every app may import and that
 # import no app, and the composition that puts the apps together and may import any of them.
 # A new module in samtaler_site is put in one of the two here.
@@ -36,6 +37,7 @@ SAMTALER_SITE = {
         "samtaler_site.db_roller",
         "samtaler_site.embedded_db",
         "samtaler_site.fejl",
+        "samtaler_site.forespoergsel",
         "samtaler_site.jinja2",
         "samtaler_site.logfilter",
         "samtaler_site.login",
