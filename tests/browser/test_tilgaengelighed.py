@@ -53,6 +53,10 @@ def tjek_side(page: Page, navn: str) -> list[dict]:
     serious or critical violation, and on a visible form control without a name."""
     A11Y.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state("load")
+    # The page as the person reads it once it stands still: a focus moved by a re-render
+    # starts Bootstrap's 0.15 s colour transition, and axe measuring in the middle of it reads
+    # a mixed colour no one sees (seen on a loaded machine).
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     resultat = AXE.run(page)
     overtraedelser = resultat.response["violations"]
     (A11Y / f"{navn}.json").write_text(
