@@ -336,13 +336,14 @@ def par_runder(vaert: str, datafil: str, sekunder: int, brugertal: tuple[int, ..
                         )
                         for felt in ("n", "fejl", "p50", "p95", "p99", "rps")
                     }
-            print(
-                f"  {brugere:>2} brugere, {PAR_NAVNE[app]} mod {PAR_NAVNE[gulv]}, {runder} runder: "
-                + "; ".join(f"p95 {f['p95']}×, req/s {f['rps']:.0%}" for f in forhold)
+            linje = (
+                "; ".join(f"p95 {f['p95']}×, req/s {f['rps']:.0%}" for f in forhold)
                 + f" (median p95 {median['p95']}×, req/s {median['rps']:.0%})"
                 if forhold
-                else "",
-                flush=True,
+                else "ingen målinger (for få sekunder til at logge ind og nå en forespørgsel? Prøv SEKUNDER=10)"
+            )
+            print(
+                f"  {brugere:>2} brugere, {PAR_NAVNE[app]} mod {PAR_NAVNE[gulv]}, {runder} runder: {linje}", flush=True
             )
     return runde_ud
 
