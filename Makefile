@@ -85,7 +85,7 @@ clean-db: db-stop
 # (RUNDER), query plans, the actions in Chromium (tests/browser/test_handlinger.py), the
 # reporting pipeline (bench/indberetning_bench.py, issue 3) and one vs two workers.
 # N is the large data set's conversations: make bench N=10000000 for the growth goal
-# (generer_data builds it, once). Smaller: make bench N=10000 SEKUNDER=5 RUNDER=1
+# (generer_data builds it, once). Smaller: make bench N=10000 SEKUNDER=10 RUNDER=2
 # INDBERETNING_N=2000 SKALERING_N=0
 N ?= 1000000
 SAMTALER ?= 10
