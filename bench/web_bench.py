@@ -316,8 +316,8 @@ def par_runder(vaert: str, datafil: str, sekunder: int, brugertal: tuple[int, ..
                 if g["p95"] and g["rps"]
             ]
             median = {
-                "p95": statistics.median(f["p95"] for f in forhold) if forhold else None,
-                "rps": statistics.median(f["rps"] for f in forhold) if forhold else None,
+                "p95": round(statistics.median(f["p95"] for f in forhold), 2) if forhold else None,
+                "rps": round(statistics.median(f["rps"] for f in forhold), 2) if forhold else None,
             }
             runde_ud.setdefault(str(brugere), {})[PAR_NAVNE[app]] = {
                 "gulv": PAR_NAVNE[gulv],
@@ -340,7 +340,7 @@ def par_runder(vaert: str, datafil: str, sekunder: int, brugertal: tuple[int, ..
                 "; ".join(f"p95 {f['p95']}×, req/s {f['rps']:.0%}" for f in forhold)
                 + f" (median p95 {median['p95']}×, req/s {median['rps']:.0%})"
                 if forhold
-                else "ingen målinger (for få sekunder til at logge ind og nå en forespørgsel? Prøv SEKUNDER=10)"
+                else "ingen målinger (logget ind for sent til at nå en forespørgsel i tide: en travl maskine; giv flere SEKUNDER)"
             )
             print(
                 f"  {brugere:>2} brugere, {PAR_NAVNE[app]} mod {PAR_NAVNE[gulv]}, {runder} runder: {linje}", flush=True
