@@ -508,6 +508,9 @@ def test_registreringen_starter_uden_dato_og_type_med_fokus_paa_datoen(klient, j
     assert html.count("autofocus") == 2  # the date, and the leave dialog's "Bliv på siden"
     assert svar.context["form"]["samtaletype"].value() in (None, "")
     idag = factories.idag()
+    # The header names no date the caseworker has not chosen.
+    hoved = re.search(r'id="samtale-kontaktgruppe">(.*?)</p>', html, re.S)[1]
+    assert re.search(r"kontaktgruppe 2: [^<]*\bi dag$", hoved.strip()) and idag.strftime("%d.%m.%Y") not in hoved
     assert f'data-genvej-felt="dato" data-genvej-vaerdi="{idag.isoformat()}"' in html
     assert f'data-genvej-vaerdi="{dage_siden(1).isoformat()}"' in html
     # Sent without a date, the registration is refused at the field, in Danish.
