@@ -348,11 +348,11 @@ class SamtaleForm(forms.Form):
 
     @classmethod
     def blank(cls, *, person: Person, samtaletype: str = "") -> SamtaleForm:
-        """A fresh registration form, of ``samtaletype`` (a code) if given."""
-        form = cls(
-            initial={"dato": selectors.idag(), "samtaletype": samtaletype, "formularnoegle": uuid.uuid4()},
-            person=person,
-        )
+        """A fresh registration form, of ``samtaletype`` (a code) if given. The date starts
+        empty and has the focus: the caseworker takes a position on it (issue 25; STAR asks
+        that no system fills in the conversation's date for them)."""
+        form = cls(initial={"samtaletype": samtaletype, "formularnoegle": uuid.uuid4()}, person=person)
+        form.fields["dato"].widget.attrs["autofocus"] = True
         if form.starter_fra_gaeldende_aftale and form.aftale_gaeldende is not None:
             form.initial["aftale"] = form.aftale_gaeldende.aftale
         return form

@@ -6,6 +6,8 @@ selectors.py."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,6 +69,8 @@ def person_soeg(request: HttpRequest) -> HttpResponse:
             handling=Adgangslog.Handling.SOEG,
             detaljer=_("Fundet ved søgning"),
         )
+    if videre := _direkte_til_borger(request, q, resultater):
+        return videre
     return render(
         request,
         "registrering/person_soeg.html",
@@ -78,6 +82,22 @@ def person_soeg(request: HttpRequest) -> HttpResponse:
             "vis_jobcenter": request.user.has_perm("registrering.se_alle_jobcentre"),
         },
     )
+
+
+def _direkte_til_borger(request: HttpRequest, q: str, resultater) -> HttpResponse | None:
+    """Issue 25: a whole CPR number typed in the page's own search box (a POST) that finds
+    exactly one citizen of the user's own jobcenter goes straight to the citizen's page, by
+    its id (the CPR number stays out of the URL). A name, a birth date, a citizen of another
+    jobcenter (an auditor's search), a protected citizen the user may not see, or a GET from
+    an integrator keeps the list."""
+    soegning = selectors.soegning_fortolk(q)
+    if request.method != "POST" or soegning is None or soegning.art != "cpr" or len(resultater or ()) != 1:
+        return None
+    if request.user.jobcenter_id is None or resultater[0].jobcenter_id != request.user.jobcenter_id:
+        return None
+    if beskyttelse.er_skjult(bruger=request.user, person=resultater[0]):
+        return None  # issue 24: a protected citizen is the masked row, not a page that refuses
+    return redirect("registrering:person-detalje", pk=resultater[0].pk)
 
 
 @login_required
@@ -186,7 +206,21 @@ def _samtale_side(request: HttpRequest, *, person, samtale=None) -> HttpResponse
     )
     context = {"person": person, "samtale": samtale, "form": formular.form, "formset": formular.formset}
     context |= {"konflikt": konflikt, "begge_aendret": formular.begge_aendret}
+    context |= _valghjaelp(request, formular, samtale=samtale)
     return render(request, skabelon, context | {"fejloversigt": formular.error_summary()})
+
+
+def _valghjaelp(request: HttpRequest, formular: SamtaleFormular, *, samtale) -> dict:
+    """Fewer actions without guessing (issue 25): the date's shortcuts (today, yesterday),
+    and the samtaleform this caseworker usually uses as a suggestion to confirm with one
+    press while the field is empty. Nothing is filled in until the caseworker chooses it."""
+    idag = selectors.idag()
+    forslag = None
+    if samtale is None and not formular.form["samtaleform"].value():
+        forslag = selectors.samtaleform_saedvanlig(
+            bruger=request.user, dato=formular.form.samtaledato(), samtaletype=formular.form.regler.samtaletype
+        )
+    return {"idag": idag, "igaar": idag - datetime.timedelta(days=1), "samtaleform_forslag": forslag}
 
 
 def _beskeder(request, resultat: services.Resultat, *, rettet: bool) -> None:

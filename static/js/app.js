@@ -612,6 +612,36 @@
     return !(til.origin === location.origin && til.pathname === location.pathname && til.search === location.search && til.hash);
   }
 
+  // --- Shortcuts that choose with one press, never by themselves (issue 25) ---------------
+  //
+  // The registration form's date starts empty: "I dag" and "I går" put that date in the
+  // field, and the samtaleform the caseworker usually uses is offered as a button under its
+  // empty field. Each is the caseworker's own choice, as if typed or picked in the list (the
+  // same change event, so a new date re-renders the fields). Without JavaScript they stay
+  // hidden and the fields work as always.
+  function visGenveje() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-genveje][hidden]"), function (el) {
+      el.hidden = false;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", visGenveje);
+  document.addEventListener("htmx:afterSettle", visGenveje);
+  document.addEventListener("click", function (event) {
+    var knap = event.target.closest && event.target.closest("button[data-genvej-felt]");
+    if (!knap || !knap.form) { return; }
+    var el = knap.form.elements.namedItem(knap.getAttribute("data-genvej-felt"));
+    if (!el) { return; }
+    el.value = knap.getAttribute("data-genvej-vaerdi");
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    var gruppe = knap.closest("[data-genvej-skjul]");
+    if (gruppe) {
+      // The suggestion is taken: it goes, and the focus goes to the field now holding it.
+      gruppe.hidden = true;
+      el.focus();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("samtale-form");
     var dialog = document.getElementById("forlad-dialog");

@@ -84,3 +84,17 @@ def log_ind_hos_udbyder(page: Page, sub: str, *, knap: str = "Log ind med kommun
     page.get_by_placeholder("sub").fill(sub)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_load_state()
+
+
+def vaelg_dato(page: Page, dato: datetime.date | None = None, *, vent: bool = True) -> None:
+    """Decide the registration form's date (issue 25: it starts empty), yesterday unless
+    given; with JavaScript, wait for the re-render the date asks for (the header shows the
+    kontaktgruppe on that date), so later steps do not race it."""
+    from playwright.sync_api import expect
+
+    from tests import factories
+
+    dato = dato or factories.igaar()
+    page.get_by_label("Dato for samtalen").fill(dato.isoformat())
+    if vent:
+        expect(page.locator("#samtale-kontaktgruppe")).to_contain_text(dansk(dato))

@@ -57,10 +57,12 @@ def test_log_ind_opret_borger_og_land_paa_borgerens_side(page: Page, sagsbehandl
     page.get_by_label("CPR-nummer eller navn").fill("kontanthj")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_have_text("1 borger fundet")
+    # A whole CPR number leads straight to the citizen's page, by id (issue 25).
     page.get_by_label("CPR-nummer eller navn").fill("1403851234")
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="Karl Kontanthjælp").click()
     expect(page).to_have_url(re.compile(UUID_STI))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Karl Kontanthjælp")
+    assert "1403851234" not in page.url
 
 
 def test_opret_borger_i_kontaktgruppe_1_uden_akasse_afvises_ved_feltet(logget_ind: Page):

@@ -23,6 +23,7 @@ from tests.browser.hjaelpere import (
     langsomt_net,
     marker_felterne,
     opret_url,
+    vaelg_dato,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -94,6 +95,7 @@ def test_aftalen_skrevet_mens_samtaletypen_genindlaeses_bevares_og_registreres(l
     dorte = factories.person(kontaktgruppe="1", jc=jobcenter, akasse="3F", navn="Dorte Dagpenge")
     page = logget_ind
     page.goto(opret_url(dorte) + "?samtaletype=7")
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaleform").select_option("5")
     marker_felterne(page)
     langsomt_net(page)
@@ -110,6 +112,7 @@ def test_aftalen_skrevet_mens_samtaletypen_genindlaeses_bevares_og_registreres(l
 def test_praktiske_aftaler_skrevet_mens_samtaletypen_genindlaeses_bevares_og_registreres(logget_ind: Page, karl):
     page = logget_ind
     page.goto(opret_url(karl) + "?samtaletype=4")
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaleform").select_option("2")
     marker_felterne(page)
     langsomt_net(page)
@@ -165,6 +168,7 @@ def test_navn_skrevet_mens_en_ny_deltager_tilfoejes_bevares_og_fokus_bliver(logg
     """The new row does not take the focus from the field the caseworker went on to type in."""
     page = logget_ind
     page.goto(opret_url(karl) + "?samtaletype=4")
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaleform").select_option("1")
     page.get_by_role("button", name="Tilføj deltager").click()
     foerste = page.get_by_role("group", name="Deltager 1", exact=True)
@@ -339,6 +343,7 @@ def test_udloebet_session_log_ind_i_nyt_faneblad_og_registrer_det_skrevne(logget
 
     page = logget_ind
     page.goto(opret_url(karl) + "?samtaletype=7")
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaleform").select_option("1")
     page.locator("textarea[name=aftale]").fill(AFTALE)
     Session.objects.all().delete()

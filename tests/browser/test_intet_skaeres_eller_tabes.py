@@ -15,7 +15,14 @@ from playwright.sync_api import Page, expect
 
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import detalje_url, felterne_er_skiftet, langsomt_net, marker_felterne, opret_url
+from tests.browser.hjaelpere import (
+    detalje_url,
+    felterne_er_skiftet,
+    langsomt_net,
+    marker_felterne,
+    opret_url,
+    vaelg_dato,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -34,6 +41,7 @@ def tekst_paa(antal: int) -> str:
 def test_lang_aftale_taelles_ned_afvises_ved_feltet_og_skaeres_aldrig(logget_ind: Page, karl):
     page = logget_ind
     page.goto(opret_url(karl) + "?samtaletype=7")
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaleform").select_option("1")
     aftale = page.locator("textarea[name=aftale]")
     assert aftale.get_attribute("maxlength") is None  # the browser would cut a pasted text

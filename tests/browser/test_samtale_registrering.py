@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from registrering import services
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import dansk, detalje_url, opret_url
+from tests.browser.hjaelpere import dansk, detalje_url, opret_url, vaelg_dato
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -132,6 +132,7 @@ def test_tekst_i_aftalen_forsvinder_ikke_naar_typen_skiftes(logget_ind: Page, ko
     type has no agreement, so nothing the caseworker wrote is silently dropped."""
     page = logget_ind
     page.goto(opret_url(kontanthjaelp))
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaletype").select_option("7")
     page.locator("textarea[name=aftale]").fill("Søge 2 job om ugen.")
     page.get_by_label("Samtaletype").select_option("4")
@@ -147,6 +148,7 @@ def test_tekst_i_aftalen_forsvinder_ikke_naar_typen_skiftes(logget_ind: Page, ko
 def test_jobsamtale_uden_aftale_afvises_med_dansk_fejl_ved_feltet(logget_ind: Page, kontanthjaelp):
     page = logget_ind
     page.goto(opret_url(kontanthjaelp))
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaletype").select_option("7")
     page.get_by_label("Samtaleform").select_option("1")
     page.get_by_label("Særlig indsats").fill("Virksomhedspraktik")
@@ -202,6 +204,7 @@ def test_faelles_jobsamtale_for_dagpengemodtager_viser_akassens_deltagelse_og_cv
     dagpenge = factories.person(kontaktgruppe="1", jc=jobcenter, akasse="3F", navn="Dorte Dagpenge")
     page = logget_ind
     page.goto(opret_url(dagpenge))
+    vaelg_dato(page)  # issue 25: the date starts empty
     # Kontaktgruppe 1 is not visited; the CV assessment (stk. 4) applies.
     expect(page.locator("[name=visitationsgruppe]")).to_have_count(0)
     expect(page.get_by_label("CV-oplysningerne er ikke længere fyldestgørende")).to_be_visible()

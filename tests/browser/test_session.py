@@ -17,7 +17,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import KODEORD, detalje_url, opret_url
+from tests.browser.hjaelpere import KODEORD, detalje_url, opret_url, vaelg_dato
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,6 +54,7 @@ def server_sidst_aktiv(context: BrowserContext) -> float:
 
 def udfyld(page: Page, person) -> None:
     page.goto(opret_url(person) + "?samtaletype=7")
+    vaelg_dato(page)  # issue 25: the date starts empty
     page.get_by_label("Samtaleform").select_option("5")
     page.locator("textarea[name=aftale]").fill(AFTALE)
     page.get_by_role("button", name="Tilføj deltager").click()

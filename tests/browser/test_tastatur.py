@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_samtale_kan_registreres_med_tastaturet_alene(logget_ind: Page, jobcenter):
     page = logget_ind
     person = factories.person(kontaktgruppe="2", jc=jobcenter, navn="Karl Kontanthjælp")
-    page.goto(opret_url(person))
+    page.goto(detalje_url(person))
     tast = page.keyboard
 
     # The first Tab reaches the skip link; it leads into the page's content.
@@ -30,8 +30,18 @@ def test_samtale_kan_registreres_med_tastaturet_alene(logget_ind: Page, jobcente
     tast.press("Enter")
     tast.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null"), fokuseret(page)
+    tab_til(page, f"main a[href='{opret_url(person)}']")
+    tast.press("Enter")
 
-    # The date starts as today; Tab on past it to the type, and choose it by typing.
+    # Issue 25: the form opens with the focus in the date, which starts empty (the caseworker
+    # decides it); "I dag" beside it puts today's date in.
+    expect(page.get_by_label("Dato for samtalen")).to_be_focused()
+    expect(page.get_by_label("Dato for samtalen")).to_have_value("")
+    tab_til(page, "#dato-genveje button:first-child")
+    tast.press("Enter")
+    expect(page.get_by_label("Dato for samtalen")).to_have_value(factories.idag().isoformat())
+
+    # Tab on to the type, and choose it by typing.
     tab_til(page, "#id_samtaletype")
     tast.type("Job")
     expect(page.get_by_label("Samtaletype")).to_have_value("7")

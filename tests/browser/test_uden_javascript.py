@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from registrering.models import Samtale
 from tests import factories
-from tests.browser.hjaelpere import detalje_url, log_ind, opret_url
+from tests.browser.hjaelpere import detalje_url, log_ind, opret_url, vaelg_dato
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,6 +30,7 @@ def test_formularen_virker_uden_javascript(side: Page, jobcenter):
     expect(vis_felter).to_be_visible()
     expect(page.locator("[name=aftale]")).to_have_count(0)
 
+    vaelg_dato(page, vent=False)  # issue 25: the date starts empty
     page.get_by_label("Samtaletype").select_option("7")
     page.get_by_label("Samtaleform").select_option("4")
     # No JavaScript: choosing the type changes nothing until the button is pressed.

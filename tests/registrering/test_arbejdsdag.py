@@ -96,7 +96,34 @@ def bente(jobcenter):
 
 @pytest.mark.parametrize("q", ["0101801234", "010180-1234", "010180 1234", " 010180 - 1234 "])
 def test_soeg_paa_helt_cpr_med_og_uden_mellemrum_eller_bindestreg(klient, bente, q):
-    assert klient.post(url("person-soeg"), {"q": q}).context["resultater"] == [bente]
+    # Issue 25: one citizen of the caseworker's own jobcenter: straight to the citizen's page.
+    svar = klient.post(url("person-soeg"), {"q": q})
+    assert svar.status_code == 302 and svar["Location"] == url("person-detalje", pk=bente.pk)
+    # The integrators' GET path answers with the list, as before (CONTRACT.md).
+    assert klient.get(url("person-soeg"), {"q": q}).context["resultater"] == [bente]
+
+
+def test_helt_cpr_gaar_direkte_til_borgeren_uden_cpr_i_adressen_og_logges_som_fundet(klient, bente, sagsbehandler):
+    svar = klient.post(url("person-soeg"), {"q": "010180-1234"}, follow=True)
+    assert svar.redirect_chain == [(url("person-detalje", pk=bente.pk), 302)]
+    assert "Bente Borger" in tekst(svar) and "Registrér samtale" in tekst(svar)
+    assert not any("0101801234" in adresse or "010180" in adresse for adresse, _ in svar.redirect_chain)
+    handlinger = list(Adgangslog.objects.filter(person=bente, bruger=sagsbehandler).values_list("handling", flat=True))
+    assert sorted(handlinger) == sorted([Adgangslog.Handling.SOEG, Adgangslog.Handling.VIS])
+
+
+def test_helt_cpr_viser_listen_for_den_der_ikke_hoerer_til_borgerens_jobcenter(client, bente, revisor):
+    """An auditor sees every jobcenter, and has none: no citizen "of the user's jobcenter",
+    so the search answers with the list (with the jobcenter column) as before."""
+    client.force_login(revisor)
+    svar = client.post(url("person-soeg"), {"q": "0101801234"})
+    assert svar.status_code == 200 and svar.context["resultater"] == [bente]
+
+
+def test_foedselsdato_med_en_enkelt_borger_viser_listen_og_gaetter_ikke(klient, bente):
+    # A birth date names a day, not a citizen: even one hit is shown as a list to pick from.
+    svar = klient.post(url("person-soeg"), {"q": "010180"})
+    assert svar.status_code == 200 and svar.context["resultater"] == [bente]
 
 
 @pytest.mark.parametrize("q", ["010180", "01.01.80", "01011980"])
@@ -440,3 +467,87 @@ def test_annullering_hedder_annulleret_i_revisionssporet(client, revisor, jobcen
     poster = client.get(url("person-historik", pk=person.pk)).context["poster"]
     samtaleposter = {p.begrundelse: p.handling for p in poster if p.objekt.startswith("Samtale")}
     assert samtaleposter == {"": "oprettet", "Stavefejl": "ændret", "Forkert borger": "annulleret"}
+
+
+# --- issue 25: fewer actions for the caseworker, without guessing ---------------------------------
+
+
+def test_forsidens_lister_tilbyder_registrer_samtale_direkte_ved_hver_borger(klient, jobcenter, sagsbehandler):
+    bente = factories.person(jc=jobcenter, navn="Bente Borger")
+    anna = factories.person(jc=jobcenter, navn="Anna Først")
+    factories.registrer(bente, sagsbehandler)
+    assert klient.get(url("person-detalje", pk=anna.pk)).status_code == 200
+    html = klient.get(url("forside")).content.decode()
+    egne, set_ = html[html.index('id="egne-registreringer"') :], html[html.index('id="set-for-nylig"') :]
+    assert f'href="{url("samtale-opret", person_pk=bente.pk)}"' in egne.split("</ul>")[0]
+    assert f'href="{url("samtale-opret", person_pk=anna.pk)}"' in set_.split("</ul>")[0]
+    # Each says whose conversation it registers, for a screen reader going through the links.
+    assert 'Registrér samtale<span class="visually-hidden"> med Anna Først</span>' in set_
+
+
+def test_forsiden_tilbyder_ikke_registrering_til_den_der_ikke_maa_registrere(client, jobcenter, revisor):
+    bente = factories.person(jc=jobcenter, navn="Bente Borger")
+    client.force_login(revisor)
+    assert client.get(url("person-detalje", pk=bente.pk)).status_code == 200
+    html = client.get(url("forside")).content.decode()
+    assert "Bente Borger" in html and url("samtale-opret", person_pk=bente.pk) not in html
+
+
+def _felt(html: str, navn: str) -> str:
+    return re.search(rf'<(?:input|select)[^>]*name="{navn}"[^>]*>', html).group(0)
+
+
+def test_registreringen_starter_uden_dato_og_type_med_fokus_paa_datoen(klient, jobcenter, sagsbehandler):
+    """STAR asks that the caseworker takes a position on the date: it starts empty, with the
+    focus, and today and yesterday are one press away; the type starts unchosen."""
+    bente = factories.person(jc=jobcenter, navn="Bente Borger")
+    svar = klient.get(url("samtale-opret", person_pk=bente.pk))
+    html = svar.content.decode()
+    dato = _felt(html, "dato")
+    assert "value=" not in dato and "autofocus" in dato
+    assert html.count("autofocus") == 2  # the date, and the leave dialog's "Bliv på siden"
+    assert svar.context["form"]["samtaletype"].value() in (None, "")
+    idag = factories.idag()
+    # The header names no date the caseworker has not chosen.
+    hoved = re.search(r'id="samtale-kontaktgruppe">(.*?)</p>', html, re.S)[1]
+    assert re.search(r"kontaktgruppe 2: [^<]*\bi dag$", hoved.strip()) and idag.strftime("%d.%m.%Y") not in hoved
+    assert f'data-genvej-felt="dato" data-genvej-vaerdi="{idag.isoformat()}"' in html
+    assert f'data-genvej-vaerdi="{dage_siden(1).isoformat()}"' in html
+    # Sent without a date, the registration is refused at the field, in Danish.
+    svar = klient.post(
+        url("samtale-opret", person_pk=bente.pk),
+        {"samtaletype": "4", "samtaleform": "1", "deltagere-TOTAL_FORMS": "0", "deltagere-INITIAL_FORMS": "0"},
+    )
+    assert svar.status_code == 200 and svar.context["form"].errors["dato"]
+
+
+def test_saedvanlig_samtaleform_er_et_forslag_ikke_et_valg(klient, jobcenter, sagsbehandler):
+    bente = factories.person(jc=jobcenter, navn="Bente Borger")
+    for dage, form in ((4, "2"), (3, "2"), (2, "1")):
+        factories.registrer(bente, sagsbehandler, dato=dage_siden(dage), samtaletype="4", samtaleform=form)
+    factories.registrer(bente, sagsbehandler, dato=dage_siden(5), samtaletype="7", samtaleform="5")
+    kollega = factories.bruger("kollega", jc=jobcenter)
+    for dage in (6, 7, 8, 9):
+        factories.registrer(bente, kollega, dato=dage_siden(dage), samtaletype="4", samtaleform="3")
+
+    svar = klient.get(url("samtale-opret", person_pk=bente.pk))
+    html = svar.content.decode()
+    # Suggested: the one this caseworker used most (telefonisk), not the colleague's brev;
+    # the field itself has nothing chosen.
+    assert 'data-genvej-felt="samtaleform" data-genvej-vaerdi="2"' in html and "Vælg Telefonisk" in html
+    assert svar.context["form"]["samtaleform"].value() in (None, "")
+    valgt = re.findall(
+        r'<option value="([^"]*)" selected>', re.search(r'<select name="samtaleform".*?</select>', html, re.S)[0]
+    )
+    assert valgt == [""]
+    # Once the type is chosen, what the caseworker uses for that type (jobsamtale: video).
+    svar = klient.get(url("samtale-opret", person_pk=bente.pk), {"samtaletype": "7"})
+    assert 'data-genvej-vaerdi="5"' in svar.content.decode()
+    # A field already chosen gets no suggestion; a caseworker without registrations none.
+    svar = klient.post(
+        url("samtale-opret", person_pk=bente.pk),
+        {"samtaletype": "4", "samtaleform": "1", "_opdater": "1", "deltagere-TOTAL_FORMS": "0"},
+    )
+    assert 'id="samtaleform-forslag"' not in svar.content.decode()
+    klient.force_login(factories.bruger("ny", jc=jobcenter))
+    assert 'id="samtaleform-forslag"' not in klient.get(url("samtale-opret", person_pk=bente.pk)).content.decode()

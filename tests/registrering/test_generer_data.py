@@ -207,7 +207,7 @@ def test_siderne_og_tjenesterne_laeser_de_genererede_data(genereret, client):
     person = genereret.filter(jobcenter=sagsbehandler.jobcenter, kontaktgruppe__kode="2").first()
     assert person is not None
     svar = client.post(reverse("registrering:person-soeg"), {"q": person.cpr})
-    assert [p.pk for p in svar.context["resultater"]] == [person.pk]
+    assert svar["Location"] == reverse("registrering:person-detalje", kwargs={"pk": person.pk})  # issue 25
     svar = client.get(reverse("registrering:person-detalje", kwargs={"pk": person.pk}))
     assert svar.status_code == 200
     assert svar.content.decode().count('class="list-group-item') == person.samtaler.count()
