@@ -395,6 +395,18 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["samtaler"],
     "OAUTH2_VALIDATOR_CLASS": "api.auth.Validator",
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # RFC 9700 (OAuth 2.0 Security BCP), which django-oauth-toolkit 4.0 makes the default:
+    # no implicit or password grant, no "plain" PKCE, no token in a URL, the iss parameter,
+    # tokens stored hashed, refresh-token replay revokes the family. Only client credentials
+    # is used here, but nothing weaker is left switched on (manage.py check --deploy says so).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 # Calls per client per minute (429 with Retry-After beyond it).
 API_KALD_PR_MINUT = int(os.environ.get("API_KALD_PR_MINUT", 600))

@@ -15,7 +15,7 @@ from tests import factories
 from tests.browser.hjaelpere import log_ind
 from tests.browser.test_tilgaengelighed import tjek_side
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_indsigt_paa_en_telefon_390_px(context: BrowserContext, live_server, jobcenter, sagsbehandler):

@@ -56,7 +56,8 @@ def tjek_side(page: Page, navn: str) -> list[dict]:
     # The page as the person reads it once it stands still: a focus moved by a re-render
     # starts Bootstrap's 0.15 s colour transition, and axe measuring in the middle of it reads
     # a mixed colour no one sees (seen on a loaded machine).
-    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+    # (evaluate, not wait_for_function: the page's CSP forbids the eval the latter uses).
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
     resultat = AXE.run(page)
     overtraedelser = resultat.response["violations"]
     (A11Y / f"{navn}.json").write_text(

@@ -41,3 +41,12 @@ def test_tjenesten_afviser_for_lang_tekst_uden_formularen(sagsbehandler):
         services.samtale_registrer(
             person=factories.person(), data=factories.data(aftale="a" * 5000), bruger=sagsbehandler
         )
+
+
+def test_tjenesten_tager_en_tekst_paa_praecis_graensen(sagsbehandler):
+    """The limit is a room of MAKS_TEKST characters: a text that fills it exactly is kept
+    whole, by the service as by the page's counter."""
+    resultat = services.samtale_registrer(
+        person=factories.person(), data=factories.data(aftale="a" * MAKS_TEKST), bruger=sagsbehandler
+    )
+    assert resultat.samtale.aftale == "a" * MAKS_TEKST
