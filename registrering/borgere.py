@@ -496,7 +496,8 @@ def _klump(nye: list[NyPeriode], klump: list[int]) -> dict:
         for p in Person.objects.select_for_update(of=("self",))
         .select_related("kontaktgruppe", "akasse", "jobcenter")
         .filter(pk__in=[nye[i].person.pk for i in klump])
-        .order_by("pk")
+        # In CPR order, as the API sorts the rows: two imports lock their citizens in one order.
+        .order_by("cpr")
     }
     tidspunkt = timezone.now()  # after the lock, as in person_ret
     selectors.perioder_for(laaste.values())
