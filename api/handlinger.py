@@ -245,10 +245,12 @@ OPRETTET, UAENDRET, AFVIST, KONFLIKT, IKKE_FUNDET = "oprettet", "uaendret", "afv
 
 
 def perioder_importer(klient, raekker: list[dict]) -> tuple[int, dict]:
-    """Periods as DFDG and CPR deliver them, each through ``borgere.person_ret`` (the same
-    rules and conflicts as the page), in order of citizen and date, one transaction with a
-    savepoint per row. A period the citizen already has is ``uaendret``, so the same list
-    again changes nothing."""
+    """Periods as DFDG and CPR deliver them, with the rules and conflicts of the page
+    ``person-ret`` (``borgere.perioder_importer``: ``person_ret`` itself, or its bulk path
+    for a citizen with nothing to judge again), in order of citizen and date, in the call's
+    one transaction. Each row is parsed by the page's form; a period the citizen already
+    has (or the same row earlier in the file) is ``uaendret``, so the same list again
+    changes nothing."""
     jobcentre = selectors.brugere(klient)
     cprs = {}
     for nr, raekke in enumerate(raekker):
@@ -265,18 +267,47 @@ def perioder_importer(klient, raekker: list[dict]) -> tuple[int, dict]:
         "person_id", "gyldig_fra", "kontaktgruppe__kode", "akasse__kode", "beskyttet"
     ):
         perioder.setdefault(periode[0], set()).add(periode[1:])
-    resultater = [None] * len(raekker)
+    resultater: list = [None] * len(raekker)
     orden = sorted(range(len(raekker)), key=lambda nr: (cprs[nr] or "", str(raekker[nr].get("gyldig_fra") or "")))
+    nye, nye_nr, gentagne = [], [], {}
+    foerste: dict = {}
+    formularer: dict = {}
+    for nr in orden:
+        svar = _periode_laes(klient, raekker[nr], cprs[nr], personer, perioder, jobcentre, formularer)
+        if isinstance(svar, dict):
+            resultater[nr] = {"raekke": nr} | svar
+            continue
+        person, noegle = svar.person, svar.noegle
+        if (person.pk, noegle) in foerste:
+            # The same period twice in the file: the second is "uaendret" if the first was registered.
+            gentagne[nr] = foerste[(person.pk, noegle)]
+            continue
+        foerste[(person.pk, noegle)] = nr
+        nye.append(svar.ny)
+        nye_nr.append(nr)
     with transaction.atomic():
-        for nr in orden:
-            resultater[nr] = {"raekke": nr} | _periode(klient, raekker[nr], cprs[nr], personer, perioder, jobcentre)
+        udfald = borgere.perioder_importer(nye)
+    for nr, ny, resultat in zip(nye_nr, nye, udfald, strict=True):
+        resultater[nr] = {"raekke": nr} | _periode_resultat(ny.person, resultat)
+    for nr, forrige in gentagne.items():
+        svar = resultater[forrige]
+        if svar["status"] == OPRETTET:
+            svar = {"status": UAENDRET, "person": svar["person"]}
+        resultater[nr] = svar | {"raekke": nr}
     antal = {}
     for r in resultater:
         antal[r["status"]] = antal.get(r["status"], 0) + 1
     return 200, {"antal": antal, "resultater": resultater}
 
 
-def _periode(klient, raekke: dict, cpr, personer, perioder, jobcentre) -> dict:
+class _Laest:
+    def __init__(self, ny: borgere.NyPeriode, noegle: tuple):
+        self.ny, self.person, self.noegle = ny, ny.person, noegle
+
+
+def _periode_laes(klient, raekke: dict, cpr, personer, perioder, jobcentre, formularer: dict) -> dict | _Laest:
+    """A row parsed by the page's form: its result already (refused, not found, a period
+    the citizen has), or the new period to register."""
     if cpr is None:
         try:
             cpr_normaliser(str(raekke.get("cpr") or ""))
@@ -285,40 +316,50 @@ def _periode(klient, raekke: dict, cpr, personer, perioder, jobcentre) -> dict:
     person = personer.get(cpr)
     if person is None:
         return {"status": IKKE_FUNDET, "detail": _("Ingen borger med dette CPR-nummer i klientens jobcentre.")}
-    form = PersonRetForm(
-        {
-            "kontaktgruppe": raekke.get("kontaktgruppe") or "",
-            "akasse": raekke.get("akasse") or "",
-            "gyldig_fra": raekke.get("gyldig_fra") or "",
-            "beskyttet": "on" if raekke.get("beskyttet") else "",
-            "begrundelse": raekke.get("begrundelse") or _("Indlæst af %(klient)s") % {"klient": klient.navn},
-        }
+    felter = (
+        ("kontaktgruppe", raekke.get("kontaktgruppe") or ""),
+        ("akasse", raekke.get("akasse") or ""),
+        ("gyldig_fra", raekke.get("gyldig_fra") or ""),
+        ("beskyttet", "on" if raekke.get("beskyttet") else ""),
+        ("begrundelse", raekke.get("begrundelse") or _("Indlæst af %(klient)s") % {"klient": klient.navn}),
     )
-    if not form.is_valid():
-        return _afvist(form.errors, person)
-    d = form.cleaned_data
+    # The form's answer depends on these fields alone: a file's many rows with the same
+    # ones are parsed once (formularer is the call's own memo).
+    if felter not in formularer:
+        form = PersonRetForm(dict(felter))
+        formularer[felter] = (form.is_valid(), form.errors, form.cleaned_data)
+    gyldig, fejl, d = formularer[felter]
+    if not gyldig:
+        return _afvist(fejl, person)
     noegle = (d["gyldig_fra"], d["kontaktgruppe"].kode, d["akasse"].kode if d["akasse"] else None, d["beskyttet"])
     if noegle in perioder.get(person.pk, ()):
         return {"status": UAENDRET, "person": str(person.pk)}
-    try:
-        borgere.person_ret(person=person, bruger=jobcentre[person.jobcenter_id], **d)
-    except borgere.PeriodeKonflikt as e:
+    ny = borgere.NyPeriode(
+        person=person,
+        kontaktgruppe=d["kontaktgruppe"],
+        akasse=d["akasse"],
+        gyldig_fra=d["gyldig_fra"],
+        begrundelse=d["begrundelse"],
+        beskyttet=d["beskyttet"],
+        bruger=jobcentre[person.jobcenter_id],
+    )
+    return _Laest(ny, noegle)
+
+
+def _periode_resultat(person, resultat) -> dict:
+    if isinstance(resultat, borgere.PeriodeKonflikt):
         return {
             "status": KONFLIKT,
             "person": str(person.pk),
-            "detail": e.messages[0],
-            "errors": felt_fejl(e.message_dict),
-            "samtaler": [str(k.samtale.pk) for k in e.konflikter],
+            "detail": resultat.messages[0],
+            "errors": felt_fejl(resultat.message_dict),
+            "samtaler": [str(k.samtale.pk) for k in resultat.konflikter],
         }
-    except ValidationError as e:
-        fejl = felt_fejl(e.message_dict) if hasattr(e, "error_dict") else {"__all__": e.messages}
-        if list(fejl) == ["__all__"] and (person.kontaktgruppe_id, person.beskyttet) == (
-            d["kontaktgruppe"].pk,
-            d["beskyttet"],
-        ):
+    if isinstance(resultat, ValidationError):
+        if borgere.er_uaendret(resultat):
             return {"status": UAENDRET, "person": str(person.pk)}
+        fejl = felt_fejl(resultat.message_dict) if hasattr(resultat, "error_dict") else {"__all__": resultat.messages}
         return _afvist(fejl, person)
-    perioder.setdefault(person.pk, set()).add(noegle)
     return {"status": OPRETTET, "person": str(person.pk)}
 
 

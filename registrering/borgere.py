@@ -167,6 +167,52 @@ def _samtale_data(samtale: Samtale) -> SamtaleData:
     )
 
 
+UAENDRET = "uaendret"  # the code of the refusal of a period that changes nothing
+
+
+def _periode_fejl(
+    *, nuvaerende, kontaktgruppe, akasse, gyldig_fra, begrundelse: str, beskyttet: bool, tidspunkt
+) -> dict[str, list]:
+    """The rules a new period must meet before any conversation is judged again (the same
+    for :func:`person_ret` and :func:`perioder_importer`): a reason, not in the future,
+    after the period in force, codes valid on the date, an a-kasse where § 28 stk. 5 needs
+    one, and a change. The refusal of a period that changes nothing carries the code
+    :data:`UAENDRET`, so an import can tell it from a real refusal."""
+    fejl: dict[str, list] = {}
+    if not begrundelse:
+        fejl["begrundelse"] = [_("Skriv en begrundelse for ændringen.")]
+    if gyldig_fra > dansk_dato(tidspunkt):
+        fejl["gyldig_fra"] = [_("Datoen ligger i fremtiden. Registrér ændringen, når den er trådt i kraft.")]
+    elif nuvaerende is not None and nuvaerende.gyldig_fra is not None and gyldig_fra <= nuvaerende.gyldig_fra:
+        fejl["gyldig_fra"] = [
+            _("Den nuværende periode gælder fra %(dato)s. En ny periode skal starte efter den.")
+            % {"dato": nuvaerende.gyldig_fra.strftime("%d.%m.%Y")}
+        ]
+    if kontaktgruppe not in kodecache.gyldige(Kontaktgruppe, gyldig_fra):
+        fejl["kontaktgruppe"] = [_("Kontaktgruppen gælder ikke på denne dato.")]
+    if akasse is not None and akasse not in kodecache.gyldige(Akasse, gyldig_fra):
+        fejl["akasse"] = [_("A-kassen gælder ikke på denne dato.")]
+    if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=gyldig_fra)["akasse_videregivelse"]:
+        fejl["akasse"] = [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]
+    if (
+        not fejl
+        and nuvaerende is not None
+        and nuvaerende.kontaktgruppe_id == kontaktgruppe.pk
+        and nuvaerende.akasse_id == getattr(akasse, "pk", None)
+        and nuvaerende.beskyttet == beskyttet
+    ):
+        fejl["__all__"] = [
+            ValidationError(_("Borgeren har allerede denne kontaktgruppe og a-kasse. Intet er ændret."), code=UAENDRET)
+        ]
+    return fejl
+
+
+def er_uaendret(fejl: ValidationError) -> bool:
+    """The refusal says only that the period changes nothing (the citizen already has it)."""
+    raekker = getattr(fejl, "error_dict", {})
+    return list(raekker) == ["__all__"] and all(e.code == UAENDRET for e in raekker["__all__"])
+
+
 @transaction.atomic
 def person_ret(
     *,
@@ -214,30 +260,15 @@ def person_ret(
     nuvaerende = perioder[0] if perioder else None
     if beskyttet is None:
         beskyttet = bool(nuvaerende and nuvaerende.beskyttet)
-    fejl: dict[str, list[str]] = {}
-    if not begrundelse:
-        fejl["begrundelse"] = [_("Skriv en begrundelse for ændringen.")]
-    if gyldig_fra > dansk_dato(tidspunkt):
-        fejl["gyldig_fra"] = [_("Datoen ligger i fremtiden. Registrér ændringen, når den er trådt i kraft.")]
-    elif nuvaerende is not None and nuvaerende.gyldig_fra is not None and gyldig_fra <= nuvaerende.gyldig_fra:
-        fejl["gyldig_fra"] = [
-            _("Den nuværende periode gælder fra %(dato)s. En ny periode skal starte efter den.")
-            % {"dato": nuvaerende.gyldig_fra.strftime("%d.%m.%Y")}
-        ]
-    if kontaktgruppe not in kodecache.gyldige(Kontaktgruppe, gyldig_fra):
-        fejl["kontaktgruppe"] = [_("Kontaktgruppen gælder ikke på denne dato.")]
-    if akasse is not None and akasse not in kodecache.gyldige(Akasse, gyldig_fra):
-        fejl["akasse"] = [_("A-kassen gælder ikke på denne dato.")]
-    if akasse is None and kontaktgruppe_regler(kontaktgruppe=kontaktgruppe, dato=gyldig_fra)["akasse_videregivelse"]:
-        fejl["akasse"] = [_("Vælg borgerens a-kasse: oplysningerne videregives til a-kassen (§ 28 stk. 5).")]
-    if (
-        not fejl
-        and nuvaerende is not None
-        and nuvaerende.kontaktgruppe_id == kontaktgruppe.pk
-        and nuvaerende.akasse_id == getattr(akasse, "pk", None)
-        and nuvaerende.beskyttet == beskyttet
-    ):
-        fejl["__all__"] = [_("Borgeren har allerede denne kontaktgruppe og a-kasse. Intet er ændret.")]
+    fejl = _periode_fejl(
+        nuvaerende=nuvaerende,
+        kontaktgruppe=kontaktgruppe,
+        akasse=akasse,
+        gyldig_fra=gyldig_fra,
+        begrundelse=begrundelse,
+        beskyttet=beskyttet,
+        tidspunkt=tidspunkt,
+    )
     if fejl:
         raise ValidationError(fejl)
 
@@ -384,3 +415,167 @@ def person_flyt(*, person: Person, jobcenter: Jobcenter, begrundelse: str, bruge
         detaljer=_("Flyttet fra %(fra)s til %(til)s") % {"fra": fra, "til": jobcenter},
     )
     return laast
+
+
+# --- periods in bulk (issue 22) ------------------------------------------------------------
+
+KLUMP = 500  # rows a chunk of the bulk path reads, locks and writes together
+
+
+@dataclass
+class NyPeriode:
+    """One row of a period import: what :func:`person_ret` takes for one citizen."""
+
+    person: Person
+    kontaktgruppe: Kontaktgruppe
+    akasse: Akasse | None
+    gyldig_fra: datetime.date
+    begrundelse: str
+    bruger: Bruger
+    beskyttet: bool | None = None
+
+
+def perioder_importer(nye: list[NyPeriode]) -> list[PersonPeriode | ValidationError]:
+    """Many citizens' new periods (the API's ``person_perioder_importer``): for each row the
+    period registered, or the refusal (a :class:`ValidationError`, a :class:`PeriodeKonflikt`
+    for a conflict), in the rows' order. Call it in a transaction.
+
+    Every row meets the rules of :func:`person_ret`, under the citizen's row lock. A citizen
+    with one row and no active conversation from the row's date on (nothing to judge again,
+    nothing to re-route) goes the bulk path: up to :data:`KLUMP` such rows are locked, read
+    (periods, conversations) and checked by the same :func:`_periode_fejl`, and their
+    periods, history rows, citizens' updates and access-log rows written in a few
+    statements, in one savepoint. Every other row (a citizen with held conversations from
+    the date, or several rows in the file) goes through :func:`person_ret` itself, in the
+    rows' order, one savepoint each. A refused row writes nothing and keeps the others; a
+    chunk the database refuses (a period registered meanwhile by the page) is rolled back
+    to its savepoint and its rows go through :func:`person_ret` one by one."""
+    resultater: list = [None] * len(nye)
+    antal: dict = {}
+    for n in nye:
+        antal[n.person.pk] = antal.get(n.person.pk, 0) + 1
+    enkelte = [i for i, n in enumerate(nye) if antal[n.person.pk] == 1]
+    enkeltvis = [i for i, n in enumerate(nye) if antal[n.person.pk] > 1]
+    for start in range(0, len(enkelte), KLUMP):
+        klump = enkelte[start : start + KLUMP]
+        try:
+            with transaction.atomic():
+                udfald = _klump(nye, klump)
+        except IntegrityError:
+            udfald = {}
+        for i in klump:
+            if i in udfald:
+                resultater[i] = udfald[i]
+                if isinstance(udfald[i], PersonPeriode):
+                    p, n = nye[i].person, udfald[i]
+                    p.kontaktgruppe, p.akasse, p.beskyttet, p._perioder = n.kontaktgruppe, n.akasse, n.beskyttet, None
+            else:
+                enkeltvis.append(i)
+    for i in sorted(enkeltvis):
+        n = nye[i]
+        try:
+            resultater[i] = person_ret(
+                person=n.person,
+                kontaktgruppe=n.kontaktgruppe,
+                akasse=n.akasse,
+                gyldig_fra=n.gyldig_fra,
+                begrundelse=n.begrundelse,
+                bruger=n.bruger,
+                beskyttet=n.beskyttet,
+            )
+        except ValidationError as e:
+            resultater[i] = e
+    return resultater
+
+
+def _klump(nye: list[NyPeriode], klump: list[int]) -> dict:
+    """One chunk of the bulk path, in the caller's savepoint: the result of each row it
+    decided (a period or a refusal); the rows it leaves out go through :func:`person_ret`."""
+    laaste = {
+        p.pk: p
+        for p in Person.objects.select_for_update(of=("self",))
+        .select_related("kontaktgruppe", "akasse", "jobcenter")
+        .filter(pk__in=[nye[i].person.pk for i in klump])
+        # In CPR order, as the API sorts the rows: two imports lock their citizens in one order.
+        .order_by("cpr")
+    }
+    tidspunkt = timezone.now()  # after the lock, as in person_ret
+    selectors.perioder_for(laaste.values())
+    # Active conversations from a row's date on: person_ret judges them again and re-routes
+    # them; those rows take its path.
+    fra = min(nye[i].gyldig_fra for i in klump)
+    samtaler: dict = {}
+    for person_id, dato in (
+        Samtale.objects.aktive().filter(person_id__in=list(laaste), dato__gte=fra).values_list("person_id", "dato")
+    ):
+        samtaler[person_id] = max(dato, samtaler.get(person_id, dato))
+    udfald: dict = {}
+    nye_perioder, personer, log = [], [], {}
+    for i in klump:
+        n = nye[i]
+        laast = laaste.get(n.person.pk)
+        if laast is None or samtaler.get(laast.pk, datetime.date.min) >= n.gyldig_fra:
+            continue
+        perioder = selectors.perioder(person=laast)
+        nuvaerende = perioder[0] if perioder else None
+        beskyttet = n.beskyttet if n.beskyttet is not None else bool(nuvaerende and nuvaerende.beskyttet)
+        begrundelse = (n.begrundelse or "").strip()
+        fejl = _periode_fejl(
+            nuvaerende=nuvaerende,
+            kontaktgruppe=n.kontaktgruppe,
+            akasse=n.akasse,
+            gyldig_fra=n.gyldig_fra,
+            begrundelse=begrundelse,
+            beskyttet=beskyttet,
+            tidspunkt=tidspunkt,
+        )
+        if fejl:
+            udfald[i] = ValidationError(fejl)
+            continue
+        periode = PersonPeriode(
+            person=laast,
+            kontaktgruppe=n.kontaktgruppe,
+            akasse=n.akasse,
+            gyldig_fra=n.gyldig_fra,
+            registreret=tidspunkt,
+            registreret_af=n.bruger,
+            begrundelse=begrundelse,
+            videresendelser=[],
+            beskyttet=beskyttet,
+        )
+        try:
+            # The relations were just loaded (the locked citizen, codes from the code cache,
+            # the caller's user); the one period per date holds, as the date is after the
+            # current period's under the lock (and the database's constraint refuses it).
+            periode.full_clean(
+                exclude=["id", "person", "kontaktgruppe", "akasse", "registreret_af"], validate_constraints=False
+            )
+        except ValidationError as e:
+            udfald[i] = e
+            continue
+        periode._history_user, periode._change_reason = n.bruger, begrundelse
+        laast.kontaktgruppe, laast.akasse, laast.beskyttet = n.kontaktgruppe, n.akasse, beskyttet
+        laast._history_user, laast._change_reason = n.bruger, begrundelse
+        nye_perioder.append(periode)
+        personer.append(laast)
+        detaljer = _("Kontaktgruppe %(kg)s fra %(dato)s") % {
+            "kg": n.kontaktgruppe.kode,
+            "dato": n.gyldig_fra.strftime("%d.%m.%Y"),
+        }
+        log.setdefault((n.bruger, detaljer), []).append(laast)
+        udfald[i] = periode
+    if nye_perioder:
+        PersonPeriode.objects.bulk_create(nye_perioder)
+        PersonPeriode.history.bulk_history_create(nye_perioder)
+        # One UPDATE per new (kontaktgruppe, a-kasse, protection): a file has few of them.
+        ens: dict = {}
+        for p in personer:
+            ens.setdefault((p.kontaktgruppe_id, p.akasse_id, p.beskyttet), []).append(p.pk)
+        for (kontaktgruppe_id, akasse_id, beskyttet), ider in ens.items():
+            Person.objects.filter(pk__in=ider).update(
+                kontaktgruppe_id=kontaktgruppe_id, akasse_id=akasse_id, beskyttet=beskyttet
+            )
+        Person.history.bulk_history_create(personer, update=True)
+        for (bruger, detaljer), hvem in log.items():
+            adgang_log(bruger=bruger, personer=hvem, handling=Adgangslog.Handling.RET, detaljer=detaljer)
+    return udfald

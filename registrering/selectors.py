@@ -171,6 +171,21 @@ def perioder(*, person: Person) -> list[PersonPeriode]:
     return cache
 
 
+def perioder_for(personer) -> None:
+    """Read the periods of many citizens in one query, as :func:`perioder` would read each
+    one's (same order), into each person object (the period import, issue 22)."""
+    personer = {p.pk: p for p in personer}
+    alle: dict = {pk: [] for pk in personer}
+    for periode in (
+        PersonPeriode.objects.filter(person_id__in=list(personer))
+        .select_related("kontaktgruppe", "akasse", "registreret_af")
+        .order_by("person_id", F("gyldig_fra").desc(nulls_last=True), "-registreret")
+    ):
+        alle[periode.person_id].append(periode)
+    for pk, person in personer.items():
+        person._perioder = alle[pk]
+
+
 def periode_paa_dato(*, person: Person, dato: datetime.date) -> PersonPeriode | None:
     """The period in force on ``dato``: the newest that started on or before it; the first
     period (no start) covers every date before the next one."""
