@@ -399,29 +399,24 @@ def indberetning_bench(n: int) -> dict:
     return tal
 
 
-def skalering_bench(n: int) -> dict:
-    print(f"\nSkalering: procrastinate-arbejdere på én database (bench/skalering_bench.py --n {n}) …", flush=True)
-    ud = subprocess.run(
-        [PY, "bench/skalering_bench.py", "--n", str(n)], cwd=ROD, stdout=subprocess.PIPE, text=True
-    ).stdout
+def _delbench(titel: str, *argv: str) -> dict:
+    """Run one of the other bench scripts, show its output, and return its ``RESULTAT`` line."""
+    print(f"\n{titel} (bench/{' '.join(argv)}) …", flush=True)
+    ud = subprocess.run([PY, f"bench/{argv[0]}", *argv[1:]], cwd=ROD, stdout=subprocess.PIPE, text=True).stdout
     print(ud, flush=True)
     for linje in ud.splitlines():
         if linje.startswith("RESULTAT "):
             return json.loads(linje[len("RESULTAT ") :])
     return {"fejl": ud[-2000:]}
+
+
+def skalering_bench(n: int) -> dict:
+    return _delbench("Skalering: procrastinate-arbejdere på én database", "skalering_bench.py", "--n", str(n))
 
 
 def sletning_bench(n: int) -> dict:
     """Retention (issue 24): slet_udloebne on ``n`` conversations, 10 % past the deadline."""
-    print(f"\nSletning: slet_udloebne (bench/sletning_bench.py --samtaler {n}) …", flush=True)
-    ud = subprocess.run(
-        [PY, "bench/sletning_bench.py", "--samtaler", str(n)], cwd=ROD, stdout=subprocess.PIPE, text=True
-    ).stdout
-    print(ud, flush=True)
-    for linje in ud.splitlines():
-        if linje.startswith("RESULTAT "):
-            return json.loads(linje[len("RESULTAT ") :])
-    return {"fejl": ud[-2000:]}
+    return _delbench("Sletning: slet_udloebne", "sletning_bench.py", "--samtaler", str(n))
 
 
 # --- report -------------------------------------------------------------------------------------
