@@ -773,3 +773,59 @@ class StatistikArkiv(models.Model):
 
     def __str__(self):
         return f"{self.dato:%d.%m.%Y}: {self.antal}"
+
+
+def _optalt(model, **kwargs):
+    """A counted key: no foreign key constraint and no index of its own (the counts are kept by
+    the database's triggers, registrering/statistiktal.py, and read by their unique key)."""
+    return models.ForeignKey(
+        model, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+", **kwargs
+    )
+
+
+class StatistikDag(models.Model):
+    """Held conversations per jobcenter, day, samtaletype, samtaleform and caseworker, kept
+    current by the database in the writing transaction (registrering/statistiktal.py says
+    how and which rule). Only the database writes here; the app role may only read."""
+
+    jobcenter = _optalt(Jobcenter)
+    dato = models.DateField()
+    samtaletype = _optalt(Samtaletype)
+    samtaleform = _optalt(Samtaleform)
+    registreret_af = _optalt(Bruger)
+    antal = models.IntegerField(default=0)
+    aftale_typer = models.IntegerField(default=0)
+    aftale_med = models.IntegerField(default=0)
+    tidlig = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jobcenter", "dato", "samtaletype", "samtaleform", "registreret_af"], name="statistikdag_noegle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dato:%d.%m.%Y}: {self.antal}"
+
+
+class StatistikVisitationDag(models.Model):
+    """Visitation assessments of held conversations per jobcenter, day and visitationsgruppe;
+    kept like :class:`StatistikDag`."""
+
+    jobcenter = _optalt(Jobcenter)
+    dato = models.DateField()
+    visitationsgruppe = _optalt(Visitationsgruppe)
+    antal = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jobcenter", "dato", "visitationsgruppe"], name="statistikvisitationdag_noegle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dato:%d.%m.%Y}: {self.antal}"

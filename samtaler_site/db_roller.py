@@ -54,8 +54,9 @@ KOLONNE_OPDATERING = {
 }
 # Rows the app updates (with a trigger guarding the allowed changes) but never deletes.
 UDEN_SLETNING = frozenset({"indberetning_batch"})
-# Read only: the record of what was migrated.
-KUN_LAESNING = frozenset({"django_migrations"})
+# Read only: the record of what was migrated, and the statistics' counts, which only the
+# database's own triggers write (registrering/statistiktal.py).
+KUN_LAESNING = frozenset({"django_migrations", "registrering_statistikdag", "registrering_statistikvisitationdag"})
 
 ALLE = ("SELECT", "INSERT", "UPDATE", "DELETE")
 

@@ -265,3 +265,15 @@ def test_borgerens_side_finder_aftale_og_cv_som_selektorerne(genereret):
             aftaler, cv = selectors.aftaler_og_cv(person=person, side=side, aftaletyper=bindende)
             assert [pk(a) for a in aftaler] == ([forventet_aftale.pk] if forventet_aftale else []), person
             assert pk(cv) == pk(forventet_cv), person
+
+
+def test_statistikkens_dagstal_er_talt_efter_indlaesningen(genereret):
+    """The day counts are counted once after the load (the triggers are off during COPY) by
+    the same rule, and the triggers are on again afterwards."""
+    from registrering.models import StatistikDag
+    from tests.registrering.test_statistiktal import forventet, holdt
+
+    assert StatistikDag.objects.exists() and holdt() == forventet()
+    p = genereret.filter(kontaktgruppe__kode="2").first()
+    factories.registrer(p, factories.bruger("efter", jc=p.jobcenter), dato=factories.dage_siden(0))
+    assert holdt() == forventet()

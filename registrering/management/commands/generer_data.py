@@ -59,6 +59,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from indberetning.models import AKASSE_PRAEFIKS, DFDG
+from registrering import statistiktal
 from samtaler_site.db_roller import som_ejer
 
 # --- what the people and texts look like ----------------------------------------------------
@@ -775,6 +776,10 @@ class Command(BaseCommand):
             c.execute(f"LOCK TABLE {', '.join(TABELLER)} IN EXCLUSIVE MODE")
             c.execute("CREATE TEMP TABLE gen_person (id uuid PRIMARY KEY, bruger_id bigint NOT NULL)")
             genopbyg = [] if o["bevar_indekser"] else self._fjern_indekser(c)
+            # The statistics' day counts (registrering/statistiktal.py) are counted once after
+            # the load, by the same rule, instead of per COPY by the triggers.
+            for sql in statistiktal.triggere_til(False):
+                c.execute(sql)
 
             t0 = time.perf_counter()
             with tqdm(total=N * M, unit=" samtaler", unit_scale=True, desc="COPY", disable=N * M == 0) as bar:
@@ -804,6 +809,11 @@ class Command(BaseCommand):
                 if o["verbosity"] >= 2:
                     self.stdout.write(f"{time.perf_counter() - t1:6.2f} s  {sql}")
             tider["indekser"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            c.execute("SELECT samtaler_statistik_genberegn()")
+            for sql in statistiktal.triggere_til(True):
+                c.execute(sql)
+            tider["statistik"] = time.perf_counter() - t0
             c.execute("DROP TABLE gen_person")
         t0 = time.perf_counter()
         with connection.cursor() as c2:
