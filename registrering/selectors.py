@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
@@ -332,24 +333,51 @@ def _registreret_af(raekke: dict) -> None:
     raekke.pop("af_brugernavn", None)
 
 
-def visitation_tidslinje(*, person: Person) -> list[dict]:
+# The citizen's page's side reads in one statement (issue 25): the visitation timeline
+# (§ 28 nr. 9, stk. 2), newest first in VISITATION_ORDEN, and the markings active on a day
+# (stk. 3). Plain SQL, so that nothing is compiled per request; the rows come back as JSON.
+SIDELAESNING_SQL = """
+SELECT
+    (SELECT coalesce(json_agg(json_build_object(
+                'gyldig_fra', v.gyldig_fra, 'samtale_id', v.samtale_id,
+                'gruppe_kode', g.kode, 'gruppe_navn', g.navn,
+                'af_fornavn', b.first_name, 'af_efternavn', b.last_name, 'af_brugernavn', b.username,
+                'samtale_dato', s.dato, 'samtaletype_navn', t.navn)
+            ORDER BY v.gyldig_fra DESC, v.registreret DESC, v.id DESC), '[]')
+     FROM registrering_visitation v
+     JOIN registrering_visitationsgruppe g ON g.id = v.visitationsgruppe_id
+     JOIN registrering_bruger b ON b.id = v.registreret_af_id
+     LEFT JOIN registrering_samtale s ON s.id = v.samtale_id
+     LEFT JOIN registrering_samtaletype t ON t.id = s.samtaletype_id
+     WHERE v.person_id = %(person)s),
+    (SELECT coalesce(json_agg(json_build_object('fra', m.fra, 'navn', k.navn) ORDER BY m.fra DESC, m.id DESC), '[]')
+     FROM registrering_personmarkering m
+     JOIN registrering_persongruppemarkering k ON k.id = m.markering_id
+     WHERE m.person_id = %(person)s AND m.fra <= %(dato)s AND (m.til IS NULL OR m.til >= %(dato)s))
+"""
+
+
+def _dato(tekst: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(tekst) if tekst else None
+
+
+def borgerside_sidelaesninger(*, person: Person, dato: datetime.date) -> tuple[list[dict], list[dict]]:
+    """The visitation timeline (:func:`visitation_tidslinje`'s rows) and the markings active
+    on ``dato`` (as :func:`markeringer_aktive`: ``fra`` and ``markering.navn``), one query."""
+    with connection.cursor() as c:
+        c.execute(SIDELAESNING_SQL, {"person": person.pk, "dato": dato})
+        visitationer, markeringer = c.fetchone()
+    for v in visitationer:
+        v["gyldig_fra"], v["samtale_dato"] = _dato(v["gyldig_fra"]), _dato(v["samtale_dato"])
+    markeringer = [{"fra": _dato(m["fra"]), "markering": {"navn": m["navn"]}} for m in markeringer]
+    return visitation_tidslinje(visitationer), markeringer
+
+
+def visitation_tidslinje(raekker: list[dict]) -> list[dict]:
     """The citizen's visitation assessments for the page's timeline, newest first, as plain
     rows (the model instances with three related objects cost a third of the page to build).
     ``aendring``: the assessment gave another group than the one before it, so it is what
     § 28 nr. 9 reports; an assessment repeating the group is kept as a fact, not reported."""
-    raekker = list(
-        Visitation.objects.filter(person=person)
-        .order_by(*VISITATION_ORDEN)
-        .values(
-            "gyldig_fra",
-            "samtale_id",
-            gruppe_kode=F("visitationsgruppe__kode"),
-            gruppe_navn=F("visitationsgruppe__navn"),
-            **_REGISTRERET_AF,
-            samtale_dato=F("samtale__dato"),
-            samtaletype_navn=F("samtale__samtaletype__navn"),
-        )
-    )
     for i, r in enumerate(raekker):
         _registreret_af(r)
         aeldre = raekker[i + 1] if i + 1 < len(raekker) else None
@@ -471,7 +499,7 @@ def borgerside(*, person: Person, samtaletype: str | None = None, aar: int | Non
     arter = aftaletyper(kontaktgruppe=person.kontaktgruppe, dato=dato)
     side = samtale_side(person=person, samtaletype=samtaletype, aar=aar, antal=antal)
     aftaler, cv_vurdering = aftaler_og_cv(person=person, side=side, aftaletyper=arter)
-    visitationer = visitation_tidslinje(person=person)
+    visitationer, markeringer = borgerside_sidelaesninger(person=person, dato=dato)
     # § 28 nr. 9: the visitation card only where visitation applies (or has been registered).
     vis_visitation = bool(kg["visitationsgrupper"]) or bool(visitationer)
     return {
@@ -481,7 +509,7 @@ def borgerside(*, person: Person, samtaletype: str | None = None, aar: int | Non
         "vis_visitation": vis_visitation,
         "visitation": visitation_i_kraft(visitationer, dato) if vis_visitation else None,
         "visitationer": visitationer,
-        "markeringer": markeringer_aktive(person=person),
+        "markeringer": markeringer,
         # § 28 stk. 4: the CV judgement only where the rule table says so (KontaktgruppeRegel.cv_vurdering), or
         # where one was once made.
         "vis_cv": kg["cv_vurdering"] or cv_vurdering is not None,
