@@ -13,8 +13,9 @@ A conversation with a citizen often takes longer than the idle limit
   the tab's ``sessionStorage`` when it is submitted (per path and the form's hidden
   ``formularnoegle``), and puts it back after the next login. The key is cleared once the
   server has accepted that form: :class:`ModtagetMiddleware` notes the key of a post
-  answered with a redirect (not to the login page), and the next page names it
-  (``<meta name="formular-modtaget">``).
+  answered with a redirect (not to the login page) in a short-lived signed cookie
+  (``MODTAGET_COOKIE``, not the session: no session write for it, issue 25), and the next
+  HTML page names it (``<meta name="formular-modtaget">``) and deletes the cookie.
 * :func:`marker_udloebet` (called by :class:`ModtagetMiddleware`): the redirect to the login
   page of a request whose session has just expired says so (``udloebet=1``, or ``udloebet=post`` when a form was sent), and the
   login page says in Danish that the session ended and, where app.js has kept it, that the
@@ -35,7 +36,43 @@ from django.views.decorators.http import require_POST
 from samtaler_site.sikkerhed import LOGGET_IND, SIDST_AKTIV
 
 FORMULARNOEGLE = "formularnoegle"
-MODTAGET = "_formularer_modtaget"
+# The keys of accepted forms travel from the post's redirect to the next page in a signed
+# cookie (issue 25: the session table is not written for them). Signed with its own salt, so
+# a forged or altered cookie, or one older than MODTAGET_LEVETID seconds, is ignored.
+MODTAGET_COOKIE = "formularer_modtaget"
+MODTAGET_SALT = "samtaler_site.session.modtaget"
+MODTAGET_LEVETID = 5 * 60
+MODTAGET_HOEJST = 10  # the last ten keys: more accepted posts without a page between are not likely
+
+
+def _modtagne(request: HttpRequest) -> list[str]:
+    """The keys in the request's cookie; none when it is missing, forged, altered or old."""
+    raa = request.get_signed_cookie(MODTAGET_COOKIE, default="", salt=MODTAGET_SALT, max_age=MODTAGET_LEVETID)
+    noegler = []
+    for n in raa.split(" ")[-MODTAGET_HOEJST:]:
+        try:
+            noegler.append(str(uuid.UUID(n)))
+        except ValueError:
+            continue
+    return noegler
+
+
+class _Modtaget:
+    """The context's ``formularer_modtaget``: read when the page names it (base.html), not
+    when a fragment without it is rendered, and never in an htmx answer (its head is not
+    swapped in, so app.js would not see it): an htmx swap does not use up the keys.
+    :class:`ModtagetMiddleware` then deletes the cookie on that response."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+
+    def __call__(self) -> str:
+        request = self.request
+        if request.headers.get("HX-Request") == "true":
+            return ""
+        if not hasattr(request, "_formularer_modtaget"):
+            request._formularer_modtaget = _modtagne(request)
+        return " ".join(request._formularer_modtaget)
 
 
 def kontekst(request: HttpRequest) -> dict:
@@ -52,8 +89,8 @@ def kontekst(request: HttpRequest) -> dict:
         "advarsel": min(settings.SESSION_ADVARSEL_SEKUNDER, settings.SESSION_INAKTIV_MINUTTER * 60),
         "absolut": max(int(settings.SESSION_COOKIE_AGE - (time.time() - logget_ind)), 0),
     }
-    if session.get(MODTAGET):
-        ud["formularer_modtaget"] = " ".join(session.pop(MODTAGET))
+    if MODTAGET_COOKIE in request.COOKIES:
+        ud["formularer_modtaget"] = _Modtaget(request)
     return ud
 
 
@@ -83,9 +120,12 @@ def marker_udloebet(request: HttpRequest, svar) -> None:
 class ModtagetMiddleware:
     """Placed just inside ``SessionTidsgraenser``. A kept form's key (``formularnoegle``)
     whose post the server answered with a redirect elsewhere than the login page was
-    accepted: the next page tells app.js to drop it. And a request whose session
-    SessionTidsgraenser has just ended (``request.session_udloebet``) is sent to a login page
-    that says so (:func:`marker_udloebet`)."""
+    accepted: it goes into the signed cookie ``MODTAGET_COOKIE`` (HttpOnly, SameSite=Lax,
+    five minutes), and the next page that names it tells app.js to drop the form and
+    deletes the cookie. A post answered with an error page, or sent to the login page,
+    marks nothing. And a request whose session SessionTidsgraenser has just ended
+    (``request.session_udloebet``) is sent to a login page that says so
+    (:func:`marker_udloebet`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -94,18 +134,37 @@ class ModtagetMiddleware:
         svar = self.get_response(request)
         if getattr(request, "session_udloebet", False):
             marker_udloebet(request, svar)
-        if (
-            request.method == "POST"
-            and svar.status_code in (301, 302, 303)
-            and getattr(request, "user", None) is not None
-            and request.user.is_authenticated
-            and not svar.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
-        ):
-            noegle = request.POST.get(FORMULARNOEGLE, "")
-            try:
-                noegle = str(uuid.UUID(noegle))
-            except ValueError:
-                return svar
-            modtaget = request.session.get(MODTAGET, [])
-            request.session[MODTAGET] = [*modtaget[-9:], noegle]
+        vist = getattr(request, "_formularer_modtaget", None) is not None
+        noegle = _accepteret_noegle(request, svar)
+        if noegle is not None:
+            tidligere = [] if vist else _modtagne(request)
+            svar.set_signed_cookie(
+                MODTAGET_COOKIE,
+                " ".join([*tidligere[-(MODTAGET_HOEJST - 1) :], noegle]),
+                salt=MODTAGET_SALT,
+                max_age=MODTAGET_LEVETID,
+                path="/",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif vist:
+            svar.delete_cookie(MODTAGET_COOKIE, path="/", samesite="Lax")
         return svar
+
+
+def _accepteret_noegle(request: HttpRequest, svar) -> str | None:
+    """The kept form's key when the server accepted its post: a logged-in user's POST
+    answered with a redirect elsewhere than the login page. None otherwise."""
+    if not (
+        request.method == "POST"
+        and svar.status_code in (301, 302, 303)
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+        and not svar.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
+    ):
+        return None
+    try:
+        return str(uuid.UUID(request.POST.get(FORMULARNOEGLE, "")))
+    except ValueError:
+        return None

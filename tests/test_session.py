@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 
 import pytest
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registrering.models import Samtale
+from samtaler_site.session import MODTAGET_COOKIE, MODTAGET_SALT
 from samtaler_site.sikkerhed import SIDST_AKTIV
 from tests import factories
 from tests.factories import url
@@ -117,3 +123,135 @@ def test_modtaget_formular_naevnes_paa_naeste_side_en_gang(klient, jobcenter):
     )
     assert f'<meta name="formular-modtaget" content="{noegle}">' in svar.content.decode()
     assert "formular-modtaget" not in klient.get(url("person-detalje", pk=person.pk)).content.decode()
+
+
+# --- issue 25: the accepted key travels in a signed cookie, not in the session ------------------
+
+
+def _meta(svar) -> str | None:
+    fundet = re.search(r'<meta name="formular-modtaget" content="([^"]*)">', svar.content.decode())
+    return fundet.group(1) if fundet else None
+
+
+def _signeret(vaerdi: str, salt: str = MODTAGET_SALT) -> str:
+    """``vaerdi`` signed as Django's set_signed_cookie signs this cookie."""
+    svar = HttpResponse()
+    svar.set_signed_cookie(MODTAGET_COOKIE, vaerdi, salt=salt)
+    return svar.cookies[MODTAGET_COOKIE].value
+
+
+def _usigneret(cookie: str) -> str:
+    request = HttpRequest()
+    request.COOKIES[MODTAGET_COOKIE] = cookie
+    return request.get_signed_cookie(MODTAGET_COOKIE, salt=MODTAGET_SALT, max_age=300)
+
+
+def _sessionskrivninger(queries) -> list[str]:
+    return [
+        q["sql"] for q in queries if re.match(r'\s*(UPDATE|INSERT INTO|DELETE FROM)\s+"django_session"', q["sql"], re.I)
+    ]
+
+
+def test_registrering_og_naeste_side_skriver_ikke_sessionen_for_noeglen(klient, jobcenter, settings):
+    """The note that the form was accepted costs no session write: with the messages kept
+    elsewhere (they are the session's only other writer here), a registration and the page it
+    leads to write nothing to django_session, and the page still names the key once."""
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+    person = factories.person(jc=jobcenter)
+    noegle = _noegle(klient.get(url("samtale-opret", person_pk=person.pk)))
+    with CaptureQueriesContext(connection) as sql:
+        svar = klient.post(
+            url("samtale-opret", person_pk=person.pk), factories.formular(formularnoegle=noegle), follow=True
+        )
+    assert svar.redirect_chain == [(url("person-detalje", pk=person.pk), 302)]
+    assert _meta(svar) == noegle
+    assert Samtale.objects.count() == 1
+    assert _sessionskrivninger(sql.captured_queries) == []
+    with CaptureQueriesContext(connection) as sql:
+        assert _meta(klient.get(url("person-detalje", pk=person.pk))) is None  # once
+    assert _sessionskrivninger(sql.captured_queries) == []
+
+
+def test_noeglen_er_en_kort_signeret_httponly_cookie_og_kun_efter_accept(klient, jobcenter, settings):
+    """A post answered with an error page, or sent to the login page, marks nothing; an
+    accepted one sets a short-lived, signed, HttpOnly, SameSite=Lax cookie (Secure with the
+    session cookie), which the next page deletes."""
+    settings.SESSION_COOKIE_SECURE = True
+    person = factories.person(jc=jobcenter)
+    opret = url("samtale-opret", person_pk=person.pk)
+    noegle = _noegle(klient.get(opret))
+    afvist = klient.post(opret, factories.formular(formularnoegle=noegle, aftale=""))
+    assert afvist.status_code == 200 and MODTAGET_COOKIE not in afvist.cookies
+
+    idle(klient, 31)
+    til_login = klient.post(opret, factories.formular(formularnoegle=noegle))
+    assert til_login["Location"].startswith(reverse("login")) and MODTAGET_COOKIE not in til_login.cookies
+    assert not Samtale.objects.exists()
+
+    klient.force_login(factories.bruger("igen", jc=jobcenter))
+    svar = klient.post(opret, factories.formular(formularnoegle=noegle))
+    assert svar.status_code == 302
+    cookie = svar.cookies[MODTAGET_COOKIE]
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
+    assert cookie["max-age"] == 300
+    assert _usigneret(cookie.value) == noegle
+
+    side = klient.get(svar["Location"])
+    assert _meta(side) == noegle
+    assert side.cookies[MODTAGET_COOKIE]["max-age"] == 0 and side.cookies[MODTAGET_COOKIE].value == ""
+
+
+def test_forfalsket_eller_aendret_cookie_ignoreres(klient, jobcenter):
+    person = factories.person(jc=jobcenter)
+    noegle = _noegle(klient.get(url("samtale-opret", person_pk=person.pk)))
+    svar = klient.post(url("samtale-opret", person_pk=person.pk), factories.formular(formularnoegle=noegle))
+    ægte = svar.cookies[MODTAGET_COOKIE].value
+    andet = str(uuid.uuid4())
+    forfalskede = [
+        ægte.replace(noegle, andet),  # another key under the genuine signature
+        ægte[:-1] + ("A" if ægte[-1] != "A" else "B"),  # the signature altered
+        andet,  # not signed at all
+        _signeret(andet, salt="en anden"),  # signed for something else
+    ]
+    with override_settings(SECRET_KEY="ikke-hemmeligheden-" + "x" * 40):
+        forfalskede.append(_signeret(andet))  # signed with another secret
+    detalje = url("person-detalje", pk=person.pk)
+    for forfalsket in forfalskede:
+        klient.cookies[MODTAGET_COOKIE] = forfalsket
+        svar = klient.get(detalje)
+        assert svar.status_code == 200 and _meta(svar) in (None, "")
+        assert "formular-modtaget" not in svar.content.decode()
+    klient.cookies[MODTAGET_COOKIE] = ægte
+    assert _meta(klient.get(detalje)) == noegle
+
+
+def test_for_gammel_cookie_ignoreres_og_kun_de_sidste_ti_noegler_huskes(klient, jobcenter, monkeypatch):
+    person = factories.person(jc=jobcenter)
+    noegle = _noegle(klient.get(url("samtale-opret", person_pk=person.pk)))
+    tidligere = [str(uuid.uuid4()) for _ in range(10)]  # accepted, and no page between
+    klient.cookies[MODTAGET_COOKIE] = _signeret(" ".join(tidligere))
+    svar = klient.post(
+        url("samtale-opret", person_pk=person.pk), factories.formular(formularnoegle=noegle), follow=True
+    )
+    assert _meta(svar).split(" ") == [*tidligere[1:], noegle]
+
+    klient.cookies[MODTAGET_COOKIE] = _signeret(tidligere[0])
+    nu = time.time()
+    monkeypatch.setattr(time, "time", lambda: nu + 5 * 60 + 1)  # five minutes later: too old
+    idle(klient, 0)
+    assert _meta(klient.get(url("person-detalje", pk=person.pk))) in (None, "")
+
+
+def test_htmx_svar_bruger_ikke_noeglen_op(klient, jobcenter):
+    """An htmx answer's head is not swapped in, so app.js would never see the key there: it
+    stays for the next whole page."""
+    person = factories.person(jc=jobcenter)
+    noegle = _noegle(klient.get(url("samtale-opret", person_pk=person.pk)))
+    klient.post(url("samtale-opret", person_pk=person.pk), factories.formular(formularnoegle=noegle))
+    andet = factories.person(jc=jobcenter)
+    for headers in ({"HX-Request": "true"}, {"HX-Request": "true", "HX-Target": "indhold"}):
+        fragment = klient.post(
+            url("samtale-opret", person_pk=andet.pk), factories.formular(_opdater="1"), headers=headers
+        )
+        assert fragment.status_code == 200 and "formular-modtaget" not in fragment.content.decode()
+    assert _meta(klient.get(url("person-detalje", pk=person.pk))) == noegle

@@ -157,3 +157,23 @@ def test_udloebet_mens_siden_stod_aaben_log_ind_igen_bevarer_det_skrevne(logget_
     log_ind_paa_siden(page)
     er_som_udfyldt(page)
     registrer_og_tjek(page, karl)
+
+
+def test_modtaget_formular_naevnes_fra_en_kort_httponly_cookie_og_slippes(logget_ind: Page, karl):
+    """Issue 25: the accepted form's key reaches the next page in a short-lived signed cookie
+    that the page's scripts cannot read (not in the session); the page names it to app.js,
+    which drops the kept copy, and the cookie is gone after that page."""
+    page = logget_ind
+    udfyld(page, karl)
+    noegle = page.locator("#samtale-form [name=formularnoegle]").input_value()
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 302) as modtaget:
+        page.get_by_role("button", name="Registrér samtale").click()
+    saet = modtaget.value.header_value("set-cookie") or ""
+    assert "formularer_modtaget=" in saet and "HttpOnly" in saet and "SameSite=Lax" in saet
+    assert "Max-Age=300" in saet
+    expect(page).to_have_url(re.compile(re.escape(detalje_url(karl)) + "$"))
+    expect(page.locator("meta[name=formular-modtaget]")).to_have_attribute("content", noegle)
+    assert Samtale.objects.count() == 1
+    assert page.evaluate("() => Object.keys(sessionStorage).filter(k => k.startsWith('bevaret:')).length") == 0
+    assert "formularer_modtaget" not in page.evaluate("() => document.cookie")
+    assert not [c for c in page.context.cookies() if c["name"] == "formularer_modtaget"]
