@@ -99,14 +99,14 @@ def connect() -> None:
     """Called from the app's ready(): what makes a change in the same request count at once.
 
     The m2m managers (``user.groups.add``, ``group.permissions.remove``, the admin's forms)
-    send ``m2m_changed``; a save or delete of a role, a permission, a content type or a row
-    of the m2m tables themselves sends ``post_save``/``post_delete``. Plain SQL and other
-    processes send nothing: for them the database's version is what counts, and it is read
-    at the next request."""
+    send ``m2m_changed``; a save or delete of a role, a permission or a content type sends
+    ``post_save``/``post_delete``. Plain SQL and other processes send nothing: for them the
+    database's version is what counts, and it is read at the next request. (No
+    ``post_delete`` on the m2m tables' own models: a receiver there would make every
+    ``remove`` read the rows before deleting them.)"""
     bruger = get_user_model()
-    gennem = (bruger.groups.through, bruger.user_permissions.through, Group.permissions.through)
-    for model in gennem:
+    for model in (bruger.groups.through, bruger.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(_aendret, sender=model, dispatch_uid=f"rettigheder-m2m-{model.__name__}")
-    for model in (Group, Permission, ContentType, *gennem):
+    for model in (Group, Permission, ContentType):
         post_save.connect(_aendret, sender=model, dispatch_uid=f"rettigheder-gem-{model.__name__}")
         post_delete.connect(_aendret, sender=model, dispatch_uid=f"rettigheder-slet-{model.__name__}")
