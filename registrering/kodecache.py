@@ -46,9 +46,20 @@ def _versioner() -> tuple[int, int]:
         with connection.cursor() as c:
             c.execute("SELECT version, rettighedsversion FROM registrering_kodeversion WHERE id = 1")
             v = tuple(c.fetchone())
-        if getattr(_local, "in_request", False):
-            _local.version = v
+        husk(v)
     return v
+
+
+def laest() -> tuple[int, int] | None:
+    """The versions already read in this request, or None (also outside a request)."""
+    return getattr(_local, "version", None)
+
+
+def husk(versioner: tuple[int, int]) -> None:
+    """Keep versions read by another statement (auth.py reads them with the permissions)
+    for the rest of the request."""
+    if getattr(_local, "in_request", False):
+        _local.version = tuple(versioner)
 
 
 def version() -> int:
