@@ -7,7 +7,8 @@
   every change of what they are made of (migration 0024: a trigger on the role, permission,
   user-role, user-permission and content-type tables). The version is read in the same
   statement as the code lists' version, once per request (registrering/kodecache.py), so a
-  staff page no longer spends a query on the permissions at all (docs/ydelse.md).
+  staff page no longer spends a query of its own on the permissions (docs/ydelse.md); a user
+  the process has no entry for is read with both versions in one statement.
 
 What a user or the law sees is unchanged. Inactive users have no permissions and superusers
 every one, both decided from the user's row, which is read on every request (so neither is
