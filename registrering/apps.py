@@ -15,9 +15,10 @@ class RegistreringConfig(AppConfig):
         from samtaler_site.append_only import efter_migrate
         from samtaler_site.sikkerhed import ved_login
 
-        from . import kodecache
+        from . import auth, kodecache
 
         kodecache.connect()
+        auth.connect()  # a change of roles in a request renews the permissions' version
         # Every history table, also one a later migration adds, is append-only (ASVS 7.3).
         post_migrate.connect(efter_migrate, sender=self, dispatch_uid="samtaler_append_only")
         # ... and the app's database role gets its privileges on every table (issue 19).

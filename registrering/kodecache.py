@@ -13,6 +13,10 @@ table takes a new number from a sequence).
 * The version is read once per request (reset by Django's request signals, and by a save or
   delete of a code list or rule in the same request). Outside a request (management
   commands, the worker, tests) it is read on every call.
+* The same statement reads the permissions' version (migration 0024), which
+  registrering/auth.py caches each user's permissions under: a request that checks a
+  permission and reads a code list pays for one statement, not two. A change of roles in
+  the same request resets it too (auth.py connects :func:`forny` to those signals).
 * Values are shared between requests: return tuples, frozen dataclasses and model
   instances that nobody changes, never querysets.
 """
@@ -35,15 +39,37 @@ _data: dict[Hashable, object] = {}
 _data_version: int | None = None
 
 
-def version() -> int:
+def _versioner() -> tuple[int, int]:
+    """The code lists' version and the permissions' version, in one statement."""
     v = getattr(_local, "version", None)
     if v is None:
         with connection.cursor() as c:
-            c.execute("SELECT version FROM registrering_kodeversion WHERE id = 1")
-            (v,) = c.fetchone()
-        if getattr(_local, "in_request", False):
-            _local.version = v
+            c.execute("SELECT version, rettighedsversion FROM registrering_kodeversion WHERE id = 1")
+            v = tuple(c.fetchone())
+        husk(v)
     return v
+
+
+def laest() -> tuple[int, int] | None:
+    """The versions already read in this request, or None (also outside a request)."""
+    return getattr(_local, "version", None)
+
+
+def husk(versioner: tuple[int, int]) -> None:
+    """Keep versions read by another statement (auth.py reads them with the permissions)
+    for the rest of the request."""
+    if getattr(_local, "in_request", False):
+        _local.version = tuple(versioner)
+
+
+def version() -> int:
+    """The version of the code lists and the rule table."""
+    return _versioner()[0]
+
+
+def rettighedsversion() -> int:
+    """The version of the users' permissions (migration 0024; registrering/auth.py)."""
+    return _versioner()[1]
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:
@@ -73,9 +99,13 @@ def _request_finished(**kwargs) -> None:
     _local.in_request = False
 
 
-def _changed(sender, **kwargs) -> None:
-    # A change in this very request: read the (new) version again before the next look-up.
+def forny() -> None:
+    """A change in this very request: read the (new) versions again before the next look-up."""
     _local.version = None
+
+
+def _changed(sender, **kwargs) -> None:
+    forny()
 
 
 def connect() -> None:
