@@ -29,6 +29,9 @@ million conversations with ten team leads at once (issue 25), so the counts are 
 
 from __future__ import annotations
 
+# Every statement below is put together at import time from this module's own constants
+# (table and column names, the signs 1 and -1, the transition tables' names): no value from
+# a user, a request or the database reaches it, hence bandit's B608 is marked as checked.
 SAMTALE_TABEL = "registrering_statistikdag"
 VISITATION_TABEL = "registrering_statistikvisitationdag"
 SAMTALE_NOEGLE = "jobcenter_id, dato, samtaletype_id, samtaleform_id, registreret_af_id"
@@ -66,7 +69,7 @@ def _tilfoej_samtaler(delta: str) -> str:
     FROM ({delta}) d GROUP BY {SAMTALE_NOEGLE} ORDER BY {SAMTALE_NOEGLE}
     ON CONFLICT ({SAMTALE_NOEGLE}) DO UPDATE SET antal = s.antal + EXCLUDED.antal,
         aftale_typer = s.aftale_typer + EXCLUDED.aftale_typer,
-        aftale_med = s.aftale_med + EXCLUDED.aftale_med, tidlig = s.tidlig + EXCLUDED.tidlig;"""
+        aftale_med = s.aftale_med + EXCLUDED.aftale_med, tidlig = s.tidlig + EXCLUDED.tidlig;"""  # nosec B608
 
 
 def _tilfoej_visitationer(delta: str) -> str:
@@ -74,7 +77,7 @@ def _tilfoej_visitationer(delta: str) -> str:
     INSERT INTO {VISITATION_TABEL} AS s ({VISITATION_NOEGLE}, antal)
     SELECT {VISITATION_NOEGLE}, sum(antal) FROM ({delta}) d
     GROUP BY {VISITATION_NOEGLE} ORDER BY {VISITATION_NOEGLE}
-    ON CONFLICT ({VISITATION_NOEGLE}) DO UPDATE SET antal = s.antal + EXCLUDED.antal;"""
+    ON CONFLICT ({VISITATION_NOEGLE}) DO UPDATE SET antal = s.antal + EXCLUDED.antal;"""  # nosec B608
 
 
 def _samtaler(fortegn: str, samtaler: str) -> str:
@@ -87,10 +90,8 @@ def _visitationer(fortegn: str, samtaler: str, visitationer: str = "registrering
 
 def _aendrede(side: str, relevant: str) -> str:
     """The rows of ``side`` (``gammel``: before, ``ny``: after) whose relevant columns changed."""
-    return (
-        f"(SELECT {side}.* FROM gammel JOIN ny ON ny.id = gammel.id "
-        f"WHERE ({relevant.format(t='gammel')}) IS DISTINCT FROM ({relevant.format(t='ny')}))"
-    )
+    foer, efter = relevant.format(t="gammel"), relevant.format(t="ny")
+    return f"(SELECT {side}.* FROM gammel JOIN ny ON ny.id = gammel.id WHERE ({foer}) IS DISTINCT FROM ({efter}))"  # nosec B608
 
 
 _AENDREDE_SAMTALER = {t: _aendrede(t, SAMTALE_RELEVANT) for t in ("gammel", "ny")}
@@ -156,7 +157,7 @@ BEGIN
 END;
 $$;
 REVOKE ALL ON FUNCTION samtaler_statistik_genberegn() FROM PUBLIC;
-"""
+"""  # nosec B608
 
 # A trigger with transition tables has one event (PostgreSQL's rule), hence three per table.
 TRIGGERE = {
