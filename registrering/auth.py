@@ -4,7 +4,7 @@
   data is scoped by it).
 * A user's permissions, their own and their roles' (groups'), are read in one query instead
   of two, and kept in the process under the permissions' version that the database gives
-  every change of what they are made of (migration 0024: a trigger on the role, permission,
+  every change of what they are made of (migration 0025: a trigger on the role, permission,
   user-role, user-permission and content-type tables). The version is read in the same
   statement as the code lists' version, once per request (registrering/kodecache.py), so a
   staff page no longer spends a query of its own on the permissions (docs/ydelse.md); a user

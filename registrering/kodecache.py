@@ -13,7 +13,7 @@ table takes a new number from a sequence).
 * The version is read once per request (reset by Django's request signals, and by a save or
   delete of a code list or rule in the same request). Outside a request (management
   commands, the worker, tests) it is read on every call.
-* The same statement reads the permissions' version (migration 0024), which
+* The same statement reads the permissions' version (migration 0025), which
   registrering/auth.py caches each user's permissions under: a request that checks a
   permission and reads a code list pays for one statement, not two. A change of roles in
   the same request resets it too (auth.py connects :func:`forny` to those signals).
@@ -68,7 +68,7 @@ def version() -> int:
 
 
 def rettighedsversion() -> int:
-    """The version of the users' permissions (migration 0024; registrering/auth.py)."""
+    """The version of the users' permissions (migration 0025; registrering/auth.py)."""
     return _versioner()[1]
 
 

@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db import connection
 from django.db.models import F, Sum
-from django.db.models.functions import TruncWeek
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +28,6 @@ from .models import (
     Samtaleform,
     Samtaletype,
     StatistikArkiv,
-    StatistikDag,
     StatistikVisitationDag,
 )
 
@@ -68,67 +67,74 @@ def _mandag(d: datetime.date) -> datetime.date:
     return d - datetime.timedelta(days=d.weekday())
 
 
+# The conversations' figures in one statement: the day counts kept by the database
+# (registrering/statistiktal.py: held conversations, under the jobcenter that held them) and
+# the anonymous counts kept for erased citizens (issue 24), added up by PostgreSQL into just
+# the sums the page shows: per ISO week and samtaletype, per samtaleform, per caseworker, and
+# in all. ``saet`` is GROUPING()'s bit mask (uge 8, samtaletype 4, samtaleform 2, caseworker 1;
+# a bit is set when the column is not in the row's grouping).
+GRUPPER_SQL = """
+WITH d AS (
+    SELECT date_trunc('week', dato)::date AS uge, samtaletype_id, samtaleform_id, registreret_af_id,
+           antal, aftale_typer, aftale_med, tidlig
+    FROM registrering_statistikdag
+    WHERE dato BETWEEN %(fra)s AND %(til)s AND (%(jc)s::bigint IS NULL OR jobcenter_id = %(jc)s::bigint)
+    UNION ALL
+    SELECT date_trunc('week', dato)::date, samtaletype_id, samtaleform_id, registreret_af_id,
+           antal, aftale_typer, aftale_med, tidlig
+    FROM registrering_statistikarkiv
+    WHERE samtaletype_id IS NOT NULL AND dato BETWEEN %(fra)s AND %(til)s
+      AND (%(jc)s::bigint IS NULL OR jobcenter_id = %(jc)s::bigint)
+)
+SELECT GROUPING(uge, samtaletype_id, samtaleform_id, registreret_af_id) AS saet,
+       uge, samtaletype_id, samtaleform_id, registreret_af_id,
+       sum(antal), sum(aftale_typer), sum(aftale_med), sum(tidlig)
+FROM d
+GROUP BY GROUPING SETS ((uge, samtaletype_id), (samtaleform_id), (registreret_af_id), ())
+HAVING sum(antal) > 0
+"""
+UGE_OG_TYPE, FORM, SAGSBEHANDLER, I_ALT = 0b0011, 0b1101, 0b1110, 0b1111
+
+
 def statistik(
     *, jobcenter_id: int | None, fra: datetime.date, til: datetime.date, graense_sagsbehandlere: int = 100
 ) -> Statistik:
     """``jobcenter_id=None``: every jobcenter (auditors and administrators only).
 
-    One pass over the day counts, grouped by week, samtaletype, samtaleform and caseworker
-    with the agreement and follow-up counts beside (every figure but the visitations is a sum
-    of those groups), one over the archived counts, one over the visitations' day counts, and
-    three small look-ups of names by id."""
-    # The counts per day (registrering/statistiktal.py: held conversations, under the jobcenter
-    # that held them, kept by the database in each writing transaction).
-    dage = StatistikDag.objects.filter(dato__gte=fra, dato__lte=til)
-    if jobcenter_id is not None:
-        dage = dage.filter(jobcenter_id=jobcenter_id)
+    One statement for the conversations' figures (:data:`GRUPPER_SQL`: the sums the page
+    shows, a few hundred rows whatever the number of conversations), one for the
+    visitations' day counts and one for their archived counts, and three small look-ups of
+    names by id: six queries."""
     s = Statistik(fra=fra, til=til)
-    grupper = list(
-        dage.annotate(uge=TruncWeek("dato"))
-        .values("uge", "samtaletype_id", "samtaleform_id", "registreret_af_id")
-        .annotate(
-            antal=Sum("antal"), aftale_typer=Sum("aftale_typer"), aftale_med=Sum("aftale_med"), tidlig=Sum("tidlig")
-        )
-        .filter(antal__gt=0)
-        .order_by()
-    )
-    arkiv = _arkiv(jobcenter_id=jobcenter_id, fra=fra, til=til)  # erased citizens (issue 24)
-    grupper += [g for g in arkiv if g["samtaletype_id"] is not None]
-
-    def summer(key) -> dict:
-        ud: dict = {}
-        for g in grupper:
-            ud[key(g)] = ud.get(key(g), 0) + g["antal"]
-        return ud
-
+    with connection.cursor() as c:
+        c.execute(GRUPPER_SQL, {"fra": fra, "til": til, "jc": jobcenter_id})
+        saet: dict[int, list[tuple]] = {}
+        for raekke in c.fetchall():
+            saet.setdefault(raekke[0], []).append(raekke[1:])
+    uge_type = saet.get(UGE_OG_TYPE, [])
     typer = {
         i: (k, n)
-        for i, k, n in Samtaletype.objects.filter(pk__in={g["samtaletype_id"] for g in grupper}).values_list(
-            "id", "kode", "navn"
-        )
+        for i, k, n in Samtaletype.objects.filter(pk__in={r[1] for r in uge_type}).values_list("id", "kode", "navn")
     }
     former = {
         i: (k, n)
-        for i, k, n in Samtaleform.objects.filter(pk__in={g["samtaleform_id"] for g in grupper}).values_list(
+        for i, k, n in Samtaleform.objects.filter(pk__in={r[2] for r in saet.get(FORM, [])}).values_list(
             "id", "kode", "navn"
         )
     }
     brugere = {
         b["id"]: f"{b['first_name']} {b['last_name']}".strip() or b["username"]
-        for b in Bruger.objects.filter(pk__in={g["registreret_af_id"] for g in grupper}).values(
+        for b in Bruger.objects.filter(pk__in={r[3] for r in saet.get(SAGSBEHANDLER, [])}).values(
             "id", "first_name", "last_name", "username"
         )
     }
-
-    def _dag(uge) -> datetime.date:
-        return uge.date() if isinstance(uge, datetime.datetime) else uge
-
-    for (uge, type_id), antal in sorted(
-        summer(lambda g: (_dag(g["uge"]), g["samtaletype_id"])).items(), key=lambda x: (x[0][0], typer[x[0][1]][0])
-    ):
+    pr_uge: dict = {}
+    pr_type: dict = {}
+    for uge, type_id, _form, _bruger, antal, *_resten in sorted(uge_type, key=lambda r: (r[0], typer[r[1]][0])):
         kode, navn = typer[type_id]
         s.pr_type_og_uge.append({"uge": uge, "kode": kode, "navn": navn, "antal": antal})
-    pr_uge = summer(lambda g: _dag(g["uge"]))
+        pr_uge[uge] = pr_uge.get(uge, 0) + antal
+        pr_type[type_id] = pr_type.get(type_id, 0) + antal
     # Every week of the range, also the empty ones, so the chart's gaps are true.
     uge = _mandag(fra)
     while uge <= til:
@@ -136,27 +142,19 @@ def statistik(
         s.uger.append({"uge": uge, "label": f"{iso.week}/{iso.year}", "antal": pr_uge.get(uge, 0)})
         uge += datetime.timedelta(weeks=1)
     s.pr_type = sorted(
-        (
-            {"kode": typer[i][0], "navn": typer[i][1], "antal": n}
-            for i, n in summer(lambda g: g["samtaletype_id"]).items()
-        ),
+        ({"kode": typer[i][0], "navn": typer[i][1], "antal": n} for i, n in pr_type.items()),
         key=lambda t: (-t["antal"], t["kode"]),
     )
     s.pr_form = sorted(
-        (
-            {"kode": former[i][0], "navn": former[i][1], "antal": n}
-            for i, n in summer(lambda g: g["samtaleform_id"]).items()
-        ),
+        ({"kode": former[r[2]][0], "navn": former[r[2]][1], "antal": r[4]} for r in saet.get(FORM, [])),
         key=lambda t: (-t["antal"], t["kode"]),
     )
     s.pr_sagsbehandler = sorted(
-        ({"navn": brugere[i], "antal": n} for i, n in summer(lambda g: g["registreret_af_id"]).items()),
+        ({"navn": brugere[r[3]], "antal": r[4]} for r in saet.get(SAGSBEHANDLER, [])),
         key=lambda t: (-t["antal"], t["navn"]),
     )[:graense_sagsbehandlere]
-    s.i_alt = sum(g["antal"] for g in grupper)
-    s.aftale_typer = sum(g["aftale_typer"] for g in grupper)
-    s.aftale_med = sum(g["aftale_med"] for g in grupper)
-    s.tidlig_opfoelgning = sum(g["tidlig"] for g in grupper)
+    for _uge, _type, _form, _bruger, antal, aftale_typer, aftale_med, tidlig in saet.get(I_ALT, []):
+        s.i_alt, s.aftale_typer, s.aftale_med, s.tidlig_opfoelgning = antal, aftale_typer, aftale_med, tidlig
 
     visitationer = StatistikVisitationDag.objects.filter(dato__gte=fra, dato__lte=til)
     if jobcenter_id is not None:
@@ -167,25 +165,18 @@ def statistik(
         .filter(antal__gt=0)
         .order_by("-antal", "kode")
     )
-    if any(g["visitationsgruppe_id"] for g in arkiv):
+    arkiv = _arkiv_visitationer(jobcenter_id=jobcenter_id, fra=fra, til=til)  # erased citizens (issue 24)
+    if arkiv:
         s.visitationer = _visitationer_med_arkiv(s.visitationer, arkiv)
     return s
 
 
-def _arkiv(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.date) -> list[dict]:
-    """The anonymous counts kept for erased citizens (registrering/sletning.py), in the
-    shape of the conversations' groups above; visitations carry ``visitationsgruppe_id``."""
-    qs = StatistikArkiv.objects.filter(dato__gte=fra, dato__lte=til)
+def _arkiv_visitationer(*, jobcenter_id: int | None, fra: datetime.date, til: datetime.date) -> list[dict]:
+    """The anonymous visitation counts kept for erased citizens (registrering/sletning.py)."""
+    qs = StatistikArkiv.objects.filter(dato__gte=fra, dato__lte=til, visitationsgruppe__isnull=False)
     if jobcenter_id is not None:
         qs = qs.filter(jobcenter_id=jobcenter_id)
-    return list(
-        qs.annotate(uge=TruncWeek("dato"))
-        .values("uge", "samtaletype_id", "samtaleform_id", "registreret_af_id", "visitationsgruppe_id")
-        .annotate(
-            antal=Sum("antal"), aftale_typer=Sum("aftale_typer"), aftale_med=Sum("aftale_med"), tidlig=Sum("tidlig")
-        )
-        .order_by()
-    )
+    return list(qs.values("visitationsgruppe_id").annotate(antal=Sum("antal")).order_by())
 
 
 def _visitationer_med_arkiv(visitationer: list[dict], arkiv: list[dict]) -> list[dict]:
@@ -194,9 +185,8 @@ def _visitationer_med_arkiv(visitationer: list[dict], arkiv: list[dict]) -> list
     antal = {v["kode"]: dict(v) for v in visitationer}
     navne = {g.pk: g for g in Visitationsgruppe.objects.filter(pk__in={a["visitationsgruppe_id"] for a in arkiv})}
     for a in arkiv:
-        if a["visitationsgruppe_id"]:
-            g = navne[a["visitationsgruppe_id"]]
-            antal.setdefault(g.kode, {"kode": g.kode, "navn": g.navn, "antal": 0})["antal"] += a["antal"]
+        g = navne[a["visitationsgruppe_id"]]
+        antal.setdefault(g.kode, {"kode": g.kode, "navn": g.navn, "antal": 0})["antal"] += a["antal"]
     return sorted(antal.values(), key=lambda v: (-v["antal"], v["kode"]))
 
 
