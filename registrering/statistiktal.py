@@ -103,10 +103,6 @@ def _begge(del_, aendrede: dict) -> str:
     return del_("-1", aendrede["gammel"]) + " UNION ALL " + del_("1", aendrede["ny"])
 
 
-def _samtalers_visitationer(fortegn: str, samtaler: str) -> str:
-    return _visitationer(fortegn, samtaler)
-
-
 def _visitationers(fortegn: str, visitationer: str) -> str:
     return _visitationer(fortegn, "registrering_samtale", visitationer)
 
@@ -123,7 +119,7 @@ BEGIN
         {_tilfoej_visitationer(_visitationer("-1", "gammel"))}
     ELSE
         {_tilfoej_samtaler(_begge(_samtaler, _AENDREDE_SAMTALER))}
-        {_tilfoej_visitationer(_begge(_samtalers_visitationer, _AENDREDE_SAMTALER))}
+        {_tilfoej_visitationer(_begge(_visitationer, _AENDREDE_SAMTALER))}
     END IF;
     RETURN NULL;
 END;
